@@ -1,0 +1,51 @@
+/**
+ * The one normalisation every piece of text goes through on its way in (ingest, seed, admin input)
+ * and every query goes through before it is compared with stored text. Keeping both sides on the
+ * same function is what makes a search typed with precomposed ড় (U+09DC) find text stored as
+ * ড + nukta (U+09A1 U+09BC): NFC decomposes U+09DC, because it is a composition exclusion.
+ */
+
+// C0 and C1 controls, DEL, and the non-characters XML 1.0 forbids; tab, newline and CR are kept
+// where a caller wants lines (normalizeMultiline) and folded to spaces otherwise.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Every Unicode space separator plus tab/CR/LF, without touching ZWJ/ZWNJ (U+200D/U+200C): those
+// are meaningful inside Bengali, Arabic and Persian words.
+const WHITESPACE_RUN = /[\s\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/g;
+
+/** NFC, controls removed, whitespace runs folded to one space, trimmed. */
+export function normalizeText(value: string): string {
+  return value
+    .replace(LONE_SURROGATES, '')
+    .normalize('NFC')
+    .replace(CONTROL_CHARS, '')
+    .replace(WHITESPACE_RUN, ' ')
+    .trim();
+}
+
+/** Like normalizeText, or null for null/undefined/blank input. */
+export function normalizeOptionalText(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const normalized = normalizeText(value);
+  return normalized === '' ? null : normalized;
+}
+
+/** NFC and controls removed, keeping line breaks (for multi-line text such as a page body). */
+export function normalizeMultiline(value: string): string {
+  return value
+    .replace(LONE_SURROGATES, '')
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL_CHARS, '')
+    .split('\n')
+    .map((line) => line.replace(WHITESPACE_RUN, ' ').trim())
+    .join('\n');
+}
+
+/**
+ * The form search compares: normalised text, lower-cased with the root locale (a no-op for
+ * scripts without case such as Bengali, Arabic or Chinese).
+ */
+export function normalizeForSearch(value: string): string {
+  return normalizeText(value).toLowerCase();
+}
