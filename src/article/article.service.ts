@@ -1,0 +1,131 @@
+import { BadUserInputError } from '../common/errors/domain-errors';
+import type { Loaders } from '../graphql/context';
+import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult } from '../graphql/relay/connection';
+import { timeIdCursor } from '../graphql/relay/cursor';
+import { fromGlobalIdOfType } from '../graphql/relay/global-id';
+import type { PersonRole } from '../person/person.types';
+import type { PersonRecord } from '../person/person.types';
+import type { SourceRecord } from '../source/source.types';
+import { requireExactlyOne } from '../source/source.service';
+import { normalizeLanguageFilter, normalizeUrlForLookup } from '../common/input-normalizers';
+import { normalizeForSearch, normalizeText } from '../text/normalize';
+import type { MentionRecord } from './article.loaders';
+import type { ArticleCriteria, ArticlePage, ArticleRepository, ArticleSearch } from './article.repository';
+import { ArticleOrder, type ArticleFilter, type ArticleRecord } from './article.types';
+
+const MAX_FILTER_IDS = 100;
+const MAX_SEARCH_LENGTH = 200;
+
+export class ArticleService {
+  constructor(private readonly articles: ArticleRepository) {}
+
+  async find(loaders: Loaders, by: { id?: string | null; slug?: string | null; url?: string | null }): Promise<ArticleRecord | null> {
+    requireExactlyOne(by, ['id', 'slug', 'url']);
+    if (by.id != null) return loaders.articleById.load(fromGlobalIdOfType(by.id, 'Article'));
+    if (by.slug != null) return this.articles.findBySlug(normalizeText(by.slug).toLowerCase());
+    return this.articles.findByUrl(normalizeUrlForLookup(by.url!));
+  }
+
+  async list(filter: ArticleFilter | null | undefined, order: ArticleOrder, args: ConnectionArgs): Promise<ConnectionResult<ArticleRecord>> {
+    const criteria = toCriteria(filter ?? {});
+    const { page, request } = this.page(args, order);
+    const rows = await this.articles.list(criteria, page);
+    return buildConnection(rows, request, (row) => encodeCursor(row, order), () => this.articles.count(criteria));
+  }
+
+  async ofSource(loaders: Loaders, source: SourceRecord, order: ArticleOrder, args: ConnectionArgs): Promise<ConnectionResult<ArticleRecord>> {
+    const { page, request } = this.page(args, order);
+    const rows = await loaders.articlesBySourceId.load({ parentId: source.dbId, page, pageKey: pageKey(page) });
+    return buildConnection(rows, request, (row) => encodeCursor(row, order), () => loaders.articleCountBySourceId.load(source.dbId));
+  }
+
+  async ofPerson(
+    loaders: Loaders,
+    person: PersonRecord,
+    role: PersonRole | null | undefined,
+    order: ArticleOrder,
+    args: ConnectionArgs,
+  ): Promise<ConnectionResult<ArticleRecord>> {
+    const { page, request } = this.page(args, order);
+    const rolePage = { ...page, role: role ?? null };
+    const rows = await loaders.articlesByPersonId.load({ parentId: person.dbId, page: rolePage, pageKey: `${role ?? ''}|${pageKey(page)}` });
+    return buildConnection(rows, request, (row) => encodeCursor(row, order), () =>
+      loaders.articleCountByPersonRoleKey.load(`${role ?? ''}|${person.dbId}`),
+    );
+  }
+
+  byId(loaders: Loaders, articleId: string): Promise<ArticleRecord | null> {
+    return loaders.articleById.load(articleId);
+  }
+
+  authors(loaders: Loaders, article: ArticleRecord): Promise<PersonRecord[]> {
+    return loaders.authorsByArticleId.load(article.dbId);
+  }
+
+  mentions(loaders: Loaders, article: ArticleRecord): Promise<MentionRecord[]> {
+    return loaders.mentionsByArticleId.load(article.dbId);
+  }
+
+  citedSources(loaders: Loaders, article: ArticleRecord): Promise<SourceRecord[]> {
+    return loaders.citedSourcesByArticleId.load(article.dbId);
+  }
+
+  private page(args: ConnectionArgs, order: ArticleOrder) {
+    const request = toPageRequest(args);
+    const after = request.cursor ? timeIdCursor.decode(request.cursor, cursorKind(order), request.cursorArgument) : null;
+    const page: ArticlePage = { limit: request.limit, order, backward: request.direction === 'backward', after };
+    return { page, request };
+  }
+}
+
+function cursorKind(order: ArticleOrder): string {
+  return `articles:${order}`;
+}
+
+function encodeCursor(row: ArticleRecord, order: ArticleOrder): string {
+  return timeIdCursor.encode({ publishedAt: row.publishedAt, id: row.dbId }, cursorKind(order));
+}
+
+function pageKey(page: ArticlePage): string {
+  return `${page.order}|${page.backward}|${page.limit}|${page.after ? `${page.after.publishedAt.toISOString()}|${page.after.id}` : ''}`;
+}
+
+function toCriteria(filter: ArticleFilter): ArticleCriteria {
+  const criteria: ArticleCriteria = {};
+  if (filter.sourceIds != null) criteria.sourceIds = decodeIds(filter.sourceIds, 'Source', 'filter.sourceIds');
+  if (filter.personIds != null) criteria.personIds = decodeIds(filter.personIds, 'Person', 'filter.personIds');
+  if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'filter.language');
+  if (filter.publishedAfter != null) criteria.publishedAfter = filter.publishedAfter;
+  if (filter.publishedBefore != null) criteria.publishedBefore = filter.publishedBefore;
+  if (filter.search != null) {
+    const search = prepareSearch(filter.search);
+    if (search) criteria.search = search;
+  }
+  return criteria;
+}
+
+function decodeIds(ids: string[], type: 'Source' | 'Person', argument: string): string[] {
+  if (ids.length > MAX_FILTER_IDS) {
+    throw new BadUserInputError(`"${argument}" takes at most ${MAX_FILTER_IDS} IDs.`, { argument });
+  }
+  return [...new Set(ids.map((id) => fromGlobalIdOfType(id, type, argument)))];
+}
+
+/**
+ * The query goes through the same normalisation as stored text (NFC, Unicode lower case), then
+ * becomes prefix terms for full-text search. Only letters, marks and digits make a term, so no
+ * tsquery syntax can come from the client.
+ */
+export function prepareSearch(raw: string): ArticleSearch | null {
+  if (raw.length > MAX_SEARCH_LENGTH * 4) {
+    throw new BadUserInputError(`"filter.search" is longer than ${MAX_SEARCH_LENGTH} characters.`, { argument: 'filter.search' });
+  }
+  const text = normalizeForSearch(raw);
+  if (text === '') return null;
+  if ([...text].length > MAX_SEARCH_LENGTH) {
+    throw new BadUserInputError(`"filter.search" is longer than ${MAX_SEARCH_LENGTH} characters.`, { argument: 'filter.search' });
+  }
+  const words = text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+  const tsquery = words.length > 0 ? words.map((word) => `'${word}':*`).join(' & ') : null;
+  return { text, tsquery };
+}

@@ -1,0 +1,114 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { ConnectionType } from '../graphql/relay/connection';
+import { Node } from '../graphql/relay/node';
+import { Person } from '../person/person.types';
+
+export enum ArticleOrder {
+  NEWEST_FIRST = 'NEWEST_FIRST',
+  OLDEST_FIRST = 'OLDEST_FIRST',
+}
+
+registerEnumType(ArticleOrder, {
+  name: 'ArticleOrder',
+  description: 'Order of an article list.',
+  valuesConfig: {
+    NEWEST_FIRST: { description: 'Most recently published first (the default).' },
+    OLDEST_FIRST: { description: 'Earliest published first.' },
+  },
+});
+
+export interface ArticleRecord {
+  __typename: 'Article';
+  id: string;
+  dbId: string;
+  sourceId: string;
+  slug: string;
+  url: string;
+  title: string;
+  summary: string | null;
+  paragraphs: string[];
+  language: string | null;
+  publishedAt: Date;
+  updatedAt: Date;
+  imageUrl: string | null;
+  byline: string | null;
+}
+
+@ObjectType('Article', { implements: Node, simpleResolvers: true, description: 'A news article as its publisher printed it.' })
+export class Article implements Node {
+  @Field(() => ID, { description: 'Globally unique, opaque ID.' })
+  id!: string;
+
+  dbId!: string;
+  sourceId!: string;
+
+  @Field({ description: 'Readable, unique, URL-safe identifier, transliterated to ASCII whatever the script of the title.' })
+  slug!: string;
+
+  @Field({ description: 'Canonical URL of the article at its publisher (tracking parameters and fragment removed).' })
+  url!: string;
+
+  @Field({ description: 'Headline.' })
+  title!: string;
+
+  @Field(() => String, { nullable: true, description: 'Standfirst or summary, when the publisher gives one.' })
+  summary!: string | null;
+
+  @Field(() => [String], { description: 'The body: plain-text paragraphs, in order.' })
+  paragraphs!: string[];
+
+  @Field(() => String, { nullable: true, description: 'Language of the article, as a BCP 47 tag (`bn`, `en`, `ar`, `zh-Hans`).' })
+  language!: string | null;
+
+  @Field(() => GraphQLDateTime, { description: 'When the article was first published.' })
+  publishedAt!: Date;
+
+  @Field(() => GraphQLDateTime, { description: 'When the article last changed (its publication time if never).' })
+  updatedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Lead image URL.' })
+  imageUrl!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The byline exactly as printed, even when it names nobody we know (initials such as `এসএস/এসএন`).',
+  })
+  byline!: string | null;
+}
+
+@ObjectType('Mention', { simpleResolvers: true, description: 'A person named in an article, and how often.' })
+export class Mention {
+  @Field(() => Person, { description: 'The person named.' })
+  person!: Person;
+
+  @Field(() => Int, { description: 'How many times the article names the person, inflected forms included.' })
+  count!: number;
+}
+
+@InputType('ArticleFilter', { description: 'Narrows an article list; every given condition must hold.' })
+export class ArticleFilter {
+  @Field(() => [ID], { nullable: true, description: 'Only articles published by one of these sources.' })
+  sourceIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Only articles written by or mentioning one of these people.' })
+  personIds?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Only articles in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
+  language?: string | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Only articles published at or after this time.' })
+  publishedAfter?: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Only articles published before this time.' })
+  publishedBefore?: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Full-text search of title, summary and body, in any language and script: words match by prefix and, for inflected forms (পুতিনের, Putin’s), by trigram similarity. Normalised exactly as stored text is.',
+  })
+  search?: string | null;
+}
+
+export const ArticleConnection = ConnectionType(Article, 'Article', 'articles');

@@ -1,0 +1,125 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from './entities';
+
+
+export interface DatabaseHandle {
+  dataSource: DataSource;
+  /** 'postgres' for a server, 'pglite' for the embedded database. */
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/**
+ * Trigram word similarity at which a search word matches a stored word. 0.5 lets an inflected
+ * Bengali form find its stem (পুতিনের → পুতিন scores 0.625, শরিফের → শরিফ 0.57) while unrelated
+ * words sharing a letter or two stay out (পুতিনের → পুতুলের scores 0.375). Set per session because
+ * the `<%` operator, the one GIN indexes serve, reads it from there.
+ */
+export const WORD_SIMILARITY_THRESHOLD = 0.5;
+
+const SESSION_SETTINGS = `-c pg_trgm.word_similarity_threshold=${WORD_SIMILARITY_THRESHOLD}`;
+
+const common = {
+  type: 'postgres',
+  entities: ENTITIES,
+  migrations: MIGRATIONS,
+  migrationsTableName: 'migrations',
+  migrationsTransactionMode: 'each',
+  // Never: the schema changes only through reviewed migrations.
+  synchronize: false,
+  migrationsRun: false,
+  // The trigram extension is created by a migration, not by TypeORM at connect time.
+  installExtensions: false,
+  // gen_random_uuid() is built into Postgres 13+; uuid-ossp would be one more extension to install.
+  uuidExtension: 'pgcrypto',
+  logging: false,
+} as const;
+
+/**
+ * Builds (without initialising) the data source for the configured database: the Postgres server
+ * at DATABASE_URL, or PGlite, real Postgres compiled to WebAssembly, in DATA_DIR.
+ *
+ * PGlite is reached through its own node-postgres adapter with TypeORM's ordinary postgres driver,
+ * so both databases run the same driver, SQL and migrations. The pool holds one connection because
+ * PGlite is one single-user backend; typeorm-pglite is avoided because it shares that backend
+ * between "connections" and one transaction's rollback can undo another's committed rows.
+ */
+export async function buildDataSource(config: AppConfig): Promise<DatabaseHandle> {
+  if (config.databaseUrl) {
+    const statementTimeout = config.statementTimeoutMs;
+    const options: DataSourceOptions = {
+      ...common,
+      url: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      applicationName: 'newsgate',
+      extra: {
+        // Every statement has a deadline: a slow query fails with a clear error instead of
+        // holding a pooled connection for as long as a client cares to wait.
+        options: statementTimeout > 0 ? `${SESSION_SETTINGS} -c statement_timeout=${statementTimeout}` : SESSION_SETTINGS,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: 10_000,
+      },
+    };
+    const dataSource = new DataSource(options);
+    return {
+      dataSource,
+      kind: 'postgres',
+      close: async () => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+      },
+    };
+  }
+
+  const pglite = await openPglite(config.dataDir);
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  const pgConfig = createPgConfig(pglite);
+  const dataSource = new DataSource({
+    ...common,
+    poolSize: 1,
+    extra: {
+      connection: pgConfig.connection,
+      user: pgConfig.user,
+      password: pgConfig.password,
+      database: pgConfig.database,
+      host: pgConfig.host,
+      port: pgConfig.port,
+      max: 1,
+      // The adapter's connection object cannot be reopened once the pool ends it.
+      idleTimeoutMillis: 0,
+    },
+  });
+  return {
+    dataSource,
+    kind: 'pglite',
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPglite(dataDir: string) {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const extensions = { pg_trgm };
+  const pglite = dataDir === 'memory://' ? new PGlite({ extensions }) : new PGlite({ dataDir, extensions });
+  await pglite.waitReady;
+  return pglite;
+}
+
+/** Builds, initialises and migrates: what the server, the worker and the CLI all start with. */
+export async function openDatabase(config: AppConfig): Promise<DatabaseHandle> {
+  const handle = await buildDataSource(config);
+  try {
+    await handle.dataSource.initialize();
+    // PGlite's one session takes no startup options: the same settings, set once.
+    if (handle.kind === 'pglite') await handle.dataSource.query(`SET pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
+    await handle.dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
+  return handle;
+}

@@ -1,0 +1,16 @@
+import { ArticleAuthorEntity, ArticleCitedSourceEntity, ArticleMentionEntity } from '../article/article-links.entity';
+import { ArticleEntity } from '../article/article.entity';
+import { FeedItemEntity } from '../feed-item/feed-item.entity';
+import { PersonEntity } from '../person/person.entity';
+import { SourceEntity } from '../source/source.entity';
+
+/** Every entity, listed explicitly: globs break between ts-node, swc and compiled output. */
+export const ENTITIES = [
+  SourceEntity,
+  PersonEntity,
+  ArticleEntity,
+  ArticleAuthorEntity,
+  ArticleMentionEntity,
+  ArticleCitedSourceEntity,
+  FeedItemEntity,
+];

@@ -1,0 +1,59 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ArticleEntity } from '../article/article.entity';
+import { SourceEntity } from '../source/source.entity';
+
+/** One headline in a source's "latest" feed (the sidebar every news page carries). */
+@Entity({ name: 'feed_item' })
+// Identity within a source: the item's GUID or link, or a hash of headline and date when a page
+// gives neither (the sample's sidebar has no links).
+@Index('UQ_feed_item_source_key', ['sourceId', 'itemKey'], { unique: true })
+// Newest first; equal dates keep page order (position ascending), then id for a total order. The
+// mixed directions need DESC in the index definitions, which TypeORM cannot express: the indexes
+// are written in the migration and declared here so migration:generate leaves them alone.
+@Index('IDX_feed_item_latest', { synchronize: false })
+@Index('IDX_feed_item_source_latest', { synchronize: false })
+@Index('IDX_feed_item_language_latest', { synchronize: false })
+export class FeedItemEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'source_id', type: 'uuid' })
+  sourceId!: string;
+
+  @ManyToOne(() => SourceEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'source_id' })
+  source?: SourceEntity;
+
+  @Column({ name: 'item_key', type: 'text' })
+  itemKey!: string;
+
+  @Column({ type: 'text' })
+  headline!: string;
+
+  @Column({ type: 'text', nullable: true })
+  url!: string | null;
+
+  @Column({ name: 'image_url', type: 'text', nullable: true })
+  imageUrl!: string | null;
+
+  @Column({ type: 'varchar', length: 35, nullable: true })
+  language!: string | null;
+
+  @Column({ name: 'published_at', type: 'timestamptz' })
+  publishedAt!: Date;
+
+  /** 1-based place in the feed as the source published it. */
+  @Column({ type: 'integer' })
+  position!: number;
+
+  @Index('IDX_feed_item_article')
+  @Column({ name: 'article_id', type: 'uuid', nullable: true })
+  articleId!: string | null;
+
+  @ManyToOne(() => ArticleEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'article_id' })
+  article?: ArticleEntity | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

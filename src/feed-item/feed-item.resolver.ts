@@ -1,0 +1,44 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Article } from '../article/article.types';
+import type { GraphQLContext } from '../graphql/context';
+import { ConnectionArgs } from '../graphql/relay/connection';
+import { selectsPath } from '../graphql/selection';
+import { SourceService } from '../source/source.service';
+import { Source } from '../source/source.types';
+import { FeedItemService } from './feed-item.service';
+import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
+
+const ARTICLE_PATH = ['edges', 'node', 'article'] as const;
+
+@Resolver(() => FeedItem)
+export class FeedItemResolver {
+  constructor(
+    private readonly feedItemService: FeedItemService,
+    private readonly sourceService: SourceService,
+  ) {}
+
+  @Query(() => FeedItemConnection, {
+    description: 'The "latest" sidebar: headlines newest first (page order kept for equal dates), from every source or one.',
+  })
+  latestFeed(
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+    @Args() args: ConnectionArgs,
+    @Arg('sourceId', () => ID, { nullable: true, description: 'Only this source’s headlines.' }) sourceId?: string,
+    @Arg('language', () => String, { nullable: true, description: 'Only headlines in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
+    language?: string,
+  ) {
+    return this.feedItemService.latest(ctx.loaders, { sourceId, language }, args, selectsPath(info, ARTICLE_PATH));
+  }
+
+  @FieldResolver(() => Source, { description: 'The source whose feed carries this headline.' })
+  source(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext) {
+    return this.sourceService.byId(ctx.loaders, item.sourceId);
+  }
+
+  @FieldResolver(() => Article, { nullable: true, description: 'The full article, when we have stored it; null for headlines whose body we do not have.' })
+  article(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext) {
+    return this.feedItemService.article(ctx.loaders, item);
+  }
+}

@@ -1,0 +1,62 @@
+import { normalizeLanguageFilter } from '../common/input-normalizers';
+import type { ArticleRecord } from '../article/article.types';
+import type { Loaders } from '../graphql/context';
+import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult, type PageRequest } from '../graphql/relay/connection';
+import { timePositionIdCursor } from '../graphql/relay/cursor';
+import { fromGlobalIdOfType } from '../graphql/relay/global-id';
+import type { SourceRecord } from '../source/source.types';
+import type { FeedCriteria, FeedItemRepository, FeedItemWithArticle, FeedPage } from './feed-item.repository';
+import type { FeedItemRecord } from './feed-item.types';
+
+const CURSOR_KIND = 'feed';
+
+export class FeedItemService {
+  constructor(private readonly feedItems: FeedItemRepository) {}
+
+  /**
+   * The sidebar. When the client selected the articles, they come in the same statement and prime
+   * `articleById`, so the hottest query costs one round trip fewer.
+   */
+  async latest(
+    loaders: Loaders,
+    filter: { sourceId?: string | null; language?: string | null },
+    args: ConnectionArgs,
+    withArticles: boolean,
+  ): Promise<ConnectionResult<FeedItemRecord>> {
+    const criteria: FeedCriteria = {};
+    if (filter.sourceId != null) criteria.sourceId = fromGlobalIdOfType(filter.sourceId, 'Source', 'sourceId');
+    if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'language');
+    const { page, request } = toFeedPage(args);
+    const rows = await this.feedItems.latest(criteria, page, withArticles);
+    if (withArticles) primeArticles(loaders, rows);
+    return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => this.feedItems.count(criteria));
+  }
+
+  async ofSource(loaders: Loaders, source: SourceRecord, args: ConnectionArgs): Promise<ConnectionResult<FeedItemRecord>> {
+    const { page, request } = toFeedPage(args);
+    const pageKey = `${page.backward}|${page.limit}|${page.after ? `${page.after.publishedAt.toISOString()}|${page.after.position}|${page.after.id}` : ''}`;
+    const rows = await loaders.latestFeedBySourceId.load({ parentId: source.dbId, page, pageKey });
+    return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => loaders.feedItemCountBySourceId.load(source.dbId));
+  }
+
+  article(loaders: Loaders, item: FeedItemRecord): Promise<ArticleRecord | null> | null {
+    return item.articleId ? loaders.articleById.load(item.articleId) : null;
+  }
+}
+
+function toFeedPage(args: ConnectionArgs): { page: FeedPage; request: PageRequest } {
+  const request = toPageRequest(args);
+  const after = request.cursor ? timePositionIdCursor.decode(request.cursor, CURSOR_KIND, request.cursorArgument) : null;
+  return { page: { limit: request.limit, backward: request.direction === 'backward', after }, request };
+}
+
+function encodeCursor(row: FeedItemRecord): string {
+  return timePositionIdCursor.encode({ publishedAt: row.publishedAt, position: row.position, id: row.dbId }, CURSOR_KIND);
+}
+
+function primeArticles(loaders: Loaders, rows: FeedItemWithArticle[]): void {
+  for (const row of rows) {
+    if (row.article) loaders.articleById.prime(row.article.dbId, row.article);
+    delete row.article;
+  }
+}

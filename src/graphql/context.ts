@@ -1,0 +1,47 @@
+import type { ArticleLoaders } from '../article/article.loaders';
+import { createArticleLoaders } from '../article/article.loaders';
+import type { ArticleRepository } from '../article/article.repository';
+import { createFeedItemLoaders, type FeedItemLoaders } from '../feed-item/feed-item.loaders';
+import type { FeedItemRepository } from '../feed-item/feed-item.repository';
+import { createPersonLoaders, type PersonLoaders } from '../person/person.loaders';
+import type { PersonRepository } from '../person/person.repository';
+import { createSourceLoaders, type SourceLoaders } from '../source/source.loaders';
+import type { SourceRepository } from '../source/source.repository';
+
+export interface Repositories {
+  sources: SourceRepository;
+  people: PersonRepository;
+  articles: ArticleRepository;
+  feedItems: FeedItemRepository;
+}
+
+export type Loaders = SourceLoaders & PersonLoaders & ArticleLoaders & FeedItemLoaders;
+
+/** The caller, as authentication established it (issue-level features add to this). */
+export interface Viewer {
+  kind: 'anonymous' | 'admin' | 'partner';
+  /** Partner key id, or the client address for anonymous callers: what limits are counted per. */
+  id: string;
+}
+
+/** Resolver instances for type-graphql's container: built once per app, shared by requests. */
+export interface ResolverRegistry {
+  get(resolverClass: Function): unknown;
+}
+
+export interface GraphQLContext {
+  requestId: string;
+  viewer: Viewer;
+  loaders: Loaders;
+  resolvers: ResolverRegistry;
+}
+
+/** Loaders are built per request, so a cached row never outlives the operation that read it. */
+export function createLoaders(repositories: Repositories): Loaders {
+  return {
+    ...createSourceLoaders(repositories.sources),
+    ...createPersonLoaders(repositories.people),
+    ...createArticleLoaders(repositories.articles),
+    ...createFeedItemLoaders(repositories.feedItems),
+  };
+}

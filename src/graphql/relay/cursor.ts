@@ -1,0 +1,88 @@
+import { BadUserInputError } from '../../common/errors/domain-errors';
+
+/**
+ * Keyset cursors: the sort key of an edge, opaque to clients (base64url of a small JSON array with
+ * a version and the ordering it belongs to), validated on the way back in so a forged or stale
+ * cursor is a clear BAD_USER_INPUT and never reaches SQL as garbage.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** (publishedAt, id): articles. */
+export interface TimeIdKey {
+  publishedAt: Date;
+  id: string;
+}
+
+/** (publishedAt, position, id): feed items, where equal dates keep page order. */
+export interface TimePositionIdKey extends TimeIdKey {
+  position: number;
+}
+
+/** (name, id): sources and people, listed alphabetically. */
+export interface NameIdKey {
+  name: string;
+  id: string;
+}
+
+const VERSION = 1;
+
+function encode(kind: string, values: unknown[]): string {
+  return Buffer.from(JSON.stringify([VERSION, kind, ...values]), 'utf8').toString('base64url');
+}
+
+function decode(cursor: string, kind: string, argumentName: string): unknown[] {
+  const invalid = () => new BadUserInputError(`"${argumentName}" is not a valid cursor for this list.`, { argument: argumentName });
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw invalid();
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed[0] !== VERSION || parsed[1] !== kind) throw invalid();
+  return parsed.slice(2);
+}
+
+function parseDate(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export const timeIdCursor = {
+  encode: (key: TimeIdKey, kind: string) => encode(kind, [key.publishedAt.toISOString(), key.id]),
+  decode(cursor: string, kind: string, argumentName: string): TimeIdKey {
+    const [publishedAt, id, ...rest] = decode(cursor, kind, argumentName);
+    const date = parseDate(publishedAt);
+    if (!date || typeof id !== 'string' || !UUID.test(id) || rest.length > 0) {
+      throw new BadUserInputError(`"${argumentName}" is not a valid cursor for this list.`, { argument: argumentName });
+    }
+    return { publishedAt: date, id };
+  },
+};
+
+export const timePositionIdCursor = {
+  encode: (key: TimePositionIdKey, kind: string) => encode(kind, [key.publishedAt.toISOString(), key.position, key.id]),
+  decode(cursor: string, kind: string, argumentName: string): TimePositionIdKey {
+    const [publishedAt, position, id, ...rest] = decode(cursor, kind, argumentName);
+    const date = parseDate(publishedAt);
+    if (!date || !Number.isSafeInteger(position) || typeof id !== 'string' || !UUID.test(id) || rest.length > 0) {
+      throw new BadUserInputError(`"${argumentName}" is not a valid cursor for this list.`, { argument: argumentName });
+    }
+    return { publishedAt: date, position: position as number, id };
+  },
+};
+
+export const nameIdCursor = {
+  encode: (key: NameIdKey, kind: string) => encode(kind, [key.name, key.id]),
+  decode(cursor: string, kind: string, argumentName: string): NameIdKey {
+    const [name, id, ...rest] = decode(cursor, kind, argumentName);
+    if (typeof name !== 'string' || typeof id !== 'string' || !UUID.test(id) || rest.length > 0) {
+      throw new BadUserInputError(`"${argumentName}" is not a valid cursor for this list.`, { argument: argumentName });
+    }
+    return { name, id };
+  },
+};

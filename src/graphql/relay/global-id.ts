@@ -1,0 +1,45 @@
+import { BadUserInputError } from '../../common/errors/domain-errors';
+
+/** The node types that have global IDs. */
+export type NodeTypeName = 'Article' | 'Source' | 'Person' | 'FeedItem';
+
+const NODE_TYPES: ReadonlySet<string> = new Set<NodeTypeName>(['Article', 'Source', 'Person', 'FeedItem']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Opaque to clients: base64("Article:<uuid>"), as the Relay server specification suggests. */
+export function toGlobalId(type: NodeTypeName, id: string): string {
+  return Buffer.from(`${type}:${id}`, 'utf8').toString('base64');
+}
+
+export interface DecodedGlobalId {
+  type: NodeTypeName;
+  id: string;
+}
+
+/** Decodes and validates a global ID; anything malformed is the caller's error, never a 500. */
+export function fromGlobalId(globalId: string, argumentName = 'id'): DecodedGlobalId {
+  const invalid = () =>
+    new BadUserInputError(`"${argumentName}" is not a valid ID.`, { argument: argumentName });
+  if (typeof globalId !== 'string' || globalId.length === 0 || globalId.length > 200 || !BASE64.test(globalId)) {
+    throw invalid();
+  }
+  const decoded = Buffer.from(globalId, 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  if (separator < 0) throw invalid();
+  const type = decoded.slice(0, separator);
+  const id = decoded.slice(separator + 1);
+  if (!NODE_TYPES.has(type) || !UUID.test(id)) throw invalid();
+  return { type: type as NodeTypeName, id };
+}
+
+/** Decodes a global ID that must be of one type (`article(id:)` given a Person ID is bad input). */
+export function fromGlobalIdOfType(globalId: string, expected: NodeTypeName, argumentName = 'id'): string {
+  const decoded = fromGlobalId(globalId, argumentName);
+  if (decoded.type !== expected) {
+    throw new BadUserInputError(`"${argumentName}" must be the ID of a ${expected}, not of a ${decoded.type}.`, {
+      argument: argumentName,
+    });
+  }
+  return decoded.id;
+}

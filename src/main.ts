@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config/config';
+import { createLogger } from './common/logger';
+import { openDatabase } from './db/data-source';
+import { SqlExecutor } from './db/sql-executor';
+import { createGateway } from './http/app';
+import { seedIfEmpty } from './seed/seed';
+
+/** start-up: config → database (migrated) → sample data on an empty embedded database → HTTP. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config);
+  logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready, migrations applied');
+  const db = new SqlExecutor(database.dataSource);
+  if (config.seedOnEmpty && database.kind === 'pglite') {
+    const seeded = await seedIfEmpty(db, logger);
+    if (seeded) logger.info('empty embedded database: loaded the bundled sample page');
+  }
+  const gateway = await createGateway({ config, db, logger });
+  const server: Server = gateway.app.listen(config.port, config.host, () => {
+    logger.info(`newsgate listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    await gateway.stop().catch((err) => logger.error({ err }, 'apollo stop failed'));
+    await database.close().catch((err) => logger.error({ err }, 'database close failed'));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error('newsgate failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
+import { SqlParams } from '../db/sql-params';
+import type { NameIdKey } from '../graphql/relay/cursor';
+import { toGlobalId } from '../graphql/relay/global-id';
+import type { PersonRecord } from './person.types';
+
+export const PERSON_COLUMNS = `p.id AS "dbId", p.slug, p.name, p.aliases, p.description`;
+
+type PersonRow = Omit<PersonRecord, '__typename' | 'id'>;
+
+export function toPersonRecord(row: PersonRow): PersonRecord {
+  const record = row as PersonRecord;
+  record.__typename = 'Person';
+  record.id = toGlobalId('Person', row.dbId);
+  return record;
+}
+
+const BY_IDS = sql('person_by_ids', `SELECT ${PERSON_COLUMNS} FROM person p WHERE p.id = ANY($1::uuid[])`);
+const BY_SLUG = sql('person_by_slug', `SELECT ${PERSON_COLUMNS} FROM person p WHERE p.slug = $1`);
+
+export interface PersonWrite {
+  slug: string;
+  name: string;
+  aliases: string[];
+  description: string | null;
+  searchText: string;
+}
+
+export class PersonRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async findByIds(ids: readonly string[]): Promise<PersonRecord[]> {
+    return (await this.db.rows<PersonRow>(BY_IDS, [ids])).map(toPersonRecord);
+  }
+
+  async findBySlug(slug: string): Promise<PersonRecord | null> {
+    const [row] = await this.db.rows<PersonRow>(BY_SLUG, [slug]);
+    return row ? toPersonRecord(row) : null;
+  }
+
+  /**
+   * Alphabetical keyset page, optionally narrowed by a normalised search: a substring of the name
+   * or any alias, or a trigram word match (so `পুতিনের` finds পুতিন).
+   */
+  async list(search: string | null, limit: number, after: NameIdKey | null, descending: boolean): Promise<PersonRecord[]> {
+    const params = new SqlParams();
+    const conditions = search ? [searchCondition(search, params)] : [];
+    if (after) conditions.push(`(p.name, p.id) ${descending ? '<' : '>'} (${params.add(after.name)}, ${params.add(after.id, 'uuid')})`);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const dir = descending ? 'DESC' : 'ASC';
+    const text = `SELECT ${PERSON_COLUMNS} FROM person p ${where} ORDER BY p.name ${dir}, p.id ${dir} LIMIT ${params.add(limit + 1)}`;
+    return (await this.db.rows<PersonRow>(dynamicSql('person_list', text), params.values)).map(toPersonRecord);
+  }
+
+  async count(search: string | null): Promise<number> {
+    const params = new SqlParams();
+    const where = search ? `WHERE ${searchCondition(search, params)}` : '';
+    const [row] = await this.db.rows<{ count: number }>(dynamicSql('person_count', `SELECT count(*)::int AS count FROM person p ${where}`), params.values);
+    return row?.count ?? 0;
+  }
+}
+
+function searchCondition(search: string, params: SqlParams): string {
+  const value = params.add(search);
+  return `(strpos(p.search_text, ${value}) > 0 OR ${value} <% p.search_text)`;
+}

@@ -1,0 +1,93 @@
+import type { EntityManager } from 'typeorm';
+import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
+import { toGlobalId } from '../graphql/relay/global-id';
+import type { NameIdKey } from '../graphql/relay/cursor';
+import { SourceEntity, type SourceKind } from './source.entity';
+import type { SourceRecord } from './source.types';
+
+export const SOURCE_COLUMNS = `s.id AS "dbId", s.slug, s.name, s.aliases, s.homepage_url AS "homepageUrl",
+  s.language, s.country, s.logo_url AS "logoUrl", s.kind`;
+
+type SourceRow = Omit<SourceRecord, '__typename' | 'id'>;
+
+/** Turns a row into the read model in place: cheaper than copying on hot paths. */
+export function toSourceRecord(row: SourceRow): SourceRecord {
+  const record = row as SourceRecord;
+  record.__typename = 'Source';
+  record.id = toGlobalId('Source', row.dbId);
+  return record;
+}
+
+const BY_IDS = sql('source_by_ids', `SELECT ${SOURCE_COLUMNS} FROM source s WHERE s.id = ANY($1::uuid[])`);
+const BY_SLUG = sql('source_by_slug', `SELECT ${SOURCE_COLUMNS} FROM source s WHERE s.slug = $1`);
+const COUNT_ALL = sql('source_count', 'SELECT count(*)::int AS count FROM source');
+
+export interface SourceWrite {
+  slug: string;
+  name: string;
+  aliases: string[];
+  homepageUrl: string | null;
+  language: string | null;
+  country: string | null;
+  logoUrl: string | null;
+  kind: SourceKind;
+}
+
+export class SourceRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async findByIds(ids: readonly string[]): Promise<SourceRecord[]> {
+    const rows = await this.db.rows<SourceRow>(BY_IDS, [ids]);
+    return rows.map(toSourceRecord);
+  }
+
+  async findBySlug(slug: string): Promise<SourceRecord | null> {
+    const [row] = await this.db.rows<SourceRow>(BY_SLUG, [slug]);
+    return row ? toSourceRecord(row) : null;
+  }
+
+  /** Alphabetical keyset page plus one row (which says whether another page exists). */
+  async list(limit: number, after: NameIdKey | null, descending: boolean): Promise<SourceRecord[]> {
+    const op = descending ? '<' : '>';
+    const dir = descending ? 'DESC' : 'ASC';
+    const where = after ? `WHERE (s.name, s.id) ${op} ($2, $3::uuid)` : '';
+    const statement = dynamicSql('source_list', `SELECT ${SOURCE_COLUMNS} FROM source s ${where} ORDER BY s.name ${dir}, s.id ${dir} LIMIT $1`);
+    const rows = await this.db.rows<SourceRow>(statement, after ? [limit + 1, after.name, after.id] : [limit + 1]);
+    return rows.map(toSourceRecord);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.rows<{ count: number }>(COUNT_ALL);
+    return row?.count ?? 0;
+  }
+
+  /** Every source with its aliases: the set citations are matched against. */
+  async findAllForMatching(manager: EntityManager): Promise<Array<{ id: string; name: string; aliases: string[] }>> {
+    return manager.getRepository(SourceEntity).find({ select: { id: true, name: true, aliases: true } });
+  }
+
+  /**
+   * Inserts or updates by slug and returns the id. A row whose values are unchanged is left alone
+   * (updated_at included), so seeding or re-ingesting the same data twice changes nothing.
+   */
+  async upsertBySlug(manager: EntityManager, source: SourceWrite): Promise<string> {
+    const values = [source.slug, source.name, source.aliases, source.homepageUrl, source.language, source.country, source.logoUrl, source.kind];
+    const rows = (await manager.query(UPSERT_BY_SLUG.text, values)) as Array<{ id: string }>;
+    if (rows[0]) return rows[0].id;
+    const [existing] = (await manager.query(ID_BY_SLUG.text, [source.slug])) as Array<{ id: string }>;
+    return existing!.id;
+  }
+}
+
+const UPSERT_BY_SLUG = sql(
+  'source_upsert_by_slug',
+  `INSERT INTO source (slug, name, aliases, homepage_url, language, country, logo_url, kind)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+   ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, aliases = EXCLUDED.aliases,
+     homepage_url = EXCLUDED.homepage_url, language = EXCLUDED.language, country = EXCLUDED.country,
+     logo_url = EXCLUDED.logo_url, kind = EXCLUDED.kind, updated_at = now()
+   WHERE (source.name, source.aliases, source.homepage_url, source.language, source.country, source.logo_url, source.kind)
+     IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.aliases, EXCLUDED.homepage_url, EXCLUDED.language, EXCLUDED.country, EXCLUDED.logo_url, EXCLUDED.kind)
+   RETURNING id`,
+);
+const ID_BY_SLUG = sql('source_id_by_slug', 'SELECT id FROM source WHERE slug = $1');

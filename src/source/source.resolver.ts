@@ -1,0 +1,47 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { ArticleService } from '../article/article.service';
+import { ArticleConnection, ArticleOrder } from '../article/article.types';
+import { FeedItemService } from '../feed-item/feed-item.service';
+import { FeedItemConnection } from '../feed-item/feed-item.types';
+import type { GraphQLContext } from '../graphql/context';
+import { ConnectionArgs } from '../graphql/relay/connection';
+import { SourceService } from './source.service';
+import { Source, SourceConnection, type SourceRecord } from './source.types';
+
+@Resolver(() => Source)
+export class SourceResolver {
+  constructor(
+    private readonly sourceService: SourceService,
+    private readonly articleService: ArticleService,
+    private readonly feedItemService: FeedItemService,
+  ) {}
+
+  @Query(() => Source, { nullable: true, description: 'One source, by `id` or by `slug` (pass exactly one); null when none matches.' })
+  source(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID, { nullable: true, description: 'The source’s global ID.' }) id?: string,
+    @Arg('slug', () => String, { nullable: true, description: 'The source’s slug.' }) slug?: string,
+  ) {
+    return this.sourceService.find(ctx.loaders, { id, slug });
+  }
+
+  @Query(() => SourceConnection, { description: 'Every source, alphabetically.' })
+  sources(@Args() args: ConnectionArgs) {
+    return this.sourceService.list(args);
+  }
+
+  @FieldResolver(() => ArticleConnection, { description: 'Articles this source published.' })
+  articles(
+    @Root() source: SourceRecord,
+    @Ctx() ctx: GraphQLContext,
+    @Args() args: ConnectionArgs,
+    @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy: ArticleOrder,
+  ) {
+    return this.articleService.ofSource(ctx.loaders, source, orderBy, args);
+  }
+
+  @FieldResolver(() => FeedItemConnection, { description: 'This source’s "latest" headlines, newest first, page order kept for equal dates.' })
+  latestFeed(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
+    return this.feedItemService.ofSource(ctx.loaders, source, args);
+  }
+}

@@ -1,0 +1,45 @@
+import { BadUserInputError } from '../common/errors/domain-errors';
+import type { Loaders } from '../graphql/context';
+import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult } from '../graphql/relay/connection';
+import { nameIdCursor } from '../graphql/relay/cursor';
+import { fromGlobalIdOfType } from '../graphql/relay/global-id';
+import { normalizeText } from '../text/normalize';
+import type { SourceRepository } from './source.repository';
+import type { SourceRecord } from './source.types';
+
+const CURSOR_KIND = 'sources';
+
+export class SourceService {
+  constructor(private readonly sources: SourceRepository) {}
+
+  /** By exactly one of id or slug; null when there is no such source. */
+  async find(loaders: Loaders, by: { id?: string | null; slug?: string | null }): Promise<SourceRecord | null> {
+    requireExactlyOne(by, ['id', 'slug']);
+    if (by.id != null) return loaders.sourceById.load(fromGlobalIdOfType(by.id, 'Source'));
+    return this.sources.findBySlug(normalizeText(by.slug!).toLowerCase());
+  }
+
+  byId(loaders: Loaders, sourceId: string): Promise<SourceRecord | null> {
+    return loaders.sourceById.load(sourceId);
+  }
+
+  async list(args: ConnectionArgs): Promise<ConnectionResult<SourceRecord>> {
+    const page = toPageRequest(args);
+    const after = page.cursor ? nameIdCursor.decode(page.cursor, CURSOR_KIND, page.cursorArgument) : null;
+    const rows = await this.sources.list(page.limit, after, page.direction === 'backward');
+    return buildConnection(
+      rows,
+      page,
+      (row) => nameIdCursor.encode({ name: row.name, id: row.dbId }, CURSOR_KIND),
+      () => this.sources.count(),
+    );
+  }
+}
+
+/** Lookups by one of several keys (`article(id:, slug:, url:)`) take exactly one. */
+export function requireExactlyOne(args: Record<string, unknown>, names: string[]): void {
+  const given = names.filter((name) => args[name] != null);
+  if (given.length !== 1) {
+    throw new BadUserInputError(`Pass exactly one of ${names.map((n) => `"${n}"`).join(', ')}.`, { argument: names[0] });
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Finding mentions of known names (people, outlets) in text of any script.
+ *
+ * Both sides go through normalizeForSearch, so NFC differences (precomposed ড়/য় vs nukta forms),
+ * whitespace and case do not matter. A match must be a whole word at both ends, because a name
+ * inside a longer word is another word (`Putinism`, `পুতিনবাদ`). What counts as "whole word"
+ * depends on the script the alias is written in at each end:
+ *
+ * - Bengali attaches case endings and particles to the name (`পুতিনের`, `পুতিনও`, `শরিফকে`):
+ *   after a Bengali alias one of BENGALI_SUFFIXES may sit before the word boundary.
+ * - Latin: a possessive (`Putin's`, `Putin’s`, `Sharifs'`) may follow; an apostrophe followed by a
+ *   letter otherwise continues the word (`O'Brien`), so it is not a boundary.
+ * - Cyrillic names decline (`Путина`, `Путину`, `Путиным`): the additive endings are allowed.
+ * - Arabic script attaches one-letter proclitics in front (`وبوتين` "and Putin", `لبوتين`).
+ * - Han, Hiragana, Katakana and Hangul: no check at that end at all. Chinese and Japanese put no
+ *   spaces between words, so a name is always followed (and preceded) by other letters; Korean
+ *   attaches particles directly (`푸틴은`, `푸틴의`). Substring matching is the only workable rule;
+ *   the price is that a name inside a longer word is also found there.
+ * - Every other script: an exact word.
+ */
+import { scriptOfCharacter, type ScriptName } from './language';
+import { normalizeForSearch } from './normalize';
+
+/**
+ * Endings and particles that may follow a name written in Bengali script, longest first so the
+ * longest one that ends at a word boundary is tried first: case endings (এর/ের/র genitive, কে
+ * objective, তে/য়/ে locative, দের/রা plural), emphatic and inclusive particles (ও, ই and their
+ * combinations), classifiers (টি, টা) and সহ ("with").
+ */
+export const BENGALI_SUFFIXES = [
+  'দেরকে', 'য়েরও', 'য়েরই', 'দেরও', 'দেরই', 'য়ের',
+  'েরও', 'েরই', 'কেও', 'কেই', 'দের', 'রাও', 'রাই', 'টিও', 'টিই', 'য়ে',
+  'এর', 'ের', 'কে', 'রা', 'তে', 'টি', 'টা', 'সহ', 'রও', 'রই', 'য়',
+  'ও', 'ই', 'র', 'ে',
+] as const;
+
+/** Possessive endings after a name written in Latin script. */
+export const LATIN_SUFFIXES = ["'s", '’s', "'", '’'] as const;
+
+/** Case endings added to (not replacing the end of) a name written in Cyrillic. */
+export const CYRILLIC_SUFFIXES = ['ами', 'ым', 'ом', 'ой', 'ах', 'ам', 'ых', 'а', 'у', 'е', 'ы'] as const;
+
+/** Proclitics written joined to the front of a word in Arabic script: و ف ب ل ك and pairs. */
+export const ARABIC_PREFIXES = ['وب', 'ول', 'وك', 'فب', 'فل', 'و', 'ف', 'ب', 'ل', 'ك'] as const;
+
+interface ScriptRule {
+  prefixes?: readonly string[];
+  suffixes?: readonly string[];
+  /** No word boundary is required at this end (scripts written without spaces). */
+  substring?: boolean;
+}
+
+const SCRIPT_RULES: Partial<Record<ScriptName, ScriptRule>> = {
+  Bengali: { suffixes: BENGALI_SUFFIXES },
+  Latin: { suffixes: LATIN_SUFFIXES },
+  Cyrillic: { suffixes: CYRILLIC_SUFFIXES },
+  Arabic: { prefixes: ARABIC_PREFIXES },
+  Han: { substring: true },
+  Hiragana: { substring: true },
+  Katakana: { substring: true },
+  Hangul: { substring: true },
+};
+
+/** Normalised once: NFC turns precomposed য় into two code units, so lengths change. */
+const normalizedAffixes = new Map<readonly string[], string[]>();
+function affixes(list: readonly string[] | undefined): string[] {
+  if (!list) return [];
+  let normalized = normalizedAffixes.get(list);
+  if (!normalized) {
+    normalized = list.map(normalizeForSearch).sort((a, b) => b.length - a.length);
+    normalizedAffixes.set(list, normalized);
+  }
+  return normalized;
+}
+
+// ZWJ/ZWNJ sit inside Bengali, Persian and Arabic words (র‍্যা), so they do not end a word.
+const WORD_CHAR = /[\p{L}\p{M}\p{N}\u200C\u200D]/u;
+const APOSTROPHE = /['’ʼ]/u;
+const LETTER = /\p{L}/u;
+
+function codePointAt(text: string, index: number): string | null {
+  if (index < 0 || index >= text.length) return null;
+  return String.fromCodePoint(text.codePointAt(index)!);
+}
+
+function codePointBefore(text: string, index: number): string | null {
+  if (index <= 0) return null;
+  const low = text.charCodeAt(index - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && index >= 2) {
+    const high = text.charCodeAt(index - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(index - 2, index);
+  }
+  return text[index - 1]!;
+}
+
+function isWordStart(text: string, index: number): boolean {
+  const before = codePointBefore(text, index);
+  return before === null || !WORD_CHAR.test(before);
+}
+
+function isWordEnd(text: string, index: number): boolean {
+  const next = codePointAt(text, index);
+  if (next === null) return true;
+  if (WORD_CHAR.test(next)) return false;
+  // O'Brien, don't: an apostrophe between letters is inside the word.
+  if (APOSTROPHE.test(next)) {
+    const after = codePointAt(text, index + next.length);
+    return after === null || !WORD_CHAR.test(after);
+  }
+  return true;
+}
+
+interface CompiledAlias {
+  text: string;
+  startRule: ScriptRule;
+  endRule: ScriptRule;
+}
+
+function compileAlias(alias: string): CompiledAlias | null {
+  const text = normalizeForSearch(alias);
+  if (text === '') return null;
+  const letters = [...text].filter((c) => LETTER.test(c));
+  const first = letters.length > 0 ? scriptOfCharacter(letters[0]!) : null;
+  const last = letters.length > 0 ? scriptOfCharacter(letters[letters.length - 1]!) : null;
+  return {
+    text,
+    startRule: (first && SCRIPT_RULES[first]) || {},
+    endRule: (last && SCRIPT_RULES[last]) || {},
+  };
+}
+
+function startMatches(text: string, index: number, rule: ScriptRule): boolean {
+  if (rule.substring || isWordStart(text, index)) return true;
+  return affixes(rule.prefixes).some(
+    (prefix) => index >= prefix.length && text.startsWith(prefix, index - prefix.length) && isWordStart(text, index - prefix.length),
+  );
+}
+
+function endMatches(text: string, index: number, rule: ScriptRule): boolean {
+  if (rule.substring || isWordEnd(text, index)) return true;
+  return affixes(rule.suffixes).some((suffix) => text.startsWith(suffix, index) && isWordEnd(text, index + suffix.length));
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Where the alias occurs in already-normalised text, overlapping occurrences included. */
+function findSpans(normalizedText: string, alias: CompiledAlias): Span[] {
+  const spans: Span[] = [];
+  for (let at = normalizedText.indexOf(alias.text); at !== -1; at = normalizedText.indexOf(alias.text, at + 1)) {
+    const end = at + alias.text.length;
+    if (startMatches(normalizedText, at, alias.startRule) && endMatches(normalizedText, end, alias.endRule)) {
+      spans.push({ start: at, end });
+    }
+  }
+  return spans;
+}
+
+/**
+ * How many times the text mentions the alias (see the module comment for what counts as a
+ * mention). Occurrences never overlap: the leftmost wins.
+ */
+export function countAliasOccurrences(text: string, alias: string): number {
+  return matchEntities(text, [{ id: '', aliases: [alias] }]).get('') ?? 0;
+}
+
+/**
+ * Mentions per entity: id → number of mentions, for entities mentioned at least once.
+ *
+ * Each stretch of text is one mention: where aliases overlap (`ভ্লাদিমির পুতিন` and its tail
+ * `পুতিন`), the leftmost, then longest, match wins, whichever entity it belongs to, so an entity
+ * whose full name contains another entity's alias takes the mention. When entities tie (two
+ * entities share the same alias at the same place) each of them is credited: the text cannot tell
+ * them apart, and dropping the mention would hide it from both. Entities sharing an id are one entity.
+ */
+export function matchEntities<T extends { id: string; aliases: string[] }>(text: string, entities: T[]): Map<string, number> {
+  const normalizedText = normalizeForSearch(text);
+  const found: (Span & { id: string })[] = [];
+  for (const entity of entities) {
+    for (const alias of entity.aliases) {
+      const compiled = compileAlias(alias);
+      if (!compiled) continue;
+      for (const span of findSpans(normalizedText, compiled)) found.push({ ...span, id: entity.id });
+    }
+  }
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+
+  const counts = new Map<string, number>();
+  let winner: Span | null = null;
+  let credited = new Set<string>();
+  for (const span of found) {
+    const tiesWinner = winner !== null && span.start === winner.start && span.end === winner.end;
+    if (winner !== null && span.start < winner.end && !tiesWinner) continue;
+    if (!tiesWinner) {
+      winner = span;
+      credited = new Set();
+    }
+    if (credited.has(span.id)) continue;
+    credited.add(span.id);
+    counts.set(span.id, (counts.get(span.id) ?? 0) + 1);
+  }
+  return counts;
+}

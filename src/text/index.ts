@@ -1,0 +1,30 @@
+export { normalizeText, normalizeOptionalText, normalizeMultiline, normalizeForSearch } from './normalize';
+export { toAsciiDigits } from './digits';
+export {
+  type CalendarDate,
+  type DateParseOptions,
+  type FoundDate,
+  parseLocalizedDate,
+  findDatesInText,
+  calendarDateToDate,
+  isValidCalendarDate,
+  formatCalendarDate,
+} from './dates';
+export { slugify, MIN_SLUG_LENGTH } from './slug';
+export {
+  countAliasOccurrences,
+  matchEntities,
+  BENGALI_SUFFIXES,
+  LATIN_SUFFIXES,
+  CYRILLIC_SUFFIXES,
+  ARABIC_PREFIXES,
+} from './aliases';
+export {
+  type ScriptName,
+  KNOWN_SCRIPTS,
+  detectScript,
+  scriptOfCharacter,
+  guessLanguageFromScript,
+  isRightToLeft,
+  normalizeLanguageTag,
+} from './language';

@@ -1,0 +1,177 @@
+/**
+ * Script and language helpers. A feed often declares no language, or a wrong one; the script of the
+ * text is a fact we can read, the language is only a guess from it, so the two are kept apart.
+ */
+
+/**
+ * Unicode script names (the Script property values JavaScript regexes accept) we can report. A
+ * letter of a script missing here is simply not counted; add the name to support it.
+ */
+export const KNOWN_SCRIPTS = [
+  'Latin', 'Bengali', 'Arabic', 'Devanagari', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Cyrillic',
+  'Greek', 'Hebrew', 'Thai', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Gujarati', 'Gurmukhi',
+  'Oriya', 'Sinhala', 'Myanmar', 'Khmer', 'Lao', 'Tibetan', 'Georgian', 'Armenian', 'Ethiopic',
+  'Thaana', 'Syriac', 'Mongolian', 'Tifinagh', 'Cherokee', 'Canadian_Aboriginal', 'Ol_Chiki',
+  'Nko', 'Adlam', 'Hanifi_Rohingya', 'Javanese', 'Balinese', 'Sundanese', 'Vai', 'Yi', 'Bopomofo',
+  'Meetei_Mayek', 'Chakma', 'Limbu', 'Lepcha', 'Tai_Le', 'Tai_Tham', 'Buginese', 'Batak',
+  'Samaritan', 'Mandaic', 'Coptic', 'Glagolitic', 'Runic', 'Ogham',
+] as const;
+
+export type ScriptName = (typeof KNOWN_SCRIPTS)[number];
+
+const SCRIPT_TESTS: readonly (readonly [ScriptName, RegExp])[] = KNOWN_SCRIPTS.map(
+  (name) => [name, new RegExp(`\\p{Script=${name}}`, 'u')] as const,
+);
+const LETTER = /\p{L}/u;
+const scriptCache = new Map<string, ScriptName | null>();
+
+/**
+ * The script of one character (a single code point), or null for characters shared by every
+ * script (digits, punctuation, the Japanese long-vowel mark ー) and scripts not in KNOWN_SCRIPTS.
+ */
+export function scriptOfCharacter(character: string): ScriptName | null {
+  const cached = scriptCache.get(character);
+  if (cached !== undefined) return cached;
+  const found = SCRIPT_TESTS.find(([, test]) => test.test(character));
+  const script = found ? found[0] : null;
+  // Bounded: only the distinct characters of a few scripts ever reach this cache in practice,
+  // but a hostile input could hold many, so stop growing rather than evicting.
+  if (scriptCache.size < 20000) scriptCache.set(character, script);
+  return script;
+}
+
+function letterScriptCounts(text: string): Map<ScriptName, number> {
+  const counts = new Map<ScriptName, number>();
+  for (const character of text.normalize('NFC')) {
+    // Letters only: vowel signs and viramas (marks) would weigh Indic text more than Latin text of
+    // the same length, and digits/punctuation belong to no script.
+    if (!LETTER.test(character)) continue;
+    const script = scriptOfCharacter(character);
+    if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * The script most letters of the text are written in (a Unicode script name such as `Bengali`,
+ * `Arabic`, `Latin`, `Han`), or null when the text has no letters of a known script. Ties go to the
+ * script met first.
+ */
+export function detectScript(text: string): ScriptName | null {
+  let best: ScriptName | null = null;
+  let bestCount = 0;
+  for (const [script, count] of letterScriptCounts(text)) {
+    if (count > bestCount) {
+      best = script;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/**
+ * Scripts that, on their own, identify one language well enough to label text. Scripts shared by
+ * many languages (Latin, Cyrillic, Devanagari, Ethiopic, Tibetan, Syriac ...) are absent on
+ * purpose: guessing there would be wrong for a large share of real text.
+ */
+const SCRIPT_LANGUAGE: Partial<Record<ScriptName, string>> = {
+  Bengali: 'bn',
+  Arabic: 'ar',
+  Hangul: 'ko',
+  Hiragana: 'ja',
+  Katakana: 'ja',
+  // Han without kana is overwhelmingly Chinese; Japanese text nearly always has kana (see below).
+  Han: 'zh',
+  Greek: 'el',
+  Hebrew: 'he',
+  Thai: 'th',
+  Georgian: 'ka',
+  Armenian: 'hy',
+  Tamil: 'ta',
+  Telugu: 'te',
+  Kannada: 'kn',
+  Malayalam: 'ml',
+  Gujarati: 'gu',
+  Gurmukhi: 'pa',
+  Oriya: 'or',
+  Sinhala: 'si',
+  Khmer: 'km',
+  Lao: 'lo',
+  Myanmar: 'my',
+  Thaana: 'dv',
+};
+
+// Assamese is written in the Bengali script but has its own ra and wa.
+const ASSAMESE_LETTERS = /[\u09F0\u09F1]/u;
+// Letters Urdu has and Arabic and Persian do not (ٹ ڈ ڑ ں ھ ہ ۂ ۃ ے ۓ).
+const URDU_LETTERS = /[\u0679\u0688\u0691\u06BA\u06BE\u06C1-\u06C3\u06D2\u06D3]/u;
+// پ چ ژ گ ک ی: Persian and Urdu share them, Arabic has none.
+const PERSO_URDU_LETTERS = /[\u067E\u0686\u0698\u06AF\u06A9\u06CC]/u;
+// Letters of Pashto, Sindhi, Kurdish (Sorani), Uyghur and other Arabic-script languages.
+const OTHER_ARABIC_SCRIPT_LETTERS = /[\u067A-\u067D\u067F\u0680\u0683-\u0685\u0687\u0689-\u0690\u0692-\u0697\u0699-\u06A8\u06AA-\u06AE\u06B0-\u06B9\u06BB-\u06BD\u06C4-\u06CB\u06CD-\u06D0\u06D5]/u;
+// Persian writes heh as U+0647 where Urdu uses ہ/ھ.
+const ARABIC_HEH = /\u0647/u;
+
+function guessArabicScriptLanguage(text: string): string | null {
+  if (URDU_LETTERS.test(text)) return 'ur';
+  if (OTHER_ARABIC_SCRIPT_LETTERS.test(text)) return null;
+  if (PERSO_URDU_LETTERS.test(text)) return ARABIC_HEH.test(text) ? 'fa' : null;
+  return 'ar';
+}
+
+/**
+ * A BCP 47 language guessed from the dominant script, only where the script (with a few letters
+ * specific to one language) points at a single language: bn for Bengali script (as when the
+ * Assamese letters ৰ/ৱ appear), ar/ur/fa for Arabic script, ja for Han text with kana, ko, el, he,
+ * th ... Latin, Cyrillic, Devanagari and other shared scripts give null.
+ */
+export function guessLanguageFromScript(text: string): string | null {
+  const counts = letterScriptCounts(text);
+  const script = detectScript(text);
+  if (!script) return null;
+  if (script === 'Bengali') return ASSAMESE_LETTERS.test(text) ? 'as' : 'bn';
+  if (script === 'Arabic') return guessArabicScriptLanguage(text);
+  if (script === 'Han' && ((counts.get('Hiragana') ?? 0) > 0 || (counts.get('Katakana') ?? 0) > 0)) {
+    return 'ja';
+  }
+  return SCRIPT_LANGUAGE[script] ?? null;
+}
+
+/** ISO 15924 codes of scripts written right to left. */
+const RIGHT_TO_LEFT_SCRIPTS = new Set([
+  'Arab', 'Hebr', 'Thaa', 'Syrc', 'Nkoo', 'Adlm', 'Rohg', 'Mand', 'Samr', 'Mend', 'Yezi', 'Chrs',
+  'Phnx', 'Avst', 'Armi', 'Prti', 'Phli', 'Phlp', 'Nbat', 'Palm', 'Hatr', 'Sogd', 'Sogo', 'Elym',
+  'Narb', 'Sarb', 'Mani', 'Lydi', 'Khar', 'Cprt', 'Hung', 'Ougr', 'Orkh',
+]);
+
+/**
+ * Whether text in this language is written right to left. The script comes from the tag itself
+ * (`az-Arab`) or from CLDR's likely-subtags data (`ur` → Arab, `ku` → Latn), so this needs no list
+ * of languages. Invalid tags give false.
+ */
+export function isRightToLeft(lang: string): boolean {
+  const tag = normalizeLanguageTag(lang);
+  if (!tag) return false;
+  try {
+    const script = new Intl.Locale(tag).maximize().script;
+    return script !== undefined && RIGHT_TO_LEFT_SCRIPTS.has(script);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The canonical BCP 47 form of a language tag (`EN-us` → `en-US`, `zh-hant-tw` → `zh-Hant-TW`,
+ * deprecated `iw` → `he`), or null when it is not a valid tag. Underscores are accepted as
+ * separators because feeds and HTTP headers often carry POSIX-style `en_US`.
+ */
+export function normalizeLanguageTag(tag: string | null | undefined): string | null {
+  if (tag == null) return null;
+  const trimmed = tag.trim().replace(/_/g, '-');
+  if (trimmed === '') return null;
+  try {
+    return Intl.getCanonicalLocales(trimmed)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
