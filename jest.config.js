@@ -9,3 +9,5 @@ module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
 };
+module.exports.globalSetup = '<rootDir>/test/support/global-setup.ts';
+module.exports.globalTeardown = '<rootDir>/test/support/global-teardown.ts';

@@ -8,6 +8,8 @@ export interface DatabaseHandle {
   dataSource: DataSource;
   /** 'postgres' for a server, 'pglite' for the embedded database. */
   kind: 'postgres' | 'pglite';
+  /** The embedded database itself, when there is one (snapshots, diagnostics). */
+  pglite?: Awaited<ReturnType<typeof openPglite>>;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,12 @@ const common = {
  * PGlite is one single-user backend; typeorm-pglite is avoided because it shares that backend
  * between "connections" and one transaction's rollback can undo another's committed rows.
  */
-export async function buildDataSource(config: AppConfig): Promise<DatabaseHandle> {
+export interface BuildOptions {
+  /** A PGlite data-directory snapshot (dumpDataDir) to start from: tests restore a migrated one. */
+  pgliteSnapshot?: Blob | File;
+}
+
+export async function buildDataSource(config: AppConfig, options: BuildOptions = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
     const statementTimeout = config.statementTimeoutMs;
     const options: DataSourceOptions = {
@@ -72,7 +79,7 @@ export async function buildDataSource(config: AppConfig): Promise<DatabaseHandle
     };
   }
 
-  const pglite = await openPglite(config.dataDir);
+  const pglite = await openPglite(config.dataDir, options.pgliteSnapshot);
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const pgConfig = createPgConfig(pglite);
   const dataSource = new DataSource({
@@ -93,6 +100,7 @@ export async function buildDataSource(config: AppConfig): Promise<DatabaseHandle
   return {
     dataSource,
     kind: 'pglite',
+    pglite,
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
       await pglite.close();
@@ -100,18 +108,19 @@ export async function buildDataSource(config: AppConfig): Promise<DatabaseHandle
   };
 }
 
-async function openPglite(dataDir: string) {
+async function openPglite(dataDir: string, snapshot?: Blob | File) {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const extensions = { pg_trgm };
-  const pglite = dataDir === 'memory://' ? new PGlite({ extensions }) : new PGlite({ dataDir, extensions });
+  const pglite =
+    dataDir === 'memory://' ? new PGlite({ extensions, loadDataDir: snapshot }) : new PGlite({ dataDir, extensions, loadDataDir: snapshot });
   await pglite.waitReady;
   return pglite;
 }
 
 /** Builds, initialises and migrates: what the server, the worker and the CLI all start with. */
-export async function openDatabase(config: AppConfig): Promise<DatabaseHandle> {
-  const handle = await buildDataSource(config);
+export async function openDatabase(config: AppConfig, options: BuildOptions = {}): Promise<DatabaseHandle> {
+  const handle = await buildDataSource(config, options);
   try {
     await handle.dataSource.initialize();
     // PGlite's one session takes no startup options: the same settings, set once.

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { loadConfig, type AppConfig } from '../../src/config/config';
+import { openDatabase, type DatabaseHandle } from '../../src/db/data-source';
+
+/**
+ * A database of its own for one test file, built from the real migrations: a fresh database on
+ * the Postgres server when DATABASE_URL is set (dropped afterwards), otherwise an in-memory PGlite
+ * restored from a snapshot that global setup migrated once (initdb in WebAssembly takes seconds).
+ */
+export interface TestDatabase {
+  handle: DatabaseHandle;
+  config: AppConfig;
+  drop(): Promise<void>;
+}
+
+export function usingPostgresServer(): boolean {
+  return Boolean(process.env.DATABASE_URL);
+}
+
+export async function createTestDatabase(overrides: Partial<AppConfig> = {}): Promise<TestDatabase> {
+  const base = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL });
+  if (!base.databaseUrl) {
+    const config = { ...base, dataDir: 'memory://', ...overrides };
+    const file = process.env.NEWSGATE_PGLITE_SNAPSHOT;
+    const snapshot = file && existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
+    const handle = await openDatabase(config, { pgliteSnapshot: snapshot });
+    return { handle, config, drop: () => handle.close() };
+  }
+  const name = `newsgate_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient(base.databaseUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(base.databaseUrl);
+  url.pathname = `/${name}`;
+  const config = { ...base, databaseUrl: url.toString(), databasePoolSize: 4, ...overrides };
+  const handle = await openDatabase(config);
+  return {
+    handle,
+    config,
+    drop: async () => {
+      await handle.close();
+      await withAdminClient(base.databaseUrl!, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+async function withAdminClient<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,63 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createLogger } from '../../src/common/logger';
+import type { AppConfig } from '../../src/config/config';
+import { SqlExecutor } from '../../src/db/sql-executor';
+import { createGateway, type Gateway } from '../../src/http/app';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+  raw: string;
+}
+
+export interface TestApp {
+  url: string;
+  db: SqlExecutor;
+  database: TestDatabase;
+  gateway: Gateway;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The real gateway on an ephemeral port over a database of its own; tests speak HTTP to it. */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(overrides);
+  const db = new SqlExecutor(database.handle.dataSource);
+  const logger = createLogger('silent');
+  const gateway = await createGateway({ config: database.config, db, logger });
+  const server: Server = await new Promise((resolve) => {
+    const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    db,
+    database,
+    gateway,
+    async gql(query, variables, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const raw = await response.text();
+      let body: any = {};
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        // non-JSON bodies are returned raw for the test to inspect
+      }
+      return { status: response.status, headers: response.headers, data: body.data, errors: body.errors, raw };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await gateway.stop();
+      await database.drop();
+    },
+  };
+}
