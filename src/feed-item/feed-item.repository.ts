@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import { ARTICLE_COLUMNS, toArticleRecord } from '../article/article.repository';
@@ -133,4 +134,52 @@ function splitArticle(row: Record<string, unknown>, withArticles: boolean): Feed
   const record = toFeedItemRecord(item as unknown as FeedItemRow) as FeedItemWithArticle;
   record.article = article.dbId ? toArticleRecord(article as unknown as Parameters<typeof toArticleRecord>[0]) : null;
   return record;
+}
+
+export interface FeedItemWrite {
+  /** GUID or link, or a hash of headline and date when the feed gives neither. */
+  itemKey: string;
+  headline: string;
+  url: string | null;
+  imageUrl: string | null;
+  language: string | null;
+  publishedAt: Date;
+  position: number;
+  articleId: string | null;
+}
+
+const UPSERT_MANY = sql(
+  'feed_item_upsert_many',
+  `INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, position, article_id)
+   SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.position, t.article_id
+   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::int[], $9::uuid[])
+     AS t(item_key, headline, url, image_url, language, published_at, position, article_id)
+   ON CONFLICT (source_id, item_key) DO UPDATE SET headline = EXCLUDED.headline, url = EXCLUDED.url,
+     image_url = EXCLUDED.image_url, language = EXCLUDED.language, published_at = EXCLUDED.published_at,
+     position = EXCLUDED.position, article_id = COALESCE(EXCLUDED.article_id, feed_item.article_id)
+   WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.position, feed_item.article_id)
+     IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id))
+   RETURNING id`,
+);
+
+/**
+ * Stores a source's feed items in one statement, idempotently: an item already stored unchanged
+ * is not touched, and a link to an article, once made, is never dropped by a later fetch that
+ * lacks it. Items with the same key in one batch (a feed listing a story twice) are stored once.
+ */
+export async function upsertFeedItems(manager: EntityManager, sourceId: string, items: FeedItemWrite[]): Promise<number> {
+  const unique = [...new Map(items.map((item) => [item.itemKey, item])).values()];
+  if (unique.length === 0) return 0;
+  const rows = (await manager.query(UPSERT_MANY.text, [
+    sourceId,
+    unique.map((i) => i.itemKey),
+    unique.map((i) => i.headline),
+    unique.map((i) => i.url),
+    unique.map((i) => i.imageUrl),
+    unique.map((i) => i.language),
+    unique.map((i) => i.publishedAt),
+    unique.map((i) => i.position),
+    unique.map((i) => i.articleId),
+  ])) as unknown[];
+  return rows.length;
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import type { NameIdKey } from '../graphql/relay/cursor';
@@ -58,6 +59,24 @@ export class PersonRepository {
     const [row] = await this.db.rows<{ count: number }>(dynamicSql('person_count', `SELECT count(*)::int AS count FROM person p ${where}`), params.values);
     return row?.count ?? 0;
   }
+}
+
+const UPSERT_BY_SLUG = sql(
+  'person_upsert_by_slug',
+  `INSERT INTO person (slug, name, aliases, description, search_text) VALUES ($1, $2, $3, $4, $5)
+   ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, aliases = EXCLUDED.aliases,
+     description = EXCLUDED.description, search_text = EXCLUDED.search_text, updated_at = now()
+   WHERE (person.name, person.aliases, person.description) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.aliases, EXCLUDED.description)
+   RETURNING id`,
+);
+const ID_BY_SLUG = sql('person_id_by_slug', 'SELECT id FROM person WHERE slug = $1');
+
+/** Inserts or updates by slug; an unchanged person is left untouched. Returns the id. */
+export async function upsertPersonBySlug(manager: EntityManager, person: PersonWrite): Promise<string> {
+  const rows = (await manager.query(UPSERT_BY_SLUG.text, [person.slug, person.name, person.aliases, person.description, person.searchText])) as Array<{ id: string }>;
+  if (rows[0]) return rows[0].id;
+  const [existing] = (await manager.query(ID_BY_SLUG.text, [person.slug])) as Array<{ id: string }>;
+  return existing!.id;
 }
 
 function searchCondition(search: string, params: SqlParams): string {

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { toGlobalId } from '../graphql/relay/global-id';
 import type { NameIdKey } from '../graphql/relay/cursor';
-import { SourceEntity, type SourceKind } from './source.entity';
+import type { SourceKind } from './source.entity';
 import type { SourceRecord } from './source.types';
 
 export const SOURCE_COLUMNS = `s.id AS "dbId", s.slug, s.name, s.aliases, s.homepage_url AS "homepageUrl",
@@ -61,22 +61,19 @@ export class SourceRepository {
     return row?.count ?? 0;
   }
 
-  /** Every source with its aliases: the set citations are matched against. */
-  async findAllForMatching(manager: EntityManager): Promise<Array<{ id: string; name: string; aliases: string[] }>> {
-    return manager.getRepository(SourceEntity).find({ select: { id: true, name: true, aliases: true } });
-  }
 
-  /**
-   * Inserts or updates by slug and returns the id. A row whose values are unchanged is left alone
-   * (updated_at included), so seeding or re-ingesting the same data twice changes nothing.
-   */
-  async upsertBySlug(manager: EntityManager, source: SourceWrite): Promise<string> {
-    const values = [source.slug, source.name, source.aliases, source.homepageUrl, source.language, source.country, source.logoUrl, source.kind];
-    const rows = (await manager.query(UPSERT_BY_SLUG.text, values)) as Array<{ id: string }>;
-    if (rows[0]) return rows[0].id;
-    const [existing] = (await manager.query(ID_BY_SLUG.text, [source.slug])) as Array<{ id: string }>;
-    return existing!.id;
-  }
+}
+
+/**
+ * Inserts or updates by slug and returns the id. A row whose values are unchanged is left alone
+ * (updated_at included), so seeding or re-ingesting the same data twice changes nothing.
+ */
+export async function upsertSourceBySlug(manager: EntityManager, source: SourceWrite): Promise<string> {
+  const values = [source.slug, source.name, source.aliases, source.homepageUrl, source.language, source.country, source.logoUrl, source.kind];
+  const rows = (await manager.query(UPSERT_BY_SLUG.text, values)) as Array<{ id: string }>;
+  if (rows[0]) return rows[0].id;
+  const [existing] = (await manager.query(ID_BY_SLUG.text, [source.slug])) as Array<{ id: string }>;
+  return existing!.id;
 }
 
 const UPSERT_BY_SLUG = sql(

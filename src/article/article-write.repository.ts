@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { sql } from '../db/sql-executor';
+
+/** A normalised article, ready to store: what the seed and the ingestion processor both produce. */
+export interface ArticleWrite {
+  sourceId: string;
+  url: string;
+  slug: string;
+  title: string;
+  summary: string | null;
+  paragraphs: string[];
+  language: string | null;
+  publishedAt: Date;
+  /** When the publisher says the story changed; defaults to now() when stored content changes. */
+  updatedAt: Date | null;
+  imageUrl: string | null;
+  byline: string | null;
+  searchText: string;
+  contentHash: string;
+  authorIds: string[];
+  mentions: Array<{ personId: string; count: number }>;
+  citedSourceIds: string[];
+}
+
+export interface ArticleWriteResult {
+  id: string;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+/** sha256 of title and body: the same story under another URL is recognised by it. */
+export function articleContentHash(title: string, paragraphs: string[]): string {
+  return createHash('sha256').update(title).update('\u0000').update(paragraphs.join('\u0000')).digest('hex');
+}
+
+const FIND_EXISTING = sql(
+  'article_find_existing',
+  `SELECT id, url, slug FROM article WHERE url = $1
+   UNION ALL
+   (SELECT id, url, slug FROM article WHERE source_id = $2 AND content_hash = $3 AND url <> $1 LIMIT 1)`,
+);
+
+const INSERT = sql(
+  'article_insert',
+  `INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at,
+     image_url, byline, search_text, content_hash)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, $8::timestamptz), $10, $11, $12, $13)
+   ON CONFLICT (url) DO NOTHING
+   RETURNING id`,
+);
+
+// Only a real change touches the row (and updated_at): storing the same story twice writes nothing.
+const UPDATE = sql(
+  'article_update',
+  `UPDATE article SET title = $2, summary = $3, paragraphs = $4, language = $5, published_at = $6,
+     updated_at = GREATEST(COALESCE($7::timestamptz, now()), $6::timestamptz), image_url = $8, byline = $9, search_text = $10, content_hash = $11
+   WHERE id = $1 AND (title, summary, paragraphs, language, published_at, image_url, byline)
+     IS DISTINCT FROM ($2, $3, $4::text[], $5, $6::timestamptz, $8, $9)
+   RETURNING id`,
+);
+
+const SLUG_TAKEN = sql('article_slug_taken', 'SELECT 1 FROM article WHERE slug = $1 AND url <> $2');
+
+/**
+ * Idempotent writes of articles and their links. Every method takes the transaction's manager: a
+ * feed is stored in transactions, so a crash leaves no half-written article.
+ */
+export class ArticleWriteRepository {
+  /**
+   * Inserts a new article or updates a changed one, found by canonical URL or, for the same
+   * source, by content hash (the same story republished under another URL). Links to authors,
+   * mentioned people and cited sources are replaced to match.
+   */
+  async upsert(manager: EntityManager, article: ArticleWrite): Promise<ArticleWriteResult> {
+    const existing = (await manager.query(FIND_EXISTING.text, [article.url, article.sourceId, article.contentHash])) as Array<{ id: string }>;
+    let id: string;
+    let outcome: ArticleWriteResult['outcome'];
+    if (existing[0]) {
+      id = existing[0].id;
+      const updated = (await manager.query(UPDATE.text, [
+        id,
+        article.title,
+        article.summary,
+        article.paragraphs,
+        article.language,
+        article.publishedAt,
+        article.updatedAt,
+        article.imageUrl,
+        article.byline,
+        article.searchText,
+        article.contentHash,
+      ])) as unknown[];
+      outcome = rowsOf(updated).length > 0 ? 'updated' : 'unchanged';
+    } else {
+      const slug = await this.freeSlug(manager, article.slug, article.url);
+      const inserted = (await manager.query(INSERT.text, [
+        article.sourceId,
+        article.url,
+        slug,
+        article.title,
+        article.summary,
+        article.paragraphs,
+        article.language,
+        article.publishedAt,
+        article.updatedAt,
+        article.imageUrl,
+        article.byline,
+        article.searchText,
+        article.contentHash,
+      ])) as Array<{ id: string }>;
+      if (inserted[0]) {
+        id = inserted[0].id;
+        outcome = 'created';
+      } else {
+        // Another writer stored the same URL between our look-up and insert: theirs stands, ours
+        // becomes an update of it.
+        return this.upsert(manager, article);
+      }
+    }
+    const linksChanged = await this.replaceLinks(manager, id, article);
+    if (linksChanged && outcome === 'unchanged') outcome = 'updated';
+    return { id, outcome };
+  }
+
+  /** The slug, or the slug with a suffix derived from the URL when another article has it. */
+  private async freeSlug(manager: EntityManager, slug: string, url: string): Promise<string> {
+    const taken = (await manager.query(SLUG_TAKEN.text, [slug, url])) as unknown[];
+    if (taken.length === 0) return slug;
+    const suffix = createHash('sha256').update(url).digest('hex').slice(0, 8);
+    return `${slug.slice(0, 190)}-${suffix}`;
+  }
+
+  private async replaceLinks(manager: EntityManager, articleId: string, article: ArticleWrite): Promise<boolean> {
+    let changed = false;
+    const authorIds = [...new Set(article.authorIds)];
+    changed = (await affected(manager, 'DELETE FROM article_author WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[]))', [articleId, authorIds])) || changed;
+    if (authorIds.length > 0) {
+      changed =
+        (await affected(
+          manager,
+          `INSERT INTO article_author (article_id, person_id, position)
+           SELECT $1, person_id, ord::smallint FROM unnest($2::uuid[]) WITH ORDINALITY AS t(person_id, ord)
+           ON CONFLICT (article_id, person_id) DO UPDATE SET position = EXCLUDED.position
+           WHERE article_author.position IS DISTINCT FROM EXCLUDED.position`,
+          [articleId, authorIds],
+        )) || changed;
+    }
+    const mentions = article.mentions.filter((m) => m.count > 0);
+    const mentionIds = mentions.map((m) => m.personId);
+    changed = (await affected(manager, 'DELETE FROM article_mention WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[]))', [articleId, mentionIds])) || changed;
+    if (mentions.length > 0) {
+      changed =
+        (await affected(
+          manager,
+          `INSERT INTO article_mention (article_id, person_id, count)
+           SELECT $1, person_id, count FROM unnest($2::uuid[], $3::int[]) AS t(person_id, count)
+           ON CONFLICT (article_id, person_id) DO UPDATE SET count = EXCLUDED.count
+           WHERE article_mention.count IS DISTINCT FROM EXCLUDED.count`,
+          [articleId, mentionIds, mentions.map((m) => m.count)],
+        )) || changed;
+    }
+    const citedIds = [...new Set(article.citedSourceIds.filter((id) => id !== article.sourceId))];
+    changed =
+      (await affected(manager, 'DELETE FROM article_cited_source WHERE article_id = $1 AND NOT (source_id = ANY($2::uuid[]))', [articleId, citedIds])) || changed;
+    if (citedIds.length > 0) {
+      changed =
+        (await affected(
+          manager,
+          `INSERT INTO article_cited_source (article_id, source_id)
+           SELECT $1, source_id FROM unnest($2::uuid[]) AS t(source_id) ON CONFLICT DO NOTHING`,
+          [articleId, citedIds],
+        )) || changed;
+    }
+    return changed;
+  }
+}
+
+/** TypeORM returns [rows, affectedCount] for DELETE/UPDATE and rows for INSERT … RETURNING. */
+function rowsOf(result: unknown): unknown[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0];
+  return Array.isArray(result) ? result : [];
+}
+
+async function affected(manager: EntityManager, text: string, values: unknown[]): Promise<boolean> {
+  const result = (await manager.query(`${text} RETURNING 1`, values)) as unknown;
+  return rowsOf(result).length > 0;
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
+import { ArticleWriteRepository, articleContentHash } from '../article/article-write.repository';
+import type { SqlExecutor } from '../db/sql-executor';
+import { upsertFeedItems } from '../feed-item/feed-item.repository';
+import { upsertPersonBySlug } from '../person/person.repository';
+import { SourceKind } from '../source/source.entity';
+import { upsertSourceBySlug } from '../source/source.repository';
+import { matchEntities } from '../text/aliases';
+import { calendarDateToDate } from '../text/dates';
+import { normalizeForSearch } from '../text/normalize';
+import { slugify } from '../text/slug';
+import { loadCatalog, type Catalog } from './catalog';
+import { parseNewsPageText, type ParsedNewsPage } from './news-page-text.parser';
+
+/** The repository's seeds/ folder (the bundled sample page), from src/ or dist/src/ alike. */
+export const SEEDS_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../seeds' : '../../seeds');
+
+export interface SeedReport {
+  sources: number;
+  people: number;
+  articles: Array<{ file: string; slug: string; outcome: 'created' | 'updated' | 'unchanged' }>;
+  feedItemsWritten: number;
+}
+
+/**
+ * Loads the catalog (known people and outlets) and every seed page it lists, in one transaction.
+ * Idempotent: unchanged rows are not written at all, so seeding twice changes nothing.
+ */
+export async function seed(db: SqlExecutor, catalog: Catalog = loadCatalog()): Promise<SeedReport> {
+  return db.transaction(async (manager) => {
+    const sourceIds = new Map<string, string>();
+    for (const source of catalog.sources) {
+      sourceIds.set(
+        source.slug,
+        await upsertSourceBySlug(manager, {
+          slug: source.slug,
+          name: source.name,
+          aliases: source.aliases,
+          homepageUrl: source.homepageUrl,
+          language: source.language,
+          country: source.country,
+          logoUrl: null,
+          kind: source.kind as SourceKind,
+        }),
+      );
+    }
+    const personIds = new Map<string, string>();
+    for (const person of catalog.people) {
+      personIds.set(
+        person.slug,
+        await upsertPersonBySlug(manager, {
+          slug: person.slug,
+          name: person.name,
+          aliases: person.aliases,
+          description: person.description,
+          searchText: normalizeForSearch([person.name, ...person.aliases].join(' ')),
+        }),
+      );
+    }
+    const report: SeedReport = { sources: sourceIds.size, people: personIds.size, articles: [], feedItemsWritten: 0 };
+    for (const page of catalog.seedPages) {
+      const raw = readFileSync(path.join(SEEDS_DIR, page.file), 'utf8');
+      const publisher = catalog.sources.find((source) => source.slug === page.publisherSlug)!;
+      const publisherId = sourceIds.get(publisher.slug)!;
+      const parsed = parseNewsPageText(raw);
+      const result = await storePage(manager, parsed, {
+        file: page.file,
+        publisherId,
+        publisherUrl: publisher.homepageUrl,
+        language: publisher.language,
+        catalog,
+        personIds,
+        sourceIds,
+        publisherSlug: publisher.slug,
+      });
+      report.articles.push(result.article);
+      report.feedItemsWritten += result.feedItemsWritten;
+    }
+    return report;
+  });
+}
+
+interface PageContext {
+  file: string;
+  publisherId: string;
+  publisherSlug: string;
+  publisherUrl: string;
+  language: string;
+  catalog: Catalog;
+  personIds: Map<string, string>;
+  sourceIds: Map<string, string>;
+}
+
+async function storePage(manager: EntityManager, page: ParsedNewsPage, ctx: PageContext) {
+  const text = [page.title, ...page.paragraphs].join('\n');
+  const mentions = [...matchEntities(text, ctx.catalog.people).entries()].map(([slug, count]) => ({ personId: ctx.personIds.get(slug)!, count }));
+  const citedSourceIds = [...matchEntities(text, ctx.catalog.sources.filter((s) => s.slug !== ctx.publisherSlug)).keys()].map(
+    (slug) => ctx.sourceIds.get(slug)!,
+  );
+  // A page with no date of its own is dated by its sidebar, the nearest evidence it carries.
+  const day = page.publishedOn ?? page.latest.find((item) => item.publishedOn)?.publishedOn;
+  if (!day) throw new Error(`seed page ${ctx.file}: no publication date found`);
+  const publishedAt = calendarDateToDate(day);
+  // The page carries no address of its own: one is derived from its file name under the
+  // publisher's (reserved .invalid) homepage, stable across runs.
+  const url = new URL(path.parse(ctx.file).name.replace(/^\d+_/, ''), ctx.publisherUrl).toString();
+  const writer = new ArticleWriteRepository();
+  const stored = await writer.upsert(manager, {
+    sourceId: ctx.publisherId,
+    url,
+    slug: slugify(page.title),
+    title: page.title,
+    summary: null,
+    paragraphs: page.paragraphs,
+    language: ctx.language,
+    publishedAt,
+    updatedAt: null,
+    imageUrl: null,
+    // Initials (এসএস/এসএন) are kept as printed and name nobody: no author is linked.
+    byline: page.byline,
+    searchText: normalizeForSearch(text),
+    contentHash: articleContentHash(page.title, page.paragraphs),
+    authorIds: [],
+    mentions,
+    citedSourceIds,
+  });
+  const feedItemsWritten = await upsertFeedItems(
+    manager,
+    ctx.publisherId,
+    page.latest.map((item) => {
+      const itemDay = item.publishedOn ?? day;
+      return {
+        // The sidebar gives no links: a headline is identified by its text and date.
+        itemKey: `sha256:${createHash('sha256').update(`${item.headline}\u0000${itemDay.year}-${itemDay.month}-${itemDay.day}`).digest('hex')}`,
+        headline: item.headline,
+        url: null,
+        // The text marks where the page showed an image but holds no address for it.
+        imageUrl: null,
+        language: ctx.language,
+        publishedAt: calendarDateToDate(itemDay),
+        position: item.position,
+        articleId: null,
+      };
+    }),
+  );
+  return { article: { file: ctx.file, slug: page.title ? slugify(page.title) : '', outcome: stored.outcome }, feedItemsWritten };
+}
+
+/** First start on an empty embedded database: load the bundled sample so the API has data. */
+export async function seedIfEmpty(db: SqlExecutor, logger: Logger): Promise<boolean> {
+  const [row] = await db.manager.query('SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM article) AS n');
+  if (Number(row.n) > 0) return false;
+  const report = await seed(db);
+  logger.info({ report }, 'seeded');
+  return true;
+}
