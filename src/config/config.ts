@@ -31,6 +31,9 @@ const port = z.coerce
   .min(0, 'must be a whole number between 0 and 65535')
   .max(65535, 'must be a whole number between 0 and 65535');
 
+/** Never echoed in an error message: they may carry credentials. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ADMIN_TOKEN', 'REDIS_URL']);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const envSchema = z.object({
@@ -45,6 +48,7 @@ const envSchema = z.object({
   GRAPHQL_LANDING_PAGE: booleanFromEnv.default(true),
   SEED_ON_EMPTY: booleanFromEnv.default(true),
   TRUST_PROXY: booleanFromEnv.default(false),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (use a random secret, e.g. `openssl rand -hex 32`)').optional(),
 });
 
 export interface AppConfig {
@@ -62,6 +66,8 @@ export interface AppConfig {
   /** Load the bundled sample page when the embedded database is empty at start. */
   seedOnEmpty: boolean;
   trustProxy: boolean;
+  /** Bearer token for admin mutations; unset means no caller is an admin. */
+  adminToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -83,8 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
         const given = present[name];
-        // Never echo a database URL back: it may carry a password.
-        const shown = given === undefined || name === 'DATABASE_URL' ? '' : ` (got "${given}")`;
+        const shown = given === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got "${given}")`;
         return `${name} ${issue.message}${shown}`;
       }),
     );
@@ -102,5 +107,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     landingPage: e.GRAPHQL_LANDING_PAGE,
     seedOnEmpty: e.SEED_ON_EMPTY,
     trustProxy: e.TRUST_PROXY,
+    adminToken: e.ADMIN_TOKEN ?? null,
   };
 }

@@ -28,3 +28,24 @@ export function createErrorFormatter(logger: Logger) {
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
+
+const HTTP_STATUS: Partial<Record<string, number>> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/**
+ * Errors raised before execution (while building the context: a bad token, a revoked key) end the
+ * request with their HTTP status; Apollo reads it from `extensions.http`.
+ */
+export function toRequestError(error: unknown): GraphQLError {
+  if (error instanceof DomainError) {
+    return new GraphQLError(error.message, {
+      extensions: { code: error.code, ...(error.details ?? {}), http: { status: HTTP_STATUS[error.code] ?? 500 } },
+    });
+  }
+  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } });
+}

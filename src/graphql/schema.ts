@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type ResolverData } from 'type-graphql';
 import { ArticleResolver } from '../article/article.resolver';
+import { AuthChecker } from '../auth/auth-checker';
 import { FeedItemResolver } from '../feed-item/feed-item.resolver';
 import { PersonResolver } from '../person/person.resolver';
 import { SourceResolver } from '../source/source.resolver';
@@ -23,6 +24,7 @@ export function gatewaySchema(): GraphQLSchema {
     // Arguments are validated by services, which know the domain rules; class-validator would be
     // a second, slower rulebook.
     validate: false,
+    authChecker: AuthChecker,
   });
   return schema;
 }

@@ -7,8 +7,9 @@ import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
+import { resolveAdminViewer } from '../auth/viewer';
 import { createLoaders, type GraphQLContext } from '../graphql/context';
-import { createErrorFormatter } from '../graphql/error-formatter';
+import { createErrorFormatter, toRequestError } from '../graphql/error-formatter';
 import { gatewaySchema } from '../graphql/schema';
 import { createServices, type Services } from '../services';
 
@@ -73,12 +74,21 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     '/graphql',
     express.json({ limit: BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<GraphQLContext> => ({
-        requestId: res.locals.requestId as string,
-        viewer: { kind: 'anonymous', id: clientAddress(req) },
-        loaders: createLoaders(services.repositories),
-        resolvers: services.resolvers,
-      }),
+      context: async ({ req, res }): Promise<GraphQLContext> => {
+        const address = clientAddress(req);
+        let viewer;
+        try {
+          viewer = resolveAdminViewer(req, config, address) ?? { kind: 'anonymous' as const, id: address };
+        } catch (error) {
+          throw toRequestError(error);
+        }
+        return {
+          requestId: res.locals.requestId as string,
+          viewer,
+          loaders: createLoaders(services.repositories),
+          resolvers: services.resolvers,
+        };
+      },
     }),
   );
 

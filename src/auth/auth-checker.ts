@@ -1,0 +1,22 @@
+import type { AuthCheckerInterface, ResolverData } from 'type-graphql';
+import { ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors';
+import type { GraphQLContext } from '../graphql/context';
+
+export const ADMIN = 'ADMIN';
+
+/**
+ * `@Authorized(ADMIN)` on a field or mutation: anonymous callers get UNAUTHENTICATED, partner
+ * keys FORBIDDEN. The check runs per field, so no alias, fragment or batched operation can reach
+ * an admin field another way.
+ */
+export class AuthChecker implements AuthCheckerInterface<GraphQLContext> {
+  check({ context }: ResolverData<GraphQLContext>, roles: string[]): boolean {
+    const { viewer } = context;
+    if (roles.includes(ADMIN)) {
+      if (viewer.kind === 'admin') return true;
+      if (viewer.kind === 'anonymous') throw new UnauthenticatedError('This operation needs an admin token (Authorization: Bearer <token>).');
+      throw new ForbiddenError('Partner keys cannot use admin operations.');
+    }
+    return true;
+  }
+}
