@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { seed } from '../seed/seed';
+import { withCliContext } from './cli-context';
+
+/** Registers the core commands; domains add theirs to COMMANDS below. */
+function registerCoreCommands(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending migrations to the configured database')
+    .action(() =>
+      withCliContext(async ({ database }) => {
+        console.log(`${database.kind}: migrations applied.`);
+      }),
+    );
+  program
+    .command('seed')
+    .description('load the catalog and the bundled sample page (idempotent)')
+    .action(() =>
+      withCliContext(async ({ db }) => {
+        const report = await seed(db);
+        console.log(JSON.stringify(report, null, 2));
+      }),
+    );
+}
+
+export const COMMANDS: Array<(program: Command) => void> = [registerCoreCommands];
