@@ -8,7 +8,7 @@
  *
  * - Bengali attaches case endings and particles to the name (`পুতিনের`, `পুতিনও`, `শরিফকে`):
  *   after a Bengali alias one of BENGALI_SUFFIXES may sit before the word boundary.
- * - Latin: a possessive (`Putin's`, `Putin’s`, `Sharifs'`) may follow; an apostrophe followed by a
+ * - Latin: a possessive (`Putin's`, `Putin’s`, or the bare apostrophe of `Moses'`) may follow; an apostrophe followed by a
  *   letter otherwise continues the word (`O'Brien`), so it is not a boundary.
  * - Cyrillic names decline (`Путина`, `Путину`, `Путиным`): the additive endings are allowed.
  * - Arabic script attaches one-letter proclitics in front (`وبوتين` "and Putin", `لبوتين`).
