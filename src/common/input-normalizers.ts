@@ -1,3 +1,4 @@
+import { canonicalUrl } from './canonical-url';
 import { BadUserInputError } from './errors/domain-errors';
 
 /** A BCP 47 tag in canonical case (`bn`, `zh-Hant`, `pt-BR`), or BAD_USER_INPUT. */
@@ -12,8 +13,8 @@ export function normalizeLanguageFilter(tag: string, argument: string): string {
 }
 
 /**
- * The form article URLs are stored in, so `article(url:)` finds an article whatever case the
- * host was typed in or whether a fragment was pasted along.
+ * The form article URLs are stored in (canonicalUrl), so `article(url:)` finds an article whatever
+ * case the host was typed in or whether a fragment or tracking parameters were pasted along.
  */
 export function normalizeUrlForLookup(raw: string): string {
   let url: URL;
@@ -25,6 +26,5 @@ export function normalizeUrlForLookup(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new BadUserInputError('"url" must be an http or https URL.', { argument: 'url' });
   }
-  url.hash = '';
-  return url.toString();
+  return canonicalUrl(url.href)!;
 }
