@@ -1,4 +1,5 @@
 import { Initial1795805795109 } from './1795805795109-Initial';
+import { SourceFeeds1795806549217 } from './1795806549217-SourceFeeds';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
-export const MIGRATIONS: Function[] = [Initial1795805795109];
+export const MIGRATIONS: Function[] = [Initial1795805795109, SourceFeeds1795806549217];

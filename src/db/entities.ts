@@ -2,6 +2,8 @@ import { ArticleAuthorEntity, ArticleCitedSourceEntity, ArticleMentionEntity } f
 import { ArticleEntity } from '../article/article.entity';
 import { FeedItemEntity } from '../feed-item/feed-item.entity';
 import { PersonEntity } from '../person/person.entity';
+import { SourceFeedEntity } from '../source/source-feed.entity';
+import { SourceFetchStateEntity } from '../source/source-fetch-state.entity';
 import { SourceEntity } from '../source/source.entity';
 
 /** Every entity, listed explicitly: globs break between ts-node, swc and compiled output. */
@@ -13,4 +15,6 @@ export const ENTITIES = [
   ArticleMentionEntity,
   ArticleCitedSourceEntity,
   FeedItemEntity,
+  SourceFeedEntity,
+  SourceFetchStateEntity,
 ];
