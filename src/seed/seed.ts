@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
-import { ArticleWriteRepository, articleContentHash } from '../article/article-write.repository';
+import { assembleArticle } from '../article/article-assembler';
+import { ArticleWriteRepository } from '../article/article-write.repository';
 import type { SqlExecutor } from '../db/sql-executor';
 import { upsertFeedItems } from '../feed-item/feed-item.repository';
 import { upsertPersonBySlug } from '../person/person.repository';
 import { SourceKind } from '../source/source.entity';
 import { upsertSourceBySlug } from '../source/source.repository';
-import { matchEntities } from '../text/aliases';
 import { calendarDateToDate } from '../text/dates';
 import { normalizeForSearch } from '../text/normalize';
 import { slugify } from '../text/slug';
@@ -75,7 +75,6 @@ export async function seed(db: SqlExecutor, catalog: Catalog = loadCatalog()): P
         catalog,
         personIds,
         sourceIds,
-        publisherSlug: publisher.slug,
       });
       report.articles.push(result.article);
       report.feedItemsWritten += result.feedItemsWritten;
@@ -87,7 +86,6 @@ export async function seed(db: SqlExecutor, catalog: Catalog = loadCatalog()): P
 interface PageContext {
   file: string;
   publisherId: string;
-  publisherSlug: string;
   publisherUrl: string;
   language: string;
   catalog: Catalog;
@@ -96,11 +94,6 @@ interface PageContext {
 }
 
 async function storePage(manager: EntityManager, page: ParsedNewsPage, ctx: PageContext) {
-  const text = [page.title, ...page.paragraphs].join('\n');
-  const mentions = [...matchEntities(text, ctx.catalog.people).entries()].map(([slug, count]) => ({ personId: ctx.personIds.get(slug)!, count }));
-  const citedSourceIds = [...matchEntities(text, ctx.catalog.sources.filter((s) => s.slug !== ctx.publisherSlug)).keys()].map(
-    (slug) => ctx.sourceIds.get(slug)!,
-  );
   // A page with no date of its own is dated by its sidebar, the nearest evidence it carries.
   const day = page.publishedOn ?? page.latest.find((item) => item.publishedOn)?.publishedOn;
   if (!day) throw new Error(`seed page ${ctx.file}: no publication date found`);
@@ -108,26 +101,30 @@ async function storePage(manager: EntityManager, page: ParsedNewsPage, ctx: Page
   // The page carries no address of its own: one is derived from its file name under the
   // publisher's (reserved .invalid) homepage, stable across runs.
   const url = new URL(path.parse(ctx.file).name.replace(/^\d+_/, ''), ctx.publisherUrl).toString();
+  const people = ctx.catalog.people.map((person) => ({ id: ctx.personIds.get(person.slug)!, aliases: person.aliases }));
+  const sources = ctx.catalog.sources.map((source) => ({ id: ctx.sourceIds.get(source.slug)!, aliases: source.aliases }));
   const writer = new ArticleWriteRepository();
-  const stored = await writer.upsert(manager, {
-    sourceId: ctx.publisherId,
-    url,
-    slug: slugify(page.title),
-    title: page.title,
-    summary: null,
-    paragraphs: page.paragraphs,
-    language: ctx.language,
-    publishedAt,
-    updatedAt: null,
-    imageUrl: null,
-    // Initials (এসএস/এসএন) are kept as printed and name nobody: no author is linked.
-    byline: page.byline,
-    searchText: normalizeForSearch(text),
-    contentHash: articleContentHash(page.title, page.paragraphs),
-    authorIds: [],
-    mentions,
-    citedSourceIds,
-  });
+  const stored = await writer.upsert(
+    manager,
+    assembleArticle(
+      {
+        sourceId: ctx.publisherId,
+        url,
+        title: page.title,
+        summary: null,
+        paragraphs: page.paragraphs,
+        language: ctx.language,
+        publishedAt,
+        updatedAt: null,
+        imageUrl: null,
+        // Initials (এসএস/এসএন) are kept as printed and name nobody: no author is linked.
+        byline: page.byline,
+        authorIds: [],
+      },
+      people,
+      sources,
+    ),
+  );
   const feedItemsWritten = await upsertFeedItems(
     manager,
     ctx.publisherId,
