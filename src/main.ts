@@ -37,7 +37,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close();
+    // Stop accepting, let in-flight requests finish briefly, then drop idle keep-alive sockets.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    server.closeAllConnections();
     await gateway.stop().catch((err) => logger.error({ err }, 'apollo stop failed'));
     await database.close().catch((err) => logger.error({ err }, 'database close failed'));
     process.exit(0);
