@@ -4,7 +4,17 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    // sanitize-html 2.18 and linkedom pull in htmlparser2 12, css-select and their helpers,
+    // published as ES modules only.
+    // Node 20 require()s them natively, jest's module loader does not: they are compiled to
+    // CommonJS like our own code.
+    '^.+\\.m?js$': ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  // Everything in node_modules is used as published except those ES-module-only packages, at
+  // whatever depth npm installed them (sanitize-html keeps its own htmlparser2).
+  transformIgnorePatterns: ['/node_modules/(?!(?:htmlparser2|domhandler|domutils|domelementtype|dom-serializer|entities|css-select|css-what|nth-check|boolbase|cssomnom|uhyphen|html-escaper)/)[^/]+/(?!.*node_modules)'],
   setupFiles: ['reflect-metadata'],
   testTimeout: 60000,
   maxWorkers: 2,

@@ -110,7 +110,8 @@ function classify(text: string): Line {
   return { text, kind: 'text', trailingDate: trailingDate(text) };
 }
 
-function isBylineShaped(text: string): boolean {
+/** Initials joined by slashes (`এসএস/এসএন`, `AB/CD`): a desk's sign-off that names nobody. */
+export function isBylineShaped(text: string): boolean {
   return text.length <= BYLINE_MAX_LENGTH && BYLINE_SHAPE.test(text);
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -6,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { assembleArticle } from '../article/article-assembler';
 import { ArticleWriteRepository } from '../article/article-write.repository';
 import type { SqlExecutor } from '../db/sql-executor';
+import { feedItemKey } from '../feed-item/feed-item-key';
 import { upsertFeedItems } from '../feed-item/feed-item.repository';
 import { upsertPersonBySlug } from '../person/person.repository';
 import { SourceKind } from '../source/source.entity';
@@ -132,7 +132,7 @@ async function storePage(manager: EntityManager, page: ParsedNewsPage, ctx: Page
       const itemDay = item.publishedOn ?? day;
       return {
         // The sidebar gives no links: a headline is identified by its text and date.
-        itemKey: `sha256:${createHash('sha256').update(`${item.headline}\u0000${itemDay.year}-${itemDay.month}-${itemDay.day}`).digest('hex')}`,
+        itemKey: feedItemKey({ headline: item.headline, day: itemDay }),
         headline: item.headline,
         url: null,
         // The text marks where the page showed an image but holds no address for it.

@@ -1,0 +1,23 @@
+import { isBylineShaped, PAGE_FURNITURE } from '../../seed/news-page-text.parser';
+import { normalizeForSearch } from '../../text/normalize';
+
+const labelKey = (value: string) => normalizeForSearch(value).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
+const FURNITURE = new Set(PAGE_FURNITURE.map(labelKey));
+
+export interface CleanBody {
+  paragraphs: string[];
+  /** A closing line of initials (`এসএস/এসএন`), moved out of the body: the byline as printed. */
+  initialsByline: string | null;
+}
+
+/**
+ * The same clean-up the seed's text parser applies, for bodies that arrive as HTML (feed content,
+ * extracted pages): share buttons and similar furniture dropped wherever they sit, and a last line
+ * of initials taken as the byline rather than body text.
+ */
+export function cleanBody(paragraphs: readonly string[]): CleanBody {
+  const kept = paragraphs.filter((paragraph) => !FURNITURE.has(labelKey(paragraph)));
+  const last = kept[kept.length - 1];
+  if (last !== undefined && isBylineShaped(last)) return { paragraphs: kept.slice(0, -1), initialsByline: last };
+  return { paragraphs: kept, initialsByline: null };
+}

@@ -1,0 +1,130 @@
+import { canonicalUrl } from '../../common/canonical-url';
+import { feedItemKey } from '../../feed-item/feed-item-key';
+import { calendarDateToDate, findDatesInText, type CalendarDate } from '../../text/dates';
+import { guessLanguageFromScript, normalizeLanguageTag } from '../../text/language';
+import { normalizeOptionalText, normalizeText } from '../../text/normalize';
+import type { ParsedFeed, ParsedFeedItem } from '../parser';
+import { htmlToText, sanitizeHtmlToParagraphs } from '../sanitize';
+import { cleanBody } from './body-cleanup';
+
+/** What the processor needs to know about the source a feed belongs to. */
+export interface SourceProfile {
+  id: string;
+  /** BCP 47; the last resort for items and feeds that state none. */
+  language: string | null;
+  /** IANA zone for dates written without one; null means UTC. */
+  timeZone: string | null;
+}
+
+/** One feed item, normalised and ready for the store (and, when it links to a page, for extraction). */
+export interface ProcessedItem {
+  /** feed_item.item_key: GUID, else canonical link, else headline and day. */
+  key: string;
+  /** 1-based place in the source's feeds, in publication order as the feed lists it. */
+  position: number;
+  /** Canonical URL (tracking parameters and fragment dropped), or null when the item has no link. */
+  url: string | null;
+  headline: string;
+  /** Plain text; set when the feed carries both a summary and a full body. */
+  summary: string | null;
+  /** Sanitised body, one entry per paragraph. */
+  paragraphs: string[];
+  /** The byline as printed (feed authors, or a closing line of initials). */
+  byline: string | null;
+  /** The people the feed names as authors, as printed. */
+  authorNames: string[];
+  /** Null when the feed gives no readable date: the store keeps the first-seen time then. */
+  publishedAt: Date | null;
+  updatedAt: Date | null;
+  imageUrl: string | null;
+  language: string | null;
+}
+
+const MAX_HEADLINE_LENGTH = 300;
+const MAX_SUMMARY_LENGTH = 2000;
+
+/**
+ * A parsed feed as ProcessedItems, in feed order. Items with neither a title nor any text are
+ * dropped (there is nothing to show); an item repeated in the same feed (same key) is kept once,
+ * first occurrence winning, since feeds list newest first.
+ */
+export function processFeed(feed: ParsedFeed, source: SourceProfile, options: { now: Date; firstPosition?: number }): ProcessedItem[] {
+  const feedLanguage = normalizeLanguageTag(feed.language);
+  const seen = new Set<string>();
+  const items: ProcessedItem[] = [];
+  let position = options.firstPosition ?? 1;
+  for (const raw of feed.items) {
+    const item = processItem(raw, source, feedLanguage, options.now);
+    if (!item || seen.has(item.key)) continue;
+    seen.add(item.key);
+    item.position = position++;
+    items.push(item);
+  }
+  return items;
+}
+
+function processItem(raw: ParsedFeedItem, source: SourceProfile, feedLanguage: string | null, now: Date): ProcessedItem | null {
+  const base = raw.baseUrl ?? raw.url ?? undefined;
+  const body = raw.contentHtml ?? raw.summaryHtml;
+  const cleaned = cleanBody(body ? sanitizeHtmlToParagraphs(body, base) : []);
+  const summary = raw.contentHtml && raw.summaryHtml ? truncate(normalizeOptionalText(htmlToText(raw.summaryHtml)), MAX_SUMMARY_LENGTH) : null;
+  const headline = truncate(normalizeOptionalText(raw.title) ?? cleaned.paragraphs[0] ?? null, MAX_HEADLINE_LENGTH);
+  if (!headline) return null;
+
+  const url = raw.url ? canonicalUrl(raw.url) : null;
+  const timeZone = source.timeZone ?? 'UTC';
+  const publishedAt = raw.publishedAt ?? localizedDate(raw.publishedText, timeZone, now) ?? raw.updatedAt ?? null;
+  const authorNames = raw.authors.map(normalizeText).filter((name) => name !== '');
+  const day = calendarDay(publishedAt ?? now, timeZone);
+  return {
+    key: feedItemKey({ guid: raw.guid, url, headline, day }),
+    position: 0,
+    url,
+    headline,
+    summary,
+    paragraphs: cleaned.paragraphs,
+    byline: authorNames.length > 0 ? authorNames.join(', ') : cleaned.initialsByline,
+    authorNames,
+    publishedAt,
+    updatedAt: raw.updatedAt,
+    imageUrl: raw.imageUrl,
+    language:
+      normalizeLanguageTag(raw.language) ??
+      feedLanguage ??
+      normalizeLanguageTag(source.language) ??
+      guessLanguageFromScript([headline, ...cleaned.paragraphs.slice(0, 2)].join(' ')),
+  };
+}
+
+/** A date feeds write in words or another script (`৩ সেপ্টেম্বর ২০২৫`), read in the source's zone. */
+export function localizedDate(text: string | null, timeZone: string, now: Date): Date | null {
+  if (!text) return null;
+  const [found] = findDatesInText(text, { referenceDate: calendarDay(now, timeZone) });
+  if (!found) return null;
+  try {
+    return calendarDateToDate(found.date, timeZone);
+  } catch {
+    return null;
+  }
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day an instant falls on in a zone. */
+export function calendarDay(instant: Date, timeZone: string): CalendarDate {
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-u-ca-gregory-nu-latn', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+    dayFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(instant);
+  const get = (type: string) => Number(parts.find((part) => part.type === type)!.value);
+  return { year: get('year'), month: get('month'), day: get('day') };
+}
+
+function truncate(text: string | null, max: number): string | null {
+  if (text === null || text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
