@@ -59,6 +59,11 @@ const UPDATE = sql(
    RETURNING id`,
 );
 
+const DATES_BY_URLS = sql(
+  'article_dates_by_urls',
+  'SELECT url, published_at AS "publishedAt", updated_at AS "updatedAt" FROM article WHERE url = ANY($1::text[])',
+);
+
 const SLUG_TAKEN = sql('article_slug_taken', 'SELECT 1 FROM article WHERE slug = $1 AND url <> $2');
 
 /**
@@ -120,6 +125,13 @@ export class ArticleWriteRepository {
     const linksChanged = await this.replaceLinks(manager, id, article);
     if (linksChanged && outcome === 'unchanged') outcome = 'updated';
     return { id, outcome };
+  }
+
+  /** The dates of already-stored articles by URL: which stories are new, and the date undated items keep. */
+  async datesByUrl(manager: EntityManager, urls: readonly string[]): Promise<Map<string, { publishedAt: Date; updatedAt: Date }>> {
+    if (urls.length === 0) return new Map();
+    const rows = (await manager.query(DATES_BY_URLS.text, [urls])) as Array<{ url: string; publishedAt: Date; updatedAt: Date }>;
+    return new Map(rows.map((row) => [row.url, { publishedAt: row.publishedAt, updatedAt: row.updatedAt }]));
   }
 
   /** The slug, or the slug with a suffix derived from the URL when another article has it. */

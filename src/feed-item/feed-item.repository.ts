@@ -183,3 +183,15 @@ export async function upsertFeedItems(manager: EntityManager, sourceId: string, 
   ])) as unknown[];
   return rows.length;
 }
+
+/** When already-stored items of a source were first dated: an item its feed leaves undated keeps that date. */
+export async function feedItemDatesByKey(manager: EntityManager, sourceId: string, keys: readonly string[]): Promise<Map<string, Date>> {
+  if (keys.length === 0) return new Map();
+  const rows = (await manager.query(DATES_BY_KEYS.text, [sourceId, keys])) as Array<{ itemKey: string; publishedAt: Date }>;
+  return new Map(rows.map((row) => [row.itemKey, row.publishedAt]));
+}
+
+const DATES_BY_KEYS = sql(
+  'feed_item_dates_by_keys',
+  'SELECT item_key AS "itemKey", published_at AS "publishedAt" FROM feed_item WHERE source_id = $1 AND item_key = ANY($2::text[])',
+);

@@ -53,6 +53,11 @@ export class PersonRepository {
     return (await this.db.rows<PersonRow>(dynamicSql('person_list', text), params.values)).map(toPersonRecord);
   }
 
+  /** Every person's id, name and aliases: what bylines and mentions are matched against. */
+  async listAliases(): Promise<Array<{ id: string; slug: string; name: string; aliases: string[] }>> {
+    return this.db.rows(ALIASES);
+  }
+
   async count(search: string | null): Promise<number> {
     const params = new SqlParams();
     const where = search ? `WHERE ${searchCondition(search, params)}` : '';
@@ -70,6 +75,23 @@ const UPSERT_BY_SLUG = sql(
    RETURNING id`,
 );
 const ID_BY_SLUG = sql('person_id_by_slug', 'SELECT id FROM person WHERE slug = $1');
+const ALIASES = sql('person_aliases', 'SELECT id, slug, name, aliases FROM person');
+const INSERT_IF_ABSENT = sql(
+  'person_insert_if_absent',
+  `INSERT INTO person (slug, name, aliases, description, search_text) VALUES ($1, $2, $3, $4, $5)
+   ON CONFLICT (slug) DO NOTHING RETURNING id`,
+);
+
+/**
+ * A person first met in a byline: inserted when the slug is free, otherwise the existing person
+ * with that slug is returned untouched (ingestion never rewrites a curated person's aliases).
+ */
+export async function insertPersonIfAbsent(manager: EntityManager, person: PersonWrite): Promise<string> {
+  const rows = (await manager.query(INSERT_IF_ABSENT.text, [person.slug, person.name, person.aliases, person.description, person.searchText])) as Array<{ id: string }>;
+  if (rows[0]) return rows[0].id;
+  const [existing] = (await manager.query(ID_BY_SLUG.text, [person.slug])) as Array<{ id: string }>;
+  return existing!.id;
+}
 
 /** Inserts or updates by slug; an unchanged person is left untouched. Returns the id. */
 export async function upsertPersonBySlug(manager: EntityManager, person: PersonWrite): Promise<string> {

@@ -61,7 +61,59 @@ export class SourceRepository {
     return row?.count ?? 0;
   }
 
+  /** Every source's id and the names it is written as: what citations and bylines are matched against. */
+  async listAliases(): Promise<Array<{ id: string; name: string; aliases: string[] }>> {
+    return this.db.rows(ALIASES);
+  }
+}
 
+const ALIASES = sql('source_aliases', 'SELECT id, name, aliases FROM source');
+
+const INSERT = sql(
+  'source_insert',
+  `INSERT INTO source (slug, name, aliases, homepage_url, language, country, logo_url, kind)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+);
+
+/** Inserts a new source; null when the slug is taken (the caller reports the conflict). */
+export async function insertSource(manager: EntityManager, source: SourceWrite): Promise<string | null> {
+  const values = [source.slug, source.name, source.aliases, source.homepageUrl, source.language, source.country, source.logoUrl, source.kind];
+  const rows = (await manager.query(INSERT.text, values)) as Array<{ id: string }>;
+  return rows[0]?.id ?? null;
+}
+
+export type SourcePatch = Partial<Pick<SourceWrite, 'name' | 'aliases' | 'homepageUrl' | 'language' | 'country' | 'logoUrl' | 'kind'>>;
+
+const PATCH_COLUMNS: Record<keyof SourcePatch, string> = {
+  name: 'name',
+  aliases: 'aliases',
+  homepageUrl: 'homepage_url',
+  language: 'language',
+  country: 'country',
+  logoUrl: 'logo_url',
+  kind: 'kind',
+};
+
+/** Changes the given columns; updated_at moves only when a value really changes. False when there is no such source. */
+export async function updateSource(manager: EntityManager, id: string, patch: SourcePatch): Promise<boolean> {
+  const entries = (Object.keys(PATCH_COLUMNS) as Array<keyof SourcePatch>).filter((key) => patch[key] !== undefined);
+  if (entries.length === 0) {
+    const rows = (await manager.query('SELECT 1 FROM source WHERE id = $1', [id])) as unknown[];
+    return rows.length > 0;
+  }
+  const columns = entries.map((key) => PATCH_COLUMNS[key]);
+  const sets = columns.map((column, i) => `${column} = $${i + 2}`).join(', ');
+  const changed = columns.map((column, i) => `source.${column} IS DISTINCT FROM $${i + 2}`).join(' OR ');
+  await manager.query(`UPDATE source SET ${sets}, updated_at = now() WHERE id = $1 AND (${changed})`, [id, ...entries.map((key) => patch[key])]);
+  const rows = (await manager.query('SELECT 1 FROM source WHERE id = $1', [id])) as unknown[];
+  return rows.length > 0;
+}
+
+/** Deletes the source with everything that belongs to it (articles, feed items: ON DELETE CASCADE). */
+export async function deleteSource(manager: EntityManager, id: string): Promise<{ articlesDeleted: number }> {
+  const [counted] = (await manager.query('SELECT count(*)::int AS n FROM article WHERE source_id = $1', [id])) as Array<{ n: number }>;
+  await manager.query('DELETE FROM source WHERE id = $1', [id]);
+  return { articlesDeleted: counted?.n ?? 0 };
 }
 
 /**
