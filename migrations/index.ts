@@ -1,5 +1,6 @@
 import { Initial1795805795109 } from './1795805795109-Initial';
 import { SourceFeeds1795806549217 } from './1795806549217-SourceFeeds';
+import { ApiKeys1795806756658 } from './1795806756658-ApiKeys';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
-export const MIGRATIONS: Function[] = [Initial1795805795109, SourceFeeds1795806549217];
+export const MIGRATIONS: Function[] = [Initial1795805795109, SourceFeeds1795806549217, ApiKeys1795806756658];

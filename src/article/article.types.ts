@@ -3,6 +3,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
 import { Person } from '../person/person.types';
+import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
 export enum ArticleOrder {
   NEWEST_FIRST = 'NEWEST_FIRST',
@@ -35,6 +36,7 @@ export interface ArticleRecord {
   byline: string | null;
 }
 
+@CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Article', { implements: Node, simpleResolvers: true, description: 'A news article as its publisher printed it.' })
 export class Article implements Node {
   @Field(() => ID, { description: 'Globally unique, opaque ID.' })
@@ -77,6 +79,7 @@ export class Article implements Node {
   byline!: string | null;
 }
 
+@CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Mention', { simpleResolvers: true, description: 'A person named in an article, and how often.' })
 export class Mention {
   @Field(() => Person, { description: 'The person named.' })

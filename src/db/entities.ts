@@ -5,6 +5,7 @@ import { PersonEntity } from '../person/person.entity';
 import { SourceFeedEntity } from '../source/source-feed.entity';
 import { SourceFetchStateEntity } from '../source/source-fetch-state.entity';
 import { SourceEntity } from '../source/source.entity';
+import { ApiKeyEntity } from '../syndication/api-key.entity';
 
 /** Every entity, listed explicitly: globs break between ts-node, swc and compiled output. */
 export const ENTITIES = [
@@ -17,4 +18,5 @@ export const ENTITIES = [
   FeedItemEntity,
   SourceFeedEntity,
   SourceFetchStateEntity,
+  ApiKeyEntity,
 ];

@@ -8,6 +8,7 @@ import { SourceService } from '../source/source.service';
 import { Source } from '../source/source.types';
 import { FeedItemService } from './feed-item.service';
 import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
+import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
 const ARTICLE_PATH = ['edges', 'node', 'article'] as const;
 
@@ -18,6 +19,7 @@ export class FeedItemResolver {
     private readonly sourceService: SourceService,
   ) {}
 
+  @CacheHint(CACHE_SECONDS.headlines)
   @Query(() => FeedItemConnection, {
     description: 'The "latest" sidebar: headlines newest first (page order kept for equal dates), from every source or one.',
   })

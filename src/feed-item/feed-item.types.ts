@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
+import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
 export interface FeedItemRecord {
   __typename: 'FeedItem';
@@ -17,6 +18,7 @@ export interface FeedItemRecord {
   position: number;
 }
 
+@CacheHint(CACHE_SECONDS.headlines)
 @ObjectType('FeedItem', {
   implements: Node,
   simpleResolvers: true,

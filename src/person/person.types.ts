@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
+import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
 export enum PersonRole {
   AUTHOR = 'AUTHOR',
@@ -26,6 +27,7 @@ export interface PersonRecord {
   description: string | null;
 }
 
+@CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Person', {
   implements: Node,
   simpleResolvers: true,

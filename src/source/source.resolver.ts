@@ -7,6 +7,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/relay/connection';
 import { SourceService } from './source.service';
 import { Source, SourceConnection, type SourceRecord } from './source.types';
+import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
 @Resolver(() => Source)
 export class SourceResolver {
@@ -40,6 +41,7 @@ export class SourceResolver {
     return this.articleService.ofSource(ctx.loaders, source, orderBy, args);
   }
 
+  @CacheHint(CACHE_SECONDS.headlines)
   @FieldResolver(() => FeedItemConnection, { description: 'This source’s "latest" headlines, newest first, page order kept for equal dates.' })
   latestFeed(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
     return this.feedItemService.ofSource(ctx.loaders, source, args);

@@ -2,6 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
 import { SourceKind } from './source.entity';
+import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
 registerEnumType(SourceKind, {
   name: 'SourceKind',
@@ -32,6 +33,7 @@ export interface SourceRecord {
   kind: SourceKind;
 }
 
+@CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Source', {
   implements: Node,
   simpleResolvers: true,

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
+  | 'OPERATION_NOT_ALLOWED'
+  | 'ORIGIN_NOT_ALLOWED'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
@@ -43,6 +45,21 @@ export class UnauthenticatedError extends DomainError {
 
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN' as const;
+}
+
+/** The caller's bucket cannot pay for this operation now; `retryAfter` says when it can. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED' as const;
+}
+
+/** The partner key is restricted to persisted operations and this is not one of them. */
+export class OperationNotAllowedError extends DomainError {
+  readonly code = 'OPERATION_NOT_ALLOWED' as const;
+}
+
+/** A browser origin that neither the caller's key nor the configuration allows (CORS). */
+export class OriginNotAllowedError extends DomainError {
+  readonly code = 'ORIGIN_NOT_ALLOWED' as const;
 }
 
 /** The database could not be reached or answered in time: retryable, unlike a bug. */

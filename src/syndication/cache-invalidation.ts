@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config';
+import { connectRedis } from './redis';
+import { MemoryCacheGeneration, RedisCacheGeneration, type CacheGeneration } from './response-cache.store';
+
+/**
+ * What writers call after they store new headlines or articles (the ingestion pipeline after each
+ * batch, the seed): every cached response and feed built before then stops being served, on every
+ * gateway sharing the cache, so a cached sidebar is never staler than its hint allows.
+ */
+export class CacheInvalidation {
+  constructor(private readonly generation: CacheGeneration) {}
+
+  /** New or changed items were stored: end every cached public response. */
+  async newItemsStored(): Promise<void> {
+    await this.generation.bump();
+  }
+}
+
+/**
+ * For processes other than the gateway (CLI seed, ingestion worker): with REDIS_URL they bump the
+ * shared generation the gateways read; without it there is no shared cache to end, and the
+ * in-process one of a separate gateway lapses by its max-age.
+ */
+export async function openCacheInvalidation(config: AppConfig, logger: Logger): Promise<{ invalidation: CacheInvalidation; close(): Promise<void> }> {
+  if (!config.redisUrl) return { invalidation: new CacheInvalidation(new MemoryCacheGeneration()), close: async () => undefined };
+  const redis = await connectRedis(config.redisUrl, logger);
+  return {
+    invalidation: new CacheInvalidation(new RedisCacheGeneration(redis, config.redisKeyPrefix)),
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}

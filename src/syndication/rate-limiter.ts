@@ -1,0 +1,95 @@
+import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AppConfig } from '../config/config';
+
+export type LimitTier = 'anonymous' | 'partner';
+
+export interface LimitDecision {
+  allowed: boolean;
+  /** Bucket size: the most a caller can spend at once. */
+  limit: number;
+  /** Points left after this charge. */
+  remaining: number;
+  /** Seconds until the bucket is full again. */
+  resetSeconds: number;
+  /** Seconds to wait before this charge can pass (0 when allowed). */
+  retryAfterSeconds: number;
+  /** `RateLimit-Policy`: the bucket and the window it refills over. */
+  policy: string;
+}
+
+interface Bucket {
+  perSecond: number;
+  burst: number;
+  /** The sustained rate: `perSecond` points in each one-second window. */
+  sustained: RateLimiterAbstract;
+  /** The bucket's depth: `burst` more points over the time the sustained rate takes to earn them. */
+  reserve: RateLimiterAbstract;
+  refillSeconds: number;
+}
+
+/**
+ * A token bucket per caller, charged by query cost, built the way rate-limiter-flexible builds one
+ * (its BurstyRateLimiter): a steady per-second limiter backed by a burst reserve that refills over
+ * `burst / perSecond` seconds. Composed here rather than through BurstyRateLimiter itself because
+ * the RateLimit headers need both limiters' state. With Redis the counters live there (atomic Lua,
+ * shared by every gateway), with an in-process limiter as insurance while Redis is unreachable.
+ */
+export class CostLimiter {
+  private readonly buckets: Record<LimitTier, Bucket>;
+
+  constructor(config: AppConfig, redis: Redis | null) {
+    const build = (tier: LimitTier): Bucket => {
+      const { perSecond, burst } = config.rateLimits[tier];
+      const refillSeconds = Math.max(1, Math.ceil(burst / perSecond));
+      const make = (name: string, points: number, duration: number): RateLimiterAbstract => {
+        const options = { points, duration, keyPrefix: `${config.redisKeyPrefix}rl:${tier}:${name}` };
+        if (!redis) return new RateLimiterMemory(options);
+        return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) });
+      };
+      return { perSecond, burst, refillSeconds, sustained: make('sustained', perSecond, 1), reserve: make('reserve', burst, refillSeconds) };
+    };
+    this.buckets = { anonymous: build('anonymous'), partner: build('partner') };
+  }
+
+  async charge(tier: LimitTier, caller: string, cost: number): Promise<LimitDecision> {
+    const bucket = this.buckets[tier];
+    const points = Math.max(1, Math.ceil(cost));
+    const [sustained, reserveBefore] = await Promise.all([settle(bucket.sustained.consume(caller, points)), bucket.reserve.get(caller).catch(() => null)]);
+    let allowed = sustained.allowed;
+    let reserve = reserveBefore;
+    if (!allowed) {
+      const drawn = await settle(bucket.reserve.consume(caller, points));
+      allowed = drawn.allowed;
+      reserve = drawn.res;
+    }
+    const reserveLeft = reserve ? Math.max(0, reserve.remainingPoints) : bucket.burst;
+    const reserveMs = reserve ? reserve.msBeforeNext : 0;
+    const limit = bucket.perSecond + bucket.burst;
+    let retryAfterMs = 0;
+    if (!allowed) {
+      // A charge no one-second window can hold waits for the reserve; a smaller one for the next second.
+      retryAfterMs = points > bucket.perSecond ? reserveMs : Math.min(sustained.res.msBeforeNext, reserveMs || Infinity);
+      if (points > limit) retryAfterMs = bucket.refillSeconds * 1000;
+    }
+    return {
+      allowed,
+      limit,
+      remaining: Math.max(0, sustained.res.remainingPoints) + reserveLeft,
+      resetSeconds: Math.ceil(Math.max(sustained.res.msBeforeNext, reserveMs) / 1000),
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+      policy: `${limit};w=${bucket.refillSeconds}`,
+    };
+  }
+}
+
+async function settle(promise: Promise<RateLimiterRes>): Promise<{ allowed: boolean; res: RateLimiterRes }> {
+  try {
+    return { allowed: true, res: await promise };
+  } catch (rejection) {
+    // rate-limiter-flexible rejects with a RateLimiterRes when over the limit, with an Error when
+    // the store failed and no insurance could answer.
+    if (rejection instanceof RateLimiterRes) return { allowed: false, res: rejection };
+    throw rejection;
+  }
+}

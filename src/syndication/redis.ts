@@ -1,0 +1,27 @@
+import Redis from 'ioredis';
+import type { Logger } from 'pino';
+
+/**
+ * One Redis connection per gateway, shared by the limiter, the response cache and persisted
+ * queries. Commands fail at once while Redis is down (no offline queue) so a request never waits
+ * on it: the limiter falls back to its in-process insurance and the cache reads as a miss.
+ */
+export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 5_000,
+  });
+  let warned = false;
+  redis.on('error', (error) => {
+    // ioredis retries by itself; one line per outage is enough.
+    if (!warned) logger.warn({ err: error }, 'redis unavailable; limits and caches run in-process until it is back');
+    warned = true;
+  });
+  redis.on('ready', () => {
+    warned = false;
+  });
+  await redis.connect();
+  return redis;
+}

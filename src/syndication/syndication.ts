@@ -1,0 +1,97 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
+import express, { type RequestHandler, type Router } from 'express';
+import type Redis from 'ioredis';
+import type { ValidationRule } from 'graphql';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config';
+import type { GraphQLContext } from '../graphql/context';
+import type { Services } from '../services';
+import { CacheInvalidation } from './cache-invalidation';
+import { feedRouter } from './feed.routes';
+import { armorValidationRules } from './graphql-limits';
+import { limitsPlugin } from './limits.plugin';
+import { CostLimiter } from './rate-limiter';
+import { connectRedis } from './redis';
+import { authenticate, corsPerKey, graphqlRequestShape } from './request-guards';
+import { MemoryCacheGeneration, RedisCacheGeneration, RedisKeyValueCache, type CacheGeneration } from './response-cache.store';
+
+export interface Syndication {
+  /** Options for the ApolloServer constructor. */
+  apollo: {
+    plugins: ApolloServerPlugin<GraphQLContext>[];
+    validationRules: ValidationRule[];
+    allowBatchedHttpRequests: boolean;
+    persistedQueries: { cache?: KeyValueCache<string>; ttl: number | null };
+    cache?: KeyValueCache<string>;
+  };
+  /** Before /graphql's Apollo middleware: who is calling, CORS, body cap, request shape. */
+  graphqlGuards(bodyLimit: string): RequestHandler[];
+  /** Mounts the feeds, once Apollo has started (the feed cache is Apollo's when Redis is not configured). */
+  feeds(apolloCache: KeyValueCache<string>): Router;
+  invalidation: CacheInvalidation;
+  limiter: CostLimiter;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything issue 4 adds to the gateway, wired in one place: partner keys, CORS, limits, armor,
+ * persisted queries, the response cache and feeds. With REDIS_URL the limiter, the caches and the
+ * cache generation are shared by every gateway process; without it they are in-process.
+ */
+export async function createSyndication(config: AppConfig, services: Services, logger: Logger): Promise<Syndication> {
+  const redis: Redis | null = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
+  const sharedCache = redis ? new RedisKeyValueCache(redis, `${config.redisKeyPrefix}cache:`, logger) : undefined;
+  const generation: CacheGeneration = redis ? new RedisCacheGeneration(redis, config.redisKeyPrefix) : new MemoryCacheGeneration();
+  const limiter = new CostLimiter(config, redis);
+  const apiKeys = services.services.apiKeys;
+
+  const plugins: ApolloServerPlugin<GraphQLContext>[] = [
+    limitsPlugin(limiter),
+    // Anything without a hint is not cacheable (max-age 0): admin data, and types nobody has judged yet.
+    ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
+  ];
+  if (config.responseCache) {
+    const publicReader = async (rc: { contextValue: GraphQLContext }) => rc.contextValue.viewer.kind !== 'admin';
+    plugins.push(
+      ApolloServerPluginResponseCache<GraphQLContext>({
+        cache: sharedCache,
+        // Public data reads the same for every caller, so anonymous and partner reads share entries.
+        sessionId: async () => null,
+        extraCacheKeyData: () => generation.current(),
+        shouldReadFromCache: publicReader,
+        shouldWriteToCache: publicReader,
+      }),
+    );
+  }
+
+  return {
+    apollo: {
+      plugins,
+      validationRules: armorValidationRules(config.graphqlLimits),
+      allowBatchedHttpRequests: config.batching,
+      // Automatic persisted queries, shared through Redis when configured.
+      persistedQueries: { cache: sharedCache, ttl: null },
+      cache: sharedCache,
+    },
+    graphqlGuards: (bodyLimit) => [
+      authenticate(config, apiKeys, { acceptQueryKey: false }),
+      corsPerKey(config, apiKeys),
+      express.json({ limit: bodyLimit }),
+      graphqlRequestShape(config),
+    ],
+    feeds: (apolloCache) => {
+      const router = express.Router();
+      router.use('/feeds', authenticate(config, apiKeys, { acceptQueryKey: true }), corsPerKey(config, apiKeys));
+      router.use(feedRouter({ config, feeds: services.services.feeds, limiter, cache: sharedCache ?? apolloCache, generation }));
+      return router;
+    },
+    invalidation: new CacheInvalidation(generation),
+    limiter,
+    close: async () => {
+      redis?.disconnect();
+    },
+  };
+}
