@@ -1,7 +1,11 @@
 import { ArticleRepository } from './article/article.repository';
+import { AuthChecker } from './auth/auth-checker';
 import { ArticleResolver } from './article/article.resolver';
 import { ArticleService } from './article/article.service';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/config';
 import type { SqlExecutor } from './db/sql-executor';
+import { IngestService } from './ingest/ingest.service';
 import { FeedItemRepository } from './feed-item/feed-item.repository';
 import { FeedItemResolver } from './feed-item/feed-item.resolver';
 import { FeedItemService } from './feed-item/feed-item.service';
@@ -11,29 +15,44 @@ import { NodeService } from './graphql/node.service';
 import { PersonRepository } from './person/person.repository';
 import { PersonResolver } from './person/person.resolver';
 import { PersonService } from './person/person.service';
+import { SourceRegistryRepository } from './source/source-registry.repository';
+import { SourceRegistryResolver } from './source/source-registry.resolver';
+import { SourceRegistryService } from './source/source-registry.service';
 import { SourceRepository } from './source/source.repository';
 import { SourceResolver } from './source/source.resolver';
 import { SourceService } from './source/source.service';
 
+export interface ServiceOptions {
+  config: AppConfig;
+  logger: Logger;
+}
+
 /** Wires repositories → services → resolvers once per app: plain constructors, no DI framework. */
-export function createServices(db: SqlExecutor) {
+export function createServices(db: SqlExecutor, { config, logger }: ServiceOptions) {
   const repositories: Repositories = {
     sources: new SourceRepository(db),
     people: new PersonRepository(db),
     articles: new ArticleRepository(db),
     feedItems: new FeedItemRepository(db),
+    sourceRegistry: new SourceRegistryRepository(db),
   };
+  // Fetching and storing feeds: refreshSource runs it in the API process, the worker on its schedule.
+  const ingest = new IngestService({ config, db, logger });
   const services = {
     sources: new SourceService(repositories.sources),
     people: new PersonService(repositories.people),
     articles: new ArticleService(repositories.articles),
     feedItems: new FeedItemService(repositories.feedItems),
     nodes: new NodeService(),
+    sourceRegistry: new SourceRegistryService(db, repositories.sources, repositories.sourceRegistry, ingest, config.ingest.defaultIntervalMinutes),
   };
   const resolverInstances = new Map<Function, unknown>([
+    // type-graphql takes the class-based auth checker from the same container as the resolvers.
+    [AuthChecker, new AuthChecker()],
     [NodeResolver, new NodeResolver(services.nodes)],
     [ArticleResolver, new ArticleResolver(services.articles, services.sources)],
     [SourceResolver, new SourceResolver(services.sources, services.articles, services.feedItems)],
+    [SourceRegistryResolver, new SourceRegistryResolver(services.sourceRegistry)],
     [PersonResolver, new PersonResolver(services.people, services.articles)],
     [FeedItemResolver, new FeedItemResolver(services.feedItems, services.sources)],
   ]);
@@ -44,7 +63,7 @@ export function createServices(db: SqlExecutor) {
       return instance;
     },
   };
-  return { repositories, services, resolvers };
+  return { repositories, services, resolvers, ingest };
 }
 
 export type Services = ReturnType<typeof createServices>;

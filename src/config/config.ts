@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -36,6 +37,26 @@ const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ADMIN_TOKEN', 'REDIS_URL']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** `127.0.0.1, 10.0.0.0/8, feeds.internal` → hosts, IP addresses or CIDR ranges the fetcher may reach. */
+const fetchAllowlist = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter((item) => item !== ''))
+  .refine((entries) => entries.every(isAllowlistEntry), {
+    message: 'must be a comma-separated list of host names, IP addresses or CIDR ranges such as 127.0.0.1/32',
+  });
+
+export function isAllowlistEntry(value: string): boolean {
+  if (ipaddr.isValid(value) || ipaddr.isValidCIDR(value)) return true;
+  return /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/.test(value);
+}
+
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: () => `must be a whole number between ${min} and ${max}` })
+    .int(`must be a whole number between ${min} and ${max}`)
+    .min(min, `must be a whole number between ${min} and ${max}`)
+    .max(max, `must be a whole number between ${min} and ${max}`);
+
 const envSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -49,6 +70,20 @@ const envSchema = z.object({
   SEED_ON_EMPTY: booleanFromEnv.default(true),
   TRUST_PROXY: booleanFromEnv.default(false),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (use a random secret, e.g. `openssl rand -hex 32`)').optional(),
+  FETCH_ALLOWLIST: fetchAllowlist.optional(),
+  FETCH_TIMEOUT_MS: wholeNumber(100, 600_000).default(20_000),
+  FETCH_MAX_BYTES: wholeNumber(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  FETCH_MAX_REDIRECTS: wholeNumber(0, 20).default(5),
+  FETCH_USER_AGENT: z.string().min(1).max(500).optional(),
+  FETCH_PER_HOST_CONCURRENCY: wholeNumber(1, 100).default(2),
+  FETCH_INTERVAL_DEFAULT_MINUTES: wholeNumber(1, 43_200).default(30),
+  FETCH_PAUSE_AFTER_FAILURES: wholeNumber(1, 1000).default(10),
+  INGEST_ARTICLE_PAGES: booleanFromEnv.default(true),
+  INGEST_MAX_PAGES_PER_RUN: wholeNumber(0, 10_000).default(30),
+  INGEST_BATCH_SIZE: wholeNumber(1, 10_000).default(100),
+  WORKER_ENABLED: booleanFromEnv.default(true),
+  WORKER_CONCURRENCY: wholeNumber(1, 100).default(4),
+  WORKER_POLL_INTERVAL_SECONDS: wholeNumber(1, 3600).default(30),
 });
 
 export interface AppConfig {
@@ -68,6 +103,42 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Bearer token for admin mutations; unset means no caller is an admin. */
   adminToken: string | null;
+  /** How feeds and article pages are fetched (see src/ingest/fetcher). */
+  fetch: {
+    /** Hosts, addresses or CIDR ranges exempt from the private-address refusal (tests, local feeds). */
+    allowlist: string[];
+    /** Total deadline of one fetch, redirects and body included. */
+    timeoutMs: number;
+    /** Body cap after decompression. */
+    maxBytes: number;
+    maxRedirects: number;
+    /** Null: the fetcher's own, `newsgate/<version> (+<project URL>)`. */
+    userAgent: string | null;
+    /** Requests in flight to one host at once, across all sources. */
+    perHostConcurrency: number;
+  };
+  /** What ingestion does with what it fetched. */
+  ingest: {
+    /** Interval of a source added without one. */
+    defaultIntervalMinutes: number;
+    /** Consecutive failed runs after which a source is paused (state FAILING), its error kept. */
+    pauseAfterFailures: number;
+    /** Fetch each new item's page and extract the article from it. */
+    articlePages: boolean;
+    /** At most this many pages per source per run (the rest are fetched on later runs). */
+    maxPagesPerRun: number;
+    /** Items stored per transaction. */
+    batchSize: number;
+  };
+  /** The ingest worker (scheduler plus job handlers). */
+  worker: {
+    /** Run the worker inside `npm start` beside the API. */
+    enabled: boolean;
+    /** Sources fetched at once by one worker process. */
+    concurrency: number;
+    /** How often due sources are looked for. */
+    pollIntervalSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -108,5 +179,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedOnEmpty: e.SEED_ON_EMPTY,
     trustProxy: e.TRUST_PROXY,
     adminToken: e.ADMIN_TOKEN ?? null,
+    fetch: {
+      allowlist: e.FETCH_ALLOWLIST ?? [],
+      timeoutMs: e.FETCH_TIMEOUT_MS,
+      maxBytes: e.FETCH_MAX_BYTES,
+      maxRedirects: e.FETCH_MAX_REDIRECTS,
+      userAgent: e.FETCH_USER_AGENT ?? null,
+      perHostConcurrency: e.FETCH_PER_HOST_CONCURRENCY,
+    },
+    ingest: {
+      defaultIntervalMinutes: e.FETCH_INTERVAL_DEFAULT_MINUTES,
+      pauseAfterFailures: e.FETCH_PAUSE_AFTER_FAILURES,
+      articlePages: e.INGEST_ARTICLE_PAGES,
+      maxPagesPerRun: e.INGEST_MAX_PAGES_PER_RUN,
+      batchSize: e.INGEST_BATCH_SIZE,
+    },
+    worker: {
+      enabled: e.WORKER_ENABLED,
+      concurrency: e.WORKER_CONCURRENCY,
+      pollIntervalSeconds: e.WORKER_POLL_INTERVAL_SECONDS,
+    },
   };
 }

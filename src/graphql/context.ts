@@ -5,6 +5,8 @@ import { createFeedItemLoaders, type FeedItemLoaders } from '../feed-item/feed-i
 import type { FeedItemRepository } from '../feed-item/feed-item.repository';
 import { createPersonLoaders, type PersonLoaders } from '../person/person.loaders';
 import type { PersonRepository } from '../person/person.repository';
+import { createSourceRegistryLoaders, type SourceRegistryLoaders } from '../source/source-registry.loaders';
+import type { SourceRegistryRepository } from '../source/source-registry.repository';
 import { createSourceLoaders, type SourceLoaders } from '../source/source.loaders';
 import type { SourceRepository } from '../source/source.repository';
 
@@ -13,9 +15,10 @@ export interface Repositories {
   people: PersonRepository;
   articles: ArticleRepository;
   feedItems: FeedItemRepository;
+  sourceRegistry: SourceRegistryRepository;
 }
 
-export type Loaders = SourceLoaders & PersonLoaders & ArticleLoaders & FeedItemLoaders;
+export type Loaders = SourceLoaders & PersonLoaders & ArticleLoaders & FeedItemLoaders & SourceRegistryLoaders;
 
 /** The caller, as authentication established it (issue-level features add to this). */
 export interface Viewer {
@@ -43,5 +46,6 @@ export function createLoaders(repositories: Repositories): Loaders {
     ...createPersonLoaders(repositories.people),
     ...createArticleLoaders(repositories.articles),
     ...createFeedItemLoaders(repositories.feedItems),
+    ...createSourceRegistryLoaders(repositories.sourceRegistry),
   };
 }

@@ -4,11 +4,12 @@ import { ArticleResolver } from '../article/article.resolver';
 import { AuthChecker } from '../auth/auth-checker';
 import { FeedItemResolver } from '../feed-item/feed-item.resolver';
 import { PersonResolver } from '../person/person.resolver';
+import { SourceRegistryResolver } from '../source/source-registry.resolver';
 import { SourceResolver } from '../source/source.resolver';
 import type { GraphQLContext } from './context';
 import { NodeResolver } from './node.resolver';
 
-export const RESOLVERS = [NodeResolver, ArticleResolver, SourceResolver, PersonResolver, FeedItemResolver] as const;
+export const RESOLVERS = [NodeResolver, ArticleResolver, SourceResolver, PersonResolver, FeedItemResolver, SourceRegistryResolver] as const;
 
 let schema: GraphQLSchema | undefined;
 

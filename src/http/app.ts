@@ -30,7 +30,7 @@ const BODY_LIMIT = '100kb';
 
 /** Express with /graphql (Apollo Server 5), /healthz and /readyz. */
 export async function createGateway({ config, db, logger }: GatewayDeps): Promise<Gateway> {
-  const services = createServices(db);
+  const services = createServices(db, { config, logger });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: gatewaySchema(),
     // Set explicitly, never derived from NODE_ENV (see ../shared/STACK.md).
@@ -100,7 +100,10 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   return {
     app,
     services,
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await services.ingest.close();
+    },
   };
 }
 

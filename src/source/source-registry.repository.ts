@@ -46,6 +46,7 @@ const FEEDS_BY_SOURCE_IDS = sql(
   'source_feeds_by_source_ids',
   `SELECT ${FEED_COLUMNS} FROM source_feed f WHERE f.source_id = ANY($1::uuid[]) ORDER BY f.source_id, f.position`,
 );
+const FEED_URLS = sql('source_feed_urls', 'SELECT url FROM source_feed');
 const STATUS_BY_SOURCE_IDS = sql('source_fetch_state_by_ids', `SELECT ${STATE_COLUMNS} FROM source_fetch_state s WHERE s.source_id = ANY($1::uuid[])`);
 const FOLLOWED = sql(
   'source_fetch_state_followed',
@@ -127,6 +128,11 @@ export class SourceRegistryRepository {
     return this.db.rows(FOLLOWED);
   }
 
+  /** Every feed URL followed, by any source (OPML import skips these). */
+  async followedFeedUrls(): Promise<Set<string>> {
+    return new Set((await this.db.rows<{ url: string }>(FEED_URLS)).map((row) => row.url));
+  }
+
   /** Active sources whose next run is due and that nobody is fetching, soonest first. */
   async dueSourceIds(limit: number): Promise<string[]> {
     return (await this.db.rows<{ sourceId: string }>(DUE, [limit])).map((row) => row.sourceId);
@@ -168,6 +174,15 @@ export class SourceRegistryRepository {
       outcome.itemsSeen,
     ]);
   }
+}
+
+/** How a source is followed now, or null when it is not. */
+export async function followSettings(manager: EntityManager, sourceId: string): Promise<FollowSettings | null> {
+  const [row] = (await manager.query(
+    'SELECT interval_minutes AS "intervalMinutes", time_zone AS "timeZone", state FROM source_fetch_state WHERE source_id = $1',
+    [sourceId],
+  )) as FollowSettings[];
+  return row ?? null;
 }
 
 /** Starts following a source, or changes how it is followed. */

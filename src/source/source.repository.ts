@@ -97,16 +97,16 @@ const PATCH_COLUMNS: Record<keyof SourcePatch, string> = {
 /** Changes the given columns; updated_at moves only when a value really changes. False when there is no such source. */
 export async function updateSource(manager: EntityManager, id: string, patch: SourcePatch): Promise<boolean> {
   const entries = (Object.keys(PATCH_COLUMNS) as Array<keyof SourcePatch>).filter((key) => patch[key] !== undefined);
-  if (entries.length === 0) {
-    const rows = (await manager.query('SELECT 1 FROM source WHERE id = $1', [id])) as unknown[];
-    return rows.length > 0;
-  }
+  if (entries.length === 0) return sourceExists(manager, id);
   const columns = entries.map((key) => PATCH_COLUMNS[key]);
   const sets = columns.map((column, i) => `${column} = $${i + 2}`).join(', ');
   const changed = columns.map((column, i) => `source.${column} IS DISTINCT FROM $${i + 2}`).join(' OR ');
   await manager.query(`UPDATE source SET ${sets}, updated_at = now() WHERE id = $1 AND (${changed})`, [id, ...entries.map((key) => patch[key])]);
-  const rows = (await manager.query('SELECT 1 FROM source WHERE id = $1', [id])) as unknown[];
-  return rows.length > 0;
+  return sourceExists(manager, id);
+}
+
+export async function sourceExists(manager: EntityManager, id: string): Promise<boolean> {
+  return ((await manager.query('SELECT 1 FROM source WHERE id = $1', [id])) as unknown[]).length > 0;
 }
 
 /** Deletes the source with everything that belongs to it (articles, feed items: ON DELETE CASCADE). */

@@ -1,0 +1,57 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { ADMIN } from '../auth/auth-checker';
+import type { GraphQLContext } from '../graphql/context';
+import { SourceRegistryService } from './source-registry.service';
+import { AddSourceInput, RefreshSourcePayload, RemoveSourcePayload, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
+import { Source, type SourceRecord } from './source.types';
+
+/** The registry of followed sources: admin mutations, and the Source fields about following. */
+@Resolver(() => Source)
+export class SourceRegistryResolver {
+  constructor(private readonly registry: SourceRegistryService) {}
+
+  @Authorized(ADMIN)
+  @Mutation(() => Source, { description: 'Follows a new source: its feeds are fetched every `fetchIntervalMinutes` (admin only).' })
+  addSource(@Arg('input', () => AddSourceInput, { description: 'The source and its feeds.' }) input: AddSourceInput) {
+    return this.registry.add(input);
+  }
+
+  @Authorized(ADMIN)
+  @Mutation(() => Source, { description: 'Changes a source, its feeds or its schedule, or pauses and resumes it (admin only).' })
+  updateSource(
+    @Arg('id', () => ID, { description: 'The source’s global ID.' }) id: string,
+    @Arg('input', () => UpdateSourceInput, { description: 'What to change.' }) input: UpdateSourceInput,
+  ) {
+    return this.registry.update(id, input);
+  }
+
+  @Authorized(ADMIN)
+  @Mutation(() => RemoveSourcePayload, {
+    description: 'Stops following a source; what it published stays served. With `purge`, deletes it with its articles (admin only).',
+  })
+  removeSource(
+    @Arg('id', () => ID, { description: 'The source’s global ID.' }) id: string,
+    @Arg('purge', () => Boolean, { defaultValue: false, description: 'Also delete the source, its articles and headlines.' }) purge: boolean,
+  ) {
+    return this.registry.remove(id, purge);
+  }
+
+  @Authorized(ADMIN)
+  @Mutation(() => RefreshSourcePayload, {
+    description: 'Fetches the source’s feeds now and returns when done; a fetch already running elsewhere is waited for first (admin only).',
+  })
+  refreshSource(@Arg('id', () => ID, { description: 'The source’s global ID.' }) id: string) {
+    return this.registry.refresh(id);
+  }
+
+  @FieldResolver(() => [String], { description: 'The feeds the source is followed through (RSS, Atom, RDF, JSON Feed); empty when it is not followed.' })
+  feedUrls(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext) {
+    return this.registry.feedUrls(ctx.loaders, source);
+  }
+
+  @Authorized(ADMIN)
+  @FieldResolver(() => SourceFetchStatus, { nullable: true, description: 'Schedule and fetch history (admin only); null when the source is not followed.' })
+  fetchStatus(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext) {
+    return this.registry.fetchStatus(ctx.loaders, source);
+  }
+}
