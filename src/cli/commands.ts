@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { seed } from '../seed/seed';
+import { registerKeyCommands } from '../syndication/api-key.commands';
+import { openCacheInvalidation } from '../syndication/cache-invalidation';
 import { withCliContext } from './cli-context';
 
 /** Registers the core commands; domains add theirs to COMMANDS below. */
@@ -16,11 +18,13 @@ function registerCoreCommands(program: Command): void {
     .command('seed')
     .description('load the catalog and the bundled sample page (idempotent)')
     .action(() =>
-      withCliContext(async ({ db }) => {
-        const report = await seed(db);
+      withCliContext(async ({ config, db, logger }) => {
+        // With REDIS_URL, the gateways' shared response cache is ended once the seed commits.
+        const cache = await openCacheInvalidation(config, logger);
+        const report = await seed(db, undefined, { invalidation: cache.invalidation }).finally(() => cache.close());
         console.log(JSON.stringify(report, null, 2));
       }),
     );
 }
 
-export const COMMANDS: Array<(program: Command) => void> = [registerCoreCommands];
+export const COMMANDS: Array<(program: Command) => void> = [registerCoreCommands, (program) => registerKeyCommands(program)];

@@ -2,20 +2,25 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { SqlExecutor } from '../db/sql-executor';
+import { createLogger } from '../common/logger';
+import { openCacheInvalidation } from '../syndication/cache-invalidation';
 import { seed } from './seed';
 
 /** `npm run seed`: migrations, then the catalog and the bundled sample page, idempotently. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config);
+  // With REDIS_URL, the gateways' shared response cache is ended once the seed commits.
+  const cache = await openCacheInvalidation(config, createLogger(config.logLevel));
   try {
-    const report = await seed(new SqlExecutor(database.dataSource));
+    const report = await seed(new SqlExecutor(database.dataSource), undefined, { invalidation: cache.invalidation });
     console.log(
       `Seeded ${database.kind}: ${report.sources} sources, ${report.people} people; ` +
         report.articles.map((a) => `${a.file}: article ${a.outcome}`).join('; ') +
         `; ${report.feedItemsWritten} feed item(s) written.`,
     );
   } finally {
+    await cache.close();
     await database.close();
   }
 }

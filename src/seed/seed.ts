@@ -15,6 +15,7 @@ import { normalizeForSearch } from '../text/normalize';
 import { slugify } from '../text/slug';
 import { loadCatalog, type Catalog } from './catalog';
 import { parseNewsPageText, type ParsedNewsPage } from './news-page-text.parser';
+import type { CacheInvalidation } from '../syndication/cache-invalidation';
 
 /** The repository's seeds/ folder (the bundled sample page), from src/ or dist/src/ alike. */
 export const SEEDS_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../seeds' : '../../seeds');
@@ -30,8 +31,13 @@ export interface SeedReport {
  * Loads the catalog (known people and outlets) and every seed page it lists, in one transaction.
  * Idempotent: unchanged rows are not written at all, so seeding twice changes nothing.
  */
-export async function seed(db: SqlExecutor, catalog: Catalog = loadCatalog()): Promise<SeedReport> {
-  return db.transaction(async (manager) => {
+export interface SeedOptions {
+  /** Told once the transaction has committed anything, so cached responses and feeds end at once. */
+  invalidation?: CacheInvalidation;
+}
+
+export async function seed(db: SqlExecutor, catalog: Catalog = loadCatalog(), options: SeedOptions = {}): Promise<SeedReport> {
+  const stored = await db.transaction(async (manager) => {
     const sourceIds = new Map<string, string>();
     for (const source of catalog.sources) {
       sourceIds.set(
@@ -81,6 +87,10 @@ export async function seed(db: SqlExecutor, catalog: Catalog = loadCatalog()): P
     }
     return report;
   });
+  if (options.invalidation && (stored.feedItemsWritten > 0 || stored.articles.some((a) => a.outcome !== 'unchanged'))) {
+    await options.invalidation.newItemsStored();
+  }
+  return stored;
 }
 
 interface PageContext {

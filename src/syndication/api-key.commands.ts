@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { withCliContext, type CliContext } from '../cli/cli-context';
+import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeyService } from './api-key.service';
+import type { ApiKeyRecord } from './api-key.types';
+
+/** Runs a command with a configured database; tests pass one over their own database. */
+export type CliRunner = <T>(work: (ctx: Pick<CliContext, 'db'>) => Promise<T>) => Promise<T>;
+
+export interface KeyCommandOutput {
+  log(line: string): void;
+}
+
+function describe(key: ApiKeyRecord): string {
+  const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active';
+  const origins = key.allowedOrigins.length > 0 ? key.allowedOrigins.join(' ') : '-';
+  const operations = key.allowedOperations ? `${key.allowedOperations.length} allowed operation(s)` : 'any operation';
+  return `${key.id}  ngk_${key.keyId}_…  ${key.name}  ${state}  origins: ${origins}  ${operations}  created ${key.createdAt.toISOString()}`;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * `newsgate keys create --name <partner>`, `keys list`, `keys revoke <id>`: the same service as the
+ * admin mutations. The secret is printed once, on its own line, so it can be piped; it is never
+ * stored or logged.
+ */
+export function registerKeyCommands(program: Command, run: CliRunner = withCliContext, out: KeyCommandOutput = { log: (line) => console.log(line) }): void {
+  const keys = program.command('keys').description('partner API keys');
+  keys
+    .command('create')
+    .description('issue a key to a partner and print it (shown this once)')
+    .requiredOption('--name <partner>', 'the partner the key is for')
+    .option('--origin <origin>', 'a browser origin allowed to call with the key (repeatable)', collect, [])
+    .option('--allow-operation <sha256>', 'restrict the key to this persisted operation (repeatable)', collect, [])
+    .action((options: { name: string; origin: string[]; allowOperation: string[] }) =>
+      run(async ({ db }) => {
+        const { apiKey, secret } = await new ApiKeyService(new ApiKeyRepository(db)).create({
+          name: options.name,
+          allowedOrigins: options.origin,
+          allowedOperations: options.allowOperation.length > 0 ? options.allowOperation : null,
+        });
+        out.log(`Created ${describe(apiKey)}`);
+        out.log('The key (shown once; only its hash is stored):');
+        out.log(secret);
+      }),
+    );
+  keys
+    .command('list')
+    .description('list every key, newest first (never the secrets)')
+    .action(() =>
+      run(async ({ db }) => {
+        const all = await new ApiKeyService(new ApiKeyRepository(db)).list();
+        if (all.length === 0) out.log('No API keys.');
+        for (const key of all) out.log(describe(key));
+      }),
+    );
+  keys
+    .command('revoke <id>')
+    .description('revoke a key: it stops working at once')
+    .action((id: string) =>
+      run(async ({ db }) => {
+        const key = await new ApiKeyService(new ApiKeyRepository(db)).revoke(id);
+        out.log(`Revoked ${describe(key)}`);
+      }),
+    );
+}
