@@ -5,9 +5,14 @@ import { createLogger } from './common/logger';
 import { openDatabase } from './db/data-source';
 import { SqlExecutor } from './db/sql-executor';
 import { createGateway } from './http/app';
+import { createIngestWorker } from './ingest/scheduler/ingest-worker';
 import { seedIfEmpty } from './seed/seed';
 
-/** start-up: config → database (migrated) → sample data on an empty embedded database → HTTP. */
+/**
+ * start-up: config → database (migrated) → sample data on an empty embedded database → HTTP, and
+ * the ingest worker in the same process (WORKER_ENABLED): pg-boss on Postgres, the in-process
+ * scheduler on the embedded database, which no other process can share.
+ */
 async function main(): Promise<void> {
   let config;
   try {
@@ -31,6 +36,9 @@ async function main(): Promise<void> {
   const server: Server = gateway.app.listen(config.port, config.host, () => {
     logger.info(`newsgate listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   });
+  // The worker shares the gateway's ingest service, so what it stores ends cached responses at once.
+  const worker = config.worker.enabled ? createIngestWorker({ config, database, db, ingest: gateway.services.ingest, logger }) : null;
+  await worker?.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -42,6 +50,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     server.closeAllConnections();
+    await worker?.stop().catch((err) => logger.error({ err }, 'ingest worker stop failed'));
     await gateway.stop().catch((err) => logger.error({ err }, 'apollo stop failed'));
     await database.close().catch((err) => logger.error({ err }, 'database close failed'));
     process.exit(0);

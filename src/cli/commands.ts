@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerIngestCommands } from '../ingest/ingest.commands';
 import { seed } from '../seed/seed';
 import { registerKeyCommands } from '../syndication/api-key.commands';
 import { openCacheInvalidation } from '../syndication/cache-invalidation';
@@ -27,4 +28,4 @@ function registerCoreCommands(program: Command): void {
     );
 }
 
-export const COMMANDS: Array<(program: Command) => void> = [registerCoreCommands, (program) => registerKeyCommands(program)];
+export const COMMANDS: Array<(program: Command) => void> = [registerCoreCommands, (program) => registerKeyCommands(program), (program) => registerIngestCommands(program)];

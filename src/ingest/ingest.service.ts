@@ -36,8 +36,8 @@ export interface FeedRunReport {
 
 export interface IngestRunReport {
   sourceId: string;
-  /** `busy`: another worker holds the source; nothing was done. */
-  outcome: 'succeeded' | 'partial' | 'failed' | 'busy' | 'not-followed';
+  /** `busy`: another worker holds the source; `not-due`: a scheduled job found it paused or already run. Nothing was done then. */
+  outcome: 'succeeded' | 'partial' | 'failed' | 'busy' | 'not-due' | 'not-followed';
   startedAt: Date;
   durationMs: number;
   feeds: FeedRunReport[];
@@ -49,6 +49,17 @@ export interface IngestRunReport {
   peopleCreated: number;
   pagesFetched: number;
   error: string | null;
+}
+
+export interface RunOptions {
+  /** Who claims the source (a worker id); a fresh one by default. */
+  owner?: string;
+  /** Wait for a run another worker has in progress, then run (an admin's refresh). */
+  waitIfBusy?: boolean;
+  /** Run only if the source is active and due (scheduled jobs, which may arrive after a run). */
+  onlyIfDue?: boolean;
+  /** Ends the waiting of waitIfBusy. */
+  signal?: AbortSignal;
 }
 
 /** Called after a run stored new or changed items (the response cache ends its copies). */
@@ -116,10 +127,10 @@ export class IngestService {
    * (an admin's refresh) waits for that run to end and then runs, so the caller always gets a
    * fresh result.
    */
-  async runSource(sourceId: string, options: { owner?: string; waitIfBusy?: boolean; signal?: AbortSignal } = {}): Promise<IngestRunReport> {
+  async runSource(sourceId: string, options: RunOptions = {}): Promise<IngestRunReport> {
     const owner = options.owner ?? `ingest-${randomUUID()}`;
     const startedAt = new Date();
-    let state = await this.registry.claim(sourceId, owner, LEASE_SECONDS);
+    let state = await this.registry.claim(sourceId, owner, LEASE_SECONDS, options.onlyIfDue ?? false);
     while (!state && options.waitIfBusy) {
       const [status] = await this.registry.statusBySourceIds([sourceId]);
       if (!status) break;
@@ -129,7 +140,7 @@ export class IngestService {
     }
     if (!state) {
       const [status] = await this.registry.statusBySourceIds([sourceId]);
-      return emptyReport(sourceId, status ? 'busy' : 'not-followed', startedAt);
+      return emptyReport(sourceId, !status ? 'not-followed' : status.leaseUntil && status.leaseUntil > new Date() ? 'busy' : 'not-due', startedAt);
     }
 
     const report = emptyReport(sourceId, 'failed', startedAt);

@@ -63,6 +63,7 @@ const CLAIM = sql(
   'source_fetch_state_claim',
   `UPDATE source_fetch_state s SET lease_owner = $2, lease_until = now() + make_interval(secs => $3), last_attempt_at = now()
    WHERE s.source_id = $1 AND (s.lease_until IS NULL OR s.lease_until < now())
+     AND (NOT $4 OR (s.state = 'active' AND s.next_run_at <= now()))
    RETURNING ${STATE_COLUMNS}`,
 );
 const EXTEND = sql(
@@ -138,9 +139,12 @@ export class SourceRegistryRepository {
     return (await this.db.rows<{ sourceId: string }>(DUE, [limit])).map((row) => row.sourceId);
   }
 
-  /** Takes the source for `seconds`; null when another worker holds it (or it is not followed). */
-  async claim(sourceId: string, owner: string, seconds: number): Promise<FetchStatusRecord | null> {
-    const [row] = await this.db.rows<FetchStatusRecord>(CLAIM, [sourceId, owner, seconds]);
+  /**
+   * Takes the source for `seconds`; null when another worker holds it, it is not followed, or
+   * (with onlyIfDue, for scheduled jobs) it is paused or not due any more because a run just ended.
+   */
+  async claim(sourceId: string, owner: string, seconds: number, onlyIfDue = false): Promise<FetchStatusRecord | null> {
+    const [row] = await this.db.rows<FetchStatusRecord>(CLAIM, [sourceId, owner, seconds, onlyIfDue]);
     return row ?? null;
   }
 
