@@ -20,7 +20,7 @@ export const LIMIT_CODES = {
  */
 export function armorValidationRules(limits: AppConfig['graphqlLimits']): ValidationRule[] {
   const report = (code: string) => (context: ValidationContext | null, error: GraphQLError) => {
-    context?.reportError(new GraphQLError(error.message, { extensions: { limit: code } }));
+    context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { limit: code } }));
   };
   const reject = (code: string) => ({ propagateOnRejection: false, onReject: [report(code)], exposeLimits: true });
   const armor = new ApolloArmor({

@@ -9,6 +9,8 @@ import { operationCost } from './query-cost';
 /** The RateLimit header fields (IETF httpapi draft) and, when refused, Retry-After. */
 export function rateLimitHeaders(decision: LimitDecision): Array<[string, string]> {
   const headers: Array<[string, string]> = [
+    // What this request was charged, so a client can budget (query-cost.ts explains the measure).
+    ['x-query-cost', String(decision.cost)],
     ['ratelimit-limit', String(decision.limit)],
     ['ratelimit-remaining', String(decision.remaining)],
     ['ratelimit-reset', String(decision.resetSeconds)],

@@ -6,6 +6,8 @@ export type LimitTier = 'anonymous' | 'partner';
 
 export interface LimitDecision {
   allowed: boolean;
+  /** Points this request was charged. */
+  cost: number;
   /** Bucket size: the most a caller can spend at once. */
   limit: number;
   /** Points left after this charge. */
@@ -74,6 +76,7 @@ export class CostLimiter {
     }
     return {
       allowed,
+      cost: points,
       limit,
       remaining: Math.max(0, sustained.res.remainingPoints) + reserveLeft,
       resetSeconds: Math.ceil(Math.max(sustained.res.msBeforeNext, reserveMs) / 1000),

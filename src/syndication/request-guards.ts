@@ -46,7 +46,7 @@ export function authenticate(config: AppConfig, apiKeys: ApiKeyService, options:
 }
 
 const ALLOWED_HEADERS = 'content-type, x-api-key, authorization, apollo-require-preflight, x-apollo-operation-name, x-request-id, if-none-match, if-modified-since';
-const EXPOSED_HEADERS = 'ratelimit-limit, ratelimit-remaining, ratelimit-reset, ratelimit-policy, retry-after, x-request-id, etag, last-modified';
+const EXPOSED_HEADERS = 'x-query-cost, ratelimit-limit, ratelimit-remaining, ratelimit-reset, ratelimit-policy, retry-after, x-request-id, etag, last-modified';
 
 /**
  * CORS: a browser origin is let in only when the caller's key lists it (partners) or the

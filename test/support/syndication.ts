@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createLogger } from '../../src/common/logger';
+import type { AppConfig } from '../../src/config/config';
+import Redis from 'ioredis';
+import { sqlStatementCount } from '../../src/db/sql-executor';
+import { createGateway, type Gateway } from '../../src/http/app';
+import type { TestApp } from './test-app';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** A Redis key prefix of its own, so test runs sharing the local Redis never see each other's keys. */
+export function uniqueRedisPrefix(): string {
+  return `newsgate-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}:`;
+}
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Whether the Redis the shared-limit tests need answers (it runs here; CI starts it). */
+export async function redisAvailable(): Promise<boolean> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, enableOfflineQueue: false, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface ExtraGateway {
+  url: string;
+  gateway: Gateway;
+  close(): Promise<void>;
+}
+
+/** A second gateway process's worth of app (its own limiter, caches, Apollo) over the same database. */
+export async function startExtraGateway(app: TestApp, overrides: Partial<AppConfig>): Promise<ExtraGateway> {
+  const gateway = await createGateway({ config: { ...app.database.config, ...overrides }, db: app.db, logger: createLogger('silent') });
+  const server: Server = await new Promise((resolve) => {
+    const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    gateway,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await gateway.stop();
+    },
+  };
+}
+
+/** Runs `work` and returns how many SQL statements it caused, with its result. */
+export async function countingSql<T>(work: () => Promise<T>): Promise<{ statements: number; result: T }> {
+  const before = sqlStatementCount();
+  const result = await work();
+  return { statements: sqlStatementCount() - before, result };
+}
+
+/** Apollo's APQ hash: SHA-256 hex of the query text exactly as sent. */
+export function queryHash(query: string): string {
+  return createHash('sha256').update(query).digest('hex');
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const raw = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, raw };
+}
+
+/** A Debian tool the test needs, or null with the reason to print when skipping. */
+export function debianTool(check: string[]): boolean {
+  const result = spawnSync(check[0]!, check.slice(1), { encoding: 'utf8' });
+  return result.status === 0;
+}
