@@ -21,6 +21,10 @@ import { SourceRegistryService } from './source/source-registry.service';
 import { SourceRepository } from './source/source.repository';
 import { SourceResolver } from './source/source.resolver';
 import { SourceService } from './source/source.service';
+import { ApiKeyRepository } from './syndication/api-key.repository';
+import { ApiKeyResolver } from './syndication/api-key.resolver';
+import { ApiKeyService } from './syndication/api-key.service';
+import { FeedService } from './syndication/feed.service';
 
 export interface ServiceOptions {
   config: AppConfig;
@@ -45,7 +49,9 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     feedItems: new FeedItemService(repositories.feedItems),
     nodes: new NodeService(),
     sourceRegistry: new SourceRegistryService(db, repositories.sources, repositories.sourceRegistry, ingest, config.ingest.defaultIntervalMinutes),
+    apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
   };
+  const feeds = new FeedService(services.articles, services.sources, services.people, repositories);
   const resolverInstances = new Map<Function, unknown>([
     // type-graphql takes the class-based auth checker from the same container as the resolvers.
     [AuthChecker, new AuthChecker()],
@@ -55,6 +61,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     [SourceRegistryResolver, new SourceRegistryResolver(services.sourceRegistry)],
     [PersonResolver, new PersonResolver(services.people, services.articles)],
     [FeedItemResolver, new FeedItemResolver(services.feedItems, services.sources)],
+    [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
   ]);
   const resolvers: ResolverRegistry = {
     get(resolverClass) {
@@ -63,7 +70,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
       return instance;
     },
   };
-  return { repositories, services, resolvers, ingest };
+  return { repositories, services: { ...services, feeds }, resolvers, ingest };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -37,6 +37,40 @@ const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ADMIN_TOKEN', 'REDIS_URL']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+const redisUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'redis:' || url.protocol === 'rediss:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a redis:// or rediss:// URL' },
+);
+
+const positiveInt = (max: number) =>
+  z.coerce
+    .number({ error: () => `must be a whole number between 1 and ${max}` })
+    .int(`must be a whole number between 1 and ${max}`)
+    .min(1, `must be a whole number between 1 and ${max}`)
+    .max(max, `must be a whole number between 1 and ${max}`);
+
+/** `https://a.example, https://b.example` → exact origins (scheme://host[:port]), no paths. */
+const originList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+  .refine((origins) => origins.every(isOrigin), { message: 'must be a comma-separated list of origins such as https://news.example' });
+
+export function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** `127.0.0.1, 10.0.0.0/8, feeds.internal` → hosts, IP addresses or CIDR ranges the fetcher may reach. */
 const fetchAllowlist = z
   .string()
@@ -84,6 +118,21 @@ const envSchema = z.object({
   WORKER_ENABLED: booleanFromEnv.default(true),
   WORKER_CONCURRENCY: wholeNumber(1, 100).default(4),
   WORKER_POLL_INTERVAL_SECONDS: wholeNumber(1, 3600).default(30),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('newsgate:'),
+  RATE_LIMIT_ANONYMOUS_PER_SECOND: positiveInt(1_000_000).default(20),
+  RATE_LIMIT_ANONYMOUS_BURST: positiveInt(10_000_000).default(1_000),
+  RATE_LIMIT_PARTNER_PER_SECOND: positiveInt(1_000_000).default(200),
+  RATE_LIMIT_PARTNER_BURST: positiveInt(10_000_000).default(10_000),
+  GRAPHQL_MAX_DEPTH: positiveInt(100).default(10),
+  GRAPHQL_MAX_COST: positiveInt(1_000_000).default(5_000),
+  GRAPHQL_MAX_ALIASES: positiveInt(1_000).default(20),
+  GRAPHQL_MAX_TOKENS: positiveInt(100_000).default(2_000),
+  GRAPHQL_MAX_DIRECTIVES: positiveInt(1_000).default(10),
+  GRAPHQL_BATCHING: booleanFromEnv.default(false),
+  RESPONSE_CACHE: booleanFromEnv.default(true),
+  CORS_ORIGINS: originList.optional(),
+  PUBLIC_URL: z.string().url('must be an absolute http(s) URL such as https://api.news.example').optional(),
 });
 
 export interface AppConfig {
@@ -139,6 +188,25 @@ export interface AppConfig {
     /** How often due sources are looked for. */
     pollIntervalSeconds: number;
   };
+  /** Set: rate limits, the response cache and persisted queries are shared through this Redis. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key this gateway writes, so several deployments (or tests) can share one Redis. */
+  redisKeyPrefix: string;
+  /** Token buckets charged by query cost: refill per second and capacity, per client address / per key. */
+  rateLimits: {
+    anonymous: { perSecond: number; burst: number };
+    partner: { perSecond: number; burst: number };
+  };
+  /** Per-operation limits checked before execution (graphql-armor). */
+  graphqlLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxDirectives: number };
+  /** Accept a JSON array of operations in one request. */
+  batching: boolean;
+  /** Cache whole responses of anonymous and partner reads (in Redis when configured). */
+  responseCache: boolean;
+  /** Browser origins allowed without a key (partners' origins are configured on their keys). */
+  corsOrigins: string[];
+  /** Public base URL of the gateway, for absolute links in feeds; derived from each request when unset. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -199,5 +267,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: e.WORKER_CONCURRENCY,
       pollIntervalSeconds: e.WORKER_POLL_INTERVAL_SECONDS,
     },
+    redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    rateLimits: {
+      anonymous: { perSecond: e.RATE_LIMIT_ANONYMOUS_PER_SECOND, burst: e.RATE_LIMIT_ANONYMOUS_BURST },
+      partner: { perSecond: e.RATE_LIMIT_PARTNER_PER_SECOND, burst: e.RATE_LIMIT_PARTNER_BURST },
+    },
+    graphqlLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+    },
+    batching: e.GRAPHQL_BATCHING,
+    responseCache: e.RESPONSE_CACHE,
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
   };
 }

@@ -9,6 +9,7 @@ import { createSourceRegistryLoaders, type SourceRegistryLoaders } from '../sour
 import type { SourceRegistryRepository } from '../source/source-registry.repository';
 import { createSourceLoaders, type SourceLoaders } from '../source/source.loaders';
 import type { SourceRepository } from '../source/source.repository';
+import type { ApiKeyRecord } from '../syndication/api-key.types';
 
 export interface Repositories {
   sources: SourceRepository;
@@ -25,6 +26,8 @@ export interface Viewer {
   kind: 'anonymous' | 'admin' | 'partner';
   /** Partner key id, or the client address for anonymous callers: what limits are counted per. */
   id: string;
+  /** The partner's key (its allowed origins and operations), for partners only. */
+  apiKey?: ApiKeyRecord;
 }
 
 /** Resolver instances for type-graphql's container: built once per app, shared by requests. */

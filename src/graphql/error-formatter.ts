@@ -19,9 +19,11 @@ export function createErrorFormatter(logger: Logger) {
       }
       return { ...base, message: original.message, extensions: { code: original.code, ...(original.details ?? {}) } };
     }
-    if (original instanceof GraphQLError && !original.originalError) {
-      const code = typeof original.extensions?.code === 'string' ? original.extensions.code : 'BAD_REQUEST';
-      const { stacktrace: _dropped, exception: _alsoDropped, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    if (original instanceof GraphQLError && (!original.originalError || isRequestError(original, formatted))) {
+      const { stacktrace: _dropped, exception: _alsoDropped, limit, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+      // A limit's own code (QUERY_TOO_DEEP, ...; syndication/graphql-limits.ts) says more than
+      // Apollo's GRAPHQL_VALIDATION_FAILED.
+      const code = typeof limit === 'string' ? limit : typeof original.extensions?.code === 'string' ? original.extensions.code : 'BAD_REQUEST';
       return { ...base, message: formatted.message, extensions: { ...extensions, code } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');
@@ -29,11 +31,35 @@ export function createErrorFormatter(logger: Logger) {
   };
 }
 
+/**
+ * Apollo's own errors about the request itself (syntax, validation, variable values, a malformed
+ * request) wrap the graphql-js error they report as `originalError`, so they are recognised by
+ * their code instead, and by having no path: an error raised while resolving a field always has
+ * one. Their messages describe the query, never the server.
+ */
+const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+function isRequestError(error: GraphQLError, formatted: GraphQLFormattedError): boolean {
+  const code = error.extensions?.code;
+  return formatted.path === undefined && typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
+}
+
 const HTTP_STATUS: Partial<Record<string, number>> = {
   BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  OPERATION_NOT_ALLOWED: 403,
+  ORIGIN_NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
   SERVICE_UNAVAILABLE: 503,
 };
 

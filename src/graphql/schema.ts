@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type ResolverData } from 'type-graphql';
 import { ArticleResolver } from '../article/article.resolver';
 import { AuthChecker } from '../auth/auth-checker';
@@ -6,10 +6,12 @@ import { FeedItemResolver } from '../feed-item/feed-item.resolver';
 import { PersonResolver } from '../person/person.resolver';
 import { SourceRegistryResolver } from '../source/source-registry.resolver';
 import { SourceResolver } from '../source/source.resolver';
+import { ApiKeyResolver } from '../syndication/api-key.resolver';
+import { cacheControlDirective } from '../syndication/cache-hints';
 import type { GraphQLContext } from './context';
 import { NodeResolver } from './node.resolver';
 
-export const RESOLVERS = [NodeResolver, ArticleResolver, SourceResolver, PersonResolver, FeedItemResolver, SourceRegistryResolver] as const;
+export const RESOLVERS = [NodeResolver, ArticleResolver, SourceResolver, PersonResolver, FeedItemResolver, ApiKeyResolver, SourceRegistryResolver] as const;
 
 let schema: GraphQLSchema | undefined;
 
@@ -26,7 +28,14 @@ export function gatewaySchema(): GraphQLSchema {
     // a second, slower rulebook.
     validate: false,
     authChecker: AuthChecker,
+    // Cache hints are @cacheControl directives on types and fields (syndication/cache-hints.ts).
+    directives: [...specifiedDirectives, cacheControlDirective],
   });
+  // type-graphql gives the root type no description; the schema promises one on every type.
+  const query = schema.getQueryType();
+  if (query && !query.description) query.description = 'The entry points for reading news: articles, sources, people and the latest-headlines feed.';
+  const mutation = schema.getMutationType();
+  if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): partner API keys.';
   return schema;
 }
 

@@ -3,15 +3,16 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
-import { resolveAdminViewer } from '../auth/viewer';
-import { createLoaders, type GraphQLContext } from '../graphql/context';
-import { createErrorFormatter, toRequestError } from '../graphql/error-formatter';
+import { createLoaders, type GraphQLContext, type Viewer } from '../graphql/context';
+import { createErrorFormatter } from '../graphql/error-formatter';
 import { gatewaySchema } from '../graphql/schema';
 import { createServices, type Services } from '../services';
+import type { CacheInvalidation } from '../syndication/cache-invalidation';
+import { createSyndication } from '../syndication/syndication';
 
 export interface GatewayDeps {
   config: AppConfig;
@@ -22,6 +23,8 @@ export interface GatewayDeps {
 export interface Gateway {
   app: express.Express;
   services: Services;
+  /** What writers call after storing new items, so cached responses and feeds end at once. */
+  cacheInvalidation: CacheInvalidation;
   stop(): Promise<void>;
 }
 
@@ -31,13 +34,21 @@ const BODY_LIMIT = '100kb';
 /** Express with /graphql (Apollo Server 5), /healthz and /readyz. */
 export async function createGateway({ config, db, logger }: GatewayDeps): Promise<Gateway> {
   const services = createServices(db, { config, logger });
+  const syndication = await createSyndication(config, services, logger);
+  // Stored items end cached responses and feeds at once, whoever stored them (refreshSource, the worker).
+  services.ingest.onItemsStored(() => syndication.invalidation.newItemsStored());
   const apollo = new ApolloServer<GraphQLContext>({
+    ...syndication.apollo,
     schema: gatewaySchema(),
     // Set explicitly, never derived from NODE_ENV (see ../shared/STACK.md).
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (HTTP, then Apollo, then the database); Apollo's own signal handlers
+    // would race it and re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     plugins: [
+      ...syndication.apollo.plugins,
       config.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
@@ -72,25 +83,21 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
 
   app.use(
     '/graphql',
-    express.json({ limit: BODY_LIMIT }),
+    // The caller (admin token, partner key or client address) is established by these guards.
+    ...syndication.graphqlGuards(BODY_LIMIT),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<GraphQLContext> => {
-        const address = clientAddress(req);
-        let viewer;
-        try {
-          viewer = resolveAdminViewer(req, config, address) ?? { kind: 'anonymous' as const, id: address };
-        } catch (error) {
-          throw toRequestError(error);
-        }
+      context: async ({ res }): Promise<GraphQLContext> => {
         return {
           requestId: res.locals.requestId as string,
-          viewer,
+          viewer: res.locals.viewer as Viewer,
           loaders: createLoaders(services.repositories),
           resolvers: services.resolvers,
         };
       },
     }),
   );
+
+  app.use(syndication.feeds(apollo.cache));
 
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
@@ -100,15 +107,13 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   return {
     app,
     services,
+    cacheInvalidation: syndication.invalidation,
     stop: async () => {
       await apollo.stop();
       await services.ingest.close();
+      await syndication.close();
     },
   };
-}
-
-function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
 /**
