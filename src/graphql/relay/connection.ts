@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { BadUserInputError } from '../../common/errors/domain-errors';
+import { CACHE_SECONDS, CacheHint } from '../../syndication/cache-hints';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -61,6 +62,8 @@ export function toPageRequest(args: ConnectionArgs): PageRequest {
 export class PageInfo {
   @Field({ description: 'True when more items follow this page.' })
   hasNextPage!: boolean;
+// Lists inherit the max-age of the field that returns them (a sidebar's is the headlines').
+@CacheHint(CACHE_SECONDS.catalog)
 
   @Field({ description: 'True when items precede this page.' })
   hasPreviousPage!: boolean;
@@ -131,6 +134,7 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, nodeNam
   class Edge {
     @Field({ description: 'Opaque cursor of this edge: pass it as `after` or `before`.' })
     cursor!: string;
+  @CacheHint(CACHE_SECONDS.catalog)
 
     @Field(() => nodeType, { description: `The ${nodeName}.` })
     node!: T;
@@ -140,6 +144,7 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, nodeNam
   class Connection {
     @Field(() => [Edge], { description: `The ${plural} on this page, in list order.` })
     edges!: Edge[];
+  @CacheHint(CACHE_SECONDS.catalog)
 
     @Field(() => PageInfo, { description: 'Cursors and whether more pages exist.' })
     pageInfo!: PageInfo;
