@@ -194,7 +194,7 @@ export async function upsertFollow(manager: EntityManager, sourceId: string, set
   await manager.query(
     `INSERT INTO source_fetch_state (source_id, interval_minutes, time_zone, state) VALUES ($1, $2, $3, $4)
      ON CONFLICT (source_id) DO UPDATE SET interval_minutes = EXCLUDED.interval_minutes, time_zone = EXCLUDED.time_zone,
-       state = COALESCE($5, source_fetch_state.state), updated_at = now()`,
+       state = COALESCE($5::varchar, source_fetch_state.state), updated_at = now()`,
     [sourceId, settings.intervalMinutes, settings.timeZone, settings.state ?? FetchState.ACTIVE, settings.state ?? null],
   );
 }
@@ -202,9 +202,9 @@ export async function upsertFollow(manager: EntityManager, sourceId: string, set
 /** Paused or resumed by an admin; resuming clears the failure count and makes the source due now. */
 export async function setFollowState(manager: EntityManager, sourceId: string, state: FetchState): Promise<void> {
   await manager.query(
-    `UPDATE source_fetch_state SET state = $2, updated_at = now(),
-       consecutive_failures = CASE WHEN $2 = 'active' THEN 0 ELSE consecutive_failures END,
-       next_run_at = CASE WHEN $2 = 'active' AND state <> 'active' THEN now() ELSE next_run_at END
+    `UPDATE source_fetch_state SET state = $2::varchar, updated_at = now(),
+       consecutive_failures = CASE WHEN $2::varchar = 'active' THEN 0 ELSE consecutive_failures END,
+       next_run_at = CASE WHEN $2::varchar = 'active' AND state <> 'active' THEN now() ELSE next_run_at END
      WHERE source_id = $1`,
     [sourceId, state],
   );
