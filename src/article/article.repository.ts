@@ -28,6 +28,13 @@ export interface ArticleSearch {
   text: string;
   /** A to_tsquery expression of prefix terms, or null when the query has no word characters. */
   tsquery: string | null;
+  /**
+   * A LIKE pattern (`%`, `_` and backslash escaped) for queries in scripts written without spaces
+   * (Chinese, Japanese, Thai...), or null. Postgres takes a whole run of such text as one word,
+   * so neither a word prefix nor trigram word similarity finds a word in the middle of it
+   * (洪水 in 今天详细讨论了洪水问题); a substring match does.
+   */
+  substring: string | null;
 }
 
 export interface ArticleCriteria {
@@ -170,13 +177,14 @@ function criteriaConditions(criteria: ArticleCriteria, params: SqlParams): strin
   if (criteria.publishedBefore) conditions.push(`a.published_at < ${params.add(criteria.publishedBefore, 'timestamptz')}`);
   if (criteria.search) {
     // Word-prefix full-text match ('simple': no stemming for any language) or trigram word
-    // similarity (threshold set per connection, see data-source.ts), both served by GIN indexes.
-    const trigram = `${params.add(criteria.search.text)} <% a.search_text`;
-    conditions.push(
-      criteria.search.tsquery
-        ? `(to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, ${params.add(criteria.search.tsquery)}) OR ${trigram})`
-        : trigram,
-    );
+    // similarity (threshold set per connection, see data-source.ts), both served by GIN indexes;
+    // for unspaced scripts also a substring match (the trigram index serves LIKE too).
+    const alternatives = [`${params.add(criteria.search.text)} <% a.search_text`];
+    if (criteria.search.tsquery) {
+      alternatives.unshift(`to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, ${params.add(criteria.search.tsquery)})`);
+    }
+    if (criteria.search.substring) alternatives.push(`a.search_text LIKE ${params.add(criteria.search.substring)}`);
+    conditions.push(`(${alternatives.join(' OR ')})`);
   }
   return conditions;
 }

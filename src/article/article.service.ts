@@ -127,5 +127,9 @@ export function prepareSearch(raw: string): ArticleSearch | null {
   }
   const words = text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
   const tsquery = words.length > 0 ? words.map((word) => `'${word}':*`).join(' & ') : null;
-  return { text, tsquery };
+  const substring = UNSPACED_SCRIPT.test(text) ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  return { text, tsquery, substring };
 }
+
+/** Scripts written without spaces between words: a word is found inside a longer run of text. */
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;

@@ -46,6 +46,10 @@ export function toPageRequest(args: ConnectionArgs): PageRequest {
   }
   if (first != null && first < 0) throw new BadUserInputError('"first" must not be negative.', { argument: 'first' });
   if (last != null && last < 0) throw new BadUserInputError('"last" must not be negative.', { argument: 'last' });
+  // No list hands out an empty cursor: refused like any malformed one, not read as "no cursor".
+  for (const [argument, cursor] of [['after', after], ['before', before]] as const) {
+    if (cursor === '') throw new BadUserInputError(`"${argument}" is not a valid cursor for this list.`, { argument });
+  }
   if (last != null || (before != null && first == null)) {
     if (after != null) {
       throw new BadUserInputError('Pass "after" with "first" and "before" with "last".', { argument: 'after' });

@@ -1,0 +1,140 @@
+import { print } from 'graphql';
+import { sqlStatementCount } from '../../src/db/sql-executor';
+import { ArticlePageDocument, SidebarDocument } from '../generated/graphql';
+import { buildFixtures, sortFeedItems, type Fixtures } from '../support/fixtures';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { e2eConfig, ok } from './helpers';
+
+/**
+ * Issue 2, section 4: DataLoader behind every relation. The number of SQL statements one request
+ * runs depends on the shape of the query, never on how many items it returns. Counted with the
+ * process-wide statement counter around one HTTP request at a time.
+ *
+ * The fixtures make the cache unable to hide a query: feed items link to articles of other sources
+ * (so article.source needs sources the feed items did not load), articles have 1-3 authors,
+ * mentions and citations, and some feed items have no article.
+ */
+describe('SQL statements per request', () => {
+  let app: TestApp;
+  let fx: Fixtures;
+
+  beforeAll(async () => {
+    app = await startTestApp(e2eConfig());
+    fx = await buildFixtures(app.db);
+  });
+  afterAll(() => app?.close());
+
+  async function counted(query: string, variables?: Record<string, unknown>): Promise<{ statements: number; data: any }> {
+    const before = sqlStatementCount();
+    const data = ok(await app.gql(query, variables));
+    return { statements: sqlStatementCount() - before, data };
+  }
+
+  const SIDEBAR = (n: number) =>
+    `{ latestFeed(first: ${n}) { edges { node { headline source { name } article { title source { name } authors { name } mentions { count person { name } } citedSources { name } } } } } }`;
+
+  it('the issue’s sidebar query runs the same number of statements, at most 6, for N = 5 and N = 100', async () => {
+    const small = await counted(SIDEBAR(5));
+    const large = await counted(SIDEBAR(100));
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeLessThanOrEqual(6);
+
+    // What was counted really touched every relation, in both sizes.
+    for (const { data, n } of [{ data: small.data, n: 5 }, { data: large.data, n: 100 }]) {
+      const nodes = data.latestFeed.edges.map((e: any) => e.node);
+      expect(nodes).toHaveLength(n);
+      const articles = nodes.map((node: any) => node.article).filter(Boolean);
+      expect(articles.length).toBeGreaterThan(0);
+      expect(articles.every((a: any) => a.authors.length > 0)).toBe(true);
+      expect(nodes.some((node: any) => node.article && node.article.source.name !== node.source.name)).toBe(true);
+    }
+    expect(large.data.latestFeed.edges.some((e: any) => e.node.article?.mentions.length > 0)).toBe(true);
+    expect(large.data.latestFeed.edges.some((e: any) => e.node.article?.citedSources.length > 0)).toBe(true);
+    // The first five items (the small request) hold an article of another source and an unlinked item.
+    const top5 = sortFeedItems(fx.feedItems).slice(0, 5);
+    expect(top5.some((f) => f.articleId && fx.articleByDbId.get(f.articleId)!.sourceId !== f.sourceId)).toBe(true);
+  });
+
+  it('repeating a request repeats its statements: nothing is cached across requests', async () => {
+    const first = await counted(SIDEBAR(5));
+    const again = await counted(SIDEBAR(5));
+    expect(again.statements).toBe(first.statements);
+    expect(again.statements).toBeGreaterThan(0);
+  });
+
+  it('the typed Sidebar operation is constant in its page size', async () => {
+    const small = await counted(print(SidebarDocument), { first: 5 });
+    const large = await counted(print(SidebarDocument), { first: 100 });
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeLessThanOrEqual(6);
+  });
+
+  // Two root fields (the article and the sidebar) resolve concurrently: whether their `source`
+  // loads share one batch depends on which statement returns first on a pooled server, so the
+  // count is bounded rather than exact. An N+1 would run over a hundred statements here.
+  it('the typed ArticlePage operation stays within a bound that does not grow with the sidebar', async () => {
+    const slug = fx.articles.find((a) => a.citedSourceIds.length > 0 && a.mentions.length > 0)!.slug;
+    const page5 = await counted(print(ArticlePageDocument), { slug, sidebar: 5 });
+    const page100 = await counted(print(ArticlePageDocument), { slug, sidebar: 100 });
+    expect(page100.data.latestFeed.edges).toHaveLength(100);
+    expect(page5.data.article.citedSources.length).toBeGreaterThan(0);
+    // article, its source, authors, mentions, cited sources; the feed and its sources.
+    expect(page5.statements).toBeLessThanOrEqual(8);
+    expect(page100.statements).toBeLessThanOrEqual(8);
+  });
+
+  it('articles with source, authors and mentions: constant for N = 5 and N = 100', async () => {
+    const query = (n: number) => `{ articles(first: ${n}) { edges { node { source { name } authors { name } mentions { person { name } } } } } }`;
+    const small = await counted(query(5));
+    const large = await counted(query(100));
+    expect(large.data.articles.edges).toHaveLength(100);
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeLessThanOrEqual(4);
+  });
+
+  it('sources with their articles and feeds: constant for 1 and 3 sources', async () => {
+    const query = (n: number) =>
+      `{ sources(first: ${n}) { edges { node { articles(first: 3) { edges { node { title } } } latestFeed(first: 3) { edges { node { headline } } } } } } }`;
+    const one = await counted(query(1));
+    const three = await counted(query(3));
+    expect(three.data.sources.edges).toHaveLength(3);
+    for (const edge of three.data.sources.edges) {
+      expect(edge.node.articles.edges).toHaveLength(3);
+      expect(edge.node.latestFeed.edges).toHaveLength(3);
+    }
+    expect(three.statements).toBe(one.statements);
+    expect(one.statements).toBeLessThanOrEqual(3);
+  });
+
+  it('nested lists with totalCount and relations stay constant too', async () => {
+    const sources = (n: number) => `{
+      sources(first: ${n}) { totalCount edges { node {
+        articles(first: 5) { totalCount edges { node { title source { name } authors { name } citedSources { name } } } }
+        latestFeed(first: 5) { totalCount edges { node { headline article { title authors { name } } } } }
+      } } }
+    }`;
+    const people = (n: number) => `{
+      people(first: ${n}) { totalCount edges { node {
+        articles(first: 4, role: AUTHOR) { totalCount edges { node { title mentions { count person { name } } } } }
+        mentioned: articles(first: 4, role: MENTIONED) { totalCount edges { node { title } } }
+      } } }
+    }`;
+    const [s1, s3] = [await counted(sources(1)), await counted(sources(3))];
+    expect(s3.statements).toBe(s1.statements);
+    const [p2, p6] = [await counted(people(2)), await counted(people(6))];
+    expect(p6.data.people.edges).toHaveLength(6);
+    expect(p6.statements).toBe(p2.statements);
+  });
+
+  it('node() lookups of many ids batch into one statement per type', async () => {
+    const aliases = (n: number) =>
+      fx.articles
+        .slice(0, n)
+        .map((a, i) => `a${i}: node(id: "${a.id}") { ... on Article { title source { name } authors { name } } }`)
+        .join('\n');
+    const small = await counted(`{ ${aliases(2)} }`);
+    const large = await counted(`{ ${aliases(40)} }`);
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeLessThanOrEqual(3);
+  });
+});
