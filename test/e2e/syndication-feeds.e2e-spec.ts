@@ -1,0 +1,202 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { seed } from '../../src/seed/seed';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { ADMIN_TOKEN, admin } from '../support/syndication';
+
+/**
+ * §1 of issue 4: RSS 2.0, Atom 1.0 and JSON Feed 1.1, filtered by source, person, language and
+ * search; read by strict XML parsers and Debian's python3-feedparser, Atom validated by jing
+ * against RFC 4287's RELAX NG schema; ETag/Last-Modified with 304; Cache-Control; ?key=.
+ */
+const NASTY_TITLE = 'Rates <up> & "down" ]]> again\u0001 ok';
+const ARABIC_TITLE = 'الأخبار العاجلة من القاهرة';
+const ATOM_SCHEMA = path.resolve(__dirname, '../fixtures/syndication/atom.rnc');
+// Debian's python3 (python3-feedparser lives there); the PATH one may be another installation.
+const DEBIAN_PYTHON = '/usr/bin/python3';
+
+function available(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { encoding: 'utf8' }).status === 0;
+}
+const HAVE_FEEDPARSER = available(DEBIAN_PYTHON, ['-c', 'import feedparser']);
+const HAVE_JING = available('jing', []) || spawnSync('sh', ['-c', 'command -v jing']).status === 0;
+const HAVE_PYTHON = available('python3', ['-c', 'import xml.parsers.expat']);
+
+describe('feeds out', () => {
+  let app: TestApp;
+  const fetchFeed = (format: string, query = '', headers: Record<string, string> = {}) =>
+    fetch(`${app.url}/feeds/latest.${format}${query}`, { headers });
+
+  beforeAll(async () => {
+    app = await startTestApp({ adminToken: ADMIN_TOKEN });
+    await seed(app.db);
+    const [reuters] = await app.db.manager.query(`SELECT id FROM source WHERE slug = 'reuters'`);
+    const [aljazeera] = await app.db.manager.query(`SELECT id FROM source WHERE slug = 'al-jazeera'`);
+    const [person] = await app.db.manager.query(
+      `INSERT INTO person (slug, name, search_text) VALUES ('jane-reporter', 'Jane Reporter', 'jane reporter') RETURNING id`,
+    );
+    const insert = `INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, content_hash, search_text)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12) RETURNING id`;
+    const [english] = await app.db.manager.query(insert, [
+      reuters.id, 'https://reuters.example/markets/rates', 'rates-up', NASTY_TITLE, 'Markets <b>moved</b> & more\u0002.', ['Body.'], 'en',
+      new Date('2030-01-02T10:00:00Z'), 'https://reuters.example/img/rates.jpg', 'Jane Reporter', 'h1', 'rates up down again markets moved',
+    ]);
+    await app.db.manager.query('INSERT INTO article_author (article_id, person_id, position) VALUES ($1, $2, 0)', [english.id, person.id]);
+    await app.db.manager.query(insert, [
+      aljazeera.id, 'https://aljazeera.example/news/cairo', 'cairo-news', ARABIC_TITLE, 'ملخص الخبر', ['نص'], 'ar',
+      new Date('2030-01-01T10:00:00Z'), null, null, 'h2', 'الأخبار العاجلة من القاهرة',
+    ]);
+  });
+  afterAll(() => app?.close());
+
+  function strictXml(body: string): void {
+    expect(XMLValidator.validate(body)).toBe(true);
+    if (!HAVE_PYTHON) return;
+    // expat: a conforming, non-validating XML 1.0 parser that rejects control characters outright.
+    const expat = spawnSync('python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())'], { input: body });
+    expect(expat.stderr.toString()).toBe('');
+    expect(expat.status).toBe(0);
+  }
+
+  function feedparser(body: string, contentType: string): { bozo: number; exc: string; version: string; titles: string[]; langs: Array<string | null>; links: string[] } {
+    const script = `import sys, json, feedparser
+d = feedparser.parse(sys.stdin.buffer.read(), response_headers={"content-type": sys.argv[1]})
+print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), "version": d.version,
+  "titles": [e.get("title") for e in d.entries], "langs": [e.get("language") or (e.get("title_detail") or {}).get("language") for e in d.entries],
+  "links": [e.get("link") for e in d.entries]}))`;
+    const run = spawnSync(DEBIAN_PYTHON, ['-c', script, contentType], { input: body });
+    expect(run.status).toBe(0);
+    return JSON.parse(run.stdout.toString());
+  }
+
+  it('writes RSS 2.0 that strict parsers and feedparser accept, control characters stripped', async () => {
+    const res = await fetchFeed('rss');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+    const body = await res.text();
+    strictXml(body);
+    expect(body).not.toMatch(/[\u0001\u0002]/);
+    expect(body).toContain('<dc:creator>Jane Reporter</dc:creator>');
+    expect(body).toContain('<dc:publisher>Reuters</dc:publisher>');
+    expect(body).toContain('<dc:language>ar</dc:language>');
+    expect(body).toContain('<media:content url="https://reuters.example/img/rates.jpg" medium="image"/>');
+    if (!HAVE_FEEDPARSER) return console.log('skipped feedparser check: apt-get install python3-feedparser');
+    const parsed = feedparser(body, 'application/rss+xml');
+    expect(parsed).toMatchObject({ bozo: 0, version: 'rss20' });
+    expect(parsed.titles[0]).toBe('Rates <up> & "down" ]]> again ok');
+    expect(parsed.titles[1]).toBe(ARABIC_TITLE);
+    expect(parsed.links[0]).toBe('https://reuters.example/markets/rates');
+  });
+
+  it('writes Atom 1.0 valid against RFC 4287’s RELAX NG schema, with language and right-to-left direction', async () => {
+    const res = await fetchFeed('atom');
+    expect(res.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    const body = await res.text();
+    strictXml(body);
+    expect(body).toContain(`<entry xml:lang="ar"><id>`);
+    expect(body).toContain(`<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml" dir="rtl">${ARABIC_TITLE}</div></title>`);
+    expect(body).toContain('<author><name>Jane Reporter</name></author>');
+    expect(body).toContain('<link rel="enclosure" href="https://reuters.example/img/rates.jpg"/>');
+    if (HAVE_JING) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'newsgate-atom-'));
+      const file = path.join(dir, 'latest.atom');
+      writeFileSync(file, body);
+      const jing = spawnSync('jing', ['-c', ATOM_SCHEMA, file], { encoding: 'utf8' });
+      // jing reports validity errors on stdout; Debian's launcher warns about optional jars on stderr.
+      expect(jing.stdout).toBe('');
+      expect(jing.status).toBe(0);
+    } else {
+      console.log('skipped jing validation: apt-get install jing');
+    }
+    if (!HAVE_FEEDPARSER) return console.log('skipped feedparser check: apt-get install python3-feedparser');
+    const parsed = feedparser(body, 'application/atom+xml');
+    expect(parsed).toMatchObject({ bozo: 0, version: 'atom10' });
+    expect(parsed.titles.slice(0, 2)).toEqual(['Rates <up> & "down" ]]> again ok', ARABIC_TITLE]);
+    expect(parsed.langs[1]).toBe('ar');
+  });
+
+  it('writes JSON Feed 1.1 with authors, language, publisher and direction', async () => {
+    const res = await fetchFeed('json');
+    expect(res.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
+    const feed = await res.json();
+    expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(feed.feed_url).toBe(`${app.url}/feeds/latest.json`);
+    const [english, arabic] = feed.items;
+    expect(english).toMatchObject({
+      url: 'https://reuters.example/markets/rates',
+      title: 'Rates <up> & "down" ]]> again ok',
+      summary: 'Markets <b>moved</b> & more.',
+      date_published: '2030-01-02T10:00:00.000Z',
+      authors: [{ name: 'Jane Reporter' }],
+      image: 'https://reuters.example/img/rates.jpg',
+      language: 'en',
+      _newsgate: { publisher: { name: 'Reuters' } },
+    });
+    expect(arabic).toMatchObject({ language: 'ar', _newsgate: { direction: 'rtl' } });
+    expect(arabic.content_html).toBe('<p lang="ar" dir="rtl">ملخص الخبر</p>');
+    // JSON Feed 1.1's rules (Debian's feedparser 6.0 predates JSON Feed, so they are checked here).
+    expect(typeof feed.title).toBe('string');
+    for (const item of feed.items) {
+      expect(typeof item.id).toBe('string');
+      expect(typeof item.content_text === 'string' || typeof item.content_html === 'string').toBe(true);
+      expect(new Date(item.date_published).toISOString()).toBe(item.date_published);
+      for (const author of item.authors) expect(typeof author.name).toBe('string');
+      for (const key of Object.keys(item)) {
+        expect(['id', 'url', 'title', 'summary', 'content_text', 'content_html', 'date_published', 'date_modified', 'authors', 'image', 'language'].includes(key) || key.startsWith('_')).toBe(true);
+      }
+    }
+  });
+
+  it('filters by source, person, language and search', async () => {
+    const titles = async (query: string) => ((await (await fetchFeed('json', query)).json()).items as Array<{ title: string }>).map((i) => i.title);
+    expect(await titles('?source=al-jazeera')).toEqual([ARABIC_TITLE]);
+    expect(await titles('?person=jane-reporter')).toEqual(['Rates <up> & "down" ]]> again ok']);
+    expect(await titles('?language=ar')).toEqual([ARABIC_TITLE]);
+    expect(await titles(`?q=${encodeURIComponent('القاهرة')}`)).toEqual([ARABIC_TITLE]);
+    const bengali = await titles('?language=bn');
+    expect(bengali.length).toBeGreaterThan(0);
+    const arabicFeed = await (await fetchFeed('atom', '?language=ar')).text();
+    expect(arabicFeed).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar">');
+    const missing = await fetchFeed('rss', '?source=no-such-source');
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).errors[0].extensions.code).toBe('NOT_FOUND');
+    expect((await fetchFeed('rss', '?language=!!')).status).toBe(400);
+  });
+
+  it('answers conditional requests with 304 (ETag and Last-Modified) and says how long to cache', async () => {
+    const first = await fetchFeed('atom', '?language=en');
+    expect(first.headers.get('cache-control')).toBe('public, max-age=60');
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(lastModified).toBe('Wed, 02 Jan 2030 10:00:00 GMT');
+    const byTag = await fetchFeed('atom', '?language=en', { 'if-none-match': `"other", ${etag}` });
+    expect(byTag.status).toBe(304);
+    expect(await byTag.text()).toBe('');
+    expect(byTag.headers.get('etag')).toBe(etag);
+    expect((await fetchFeed('atom', '?language=en', { 'if-modified-since': lastModified })).status).toBe(304);
+    expect((await fetchFeed('atom', '?language=en', { 'if-none-match': '"stale"' })).status).toBe(200);
+    expect((await fetchFeed('atom', '?language=en', { 'if-modified-since': 'Tue, 01 Jan 2030 00:00:00 GMT' })).status).toBe(200);
+  });
+
+  it('takes a partner key as ?key= (feed readers send no headers), refuses a wrong one', async () => {
+    const created = await (
+      await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...admin },
+        body: JSON.stringify({ query: 'mutation { createApiKey(input: { name: "Reader app" }) { secret } }' }),
+      })
+    ).json();
+    const secret = created.data.createApiKey.secret as string;
+    const keyed = await fetchFeed('rss', `?key=${secret}&language=ar`);
+    expect(keyed.status).toBe(200);
+    expect(keyed.headers.get('cache-control')).toBe('private, max-age=60');
+    expect(await keyed.text()).not.toContain(secret);
+    const wrong = await fetchFeed('rss', `?key=${secret.slice(0, -2)}xx`);
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
