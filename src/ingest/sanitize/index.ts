@@ -1,3 +1,3 @@
-export { sanitizeHtml, absolutizeHtmlUrls } from './sanitize-html';
+export { sanitizeHtml } from './sanitize-html';
 export { sanitizeHtmlToParagraphs, htmlToText } from './paragraphs';
-export { safeUrl, absoluteHttpUrl, cleanUrlText } from './url';
+export { safeUrl, absoluteHttpUrl } from './url';

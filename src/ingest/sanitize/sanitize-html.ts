@@ -97,42 +97,7 @@ export function sanitizeHtml(html: string, baseUrl?: string): string {
       },
     },
     textFilter: filterText,
-  });
-}
-
-const RESOLVABLE_ATTRIBUTES = ['href', 'src', 'cite', 'poster', 'background', 'longdesc', 'action', 'data'];
-const HAS_URL_ATTRIBUTE = /\s(?:href|src|cite|poster|background|longdesc|action|data)\s*=/i;
-
-/**
- * Relative URLs in raw HTML made absolute against base, nothing else filtered: for the parser,
- * which knows the xml:base of each element while the sanitiser, run later, only knows the feed's
- * address. Not a sanitiser: its output must still go through sanitizeHtml.
- */
-export function absolutizeHtmlUrls(html: string, baseUrl: string | null | undefined): string {
-  const base = parseBaseUrl(baseUrl);
-  if (!html || !base || !HAS_URL_ATTRIBUTE.test(html)) return html;
-  return sanitize(html, {
-    allowedTags: false,
-    allowedAttributes: false,
-    allowVulnerableTags: true,
-    nonTextTags: [],
-    parseStyleAttributes: false,
-    // Only the resolution below decides; dangerous schemes are the later sanitiser's business,
-    // but there is no reason to keep them either.
-    allowedSchemes: [...LINK_SCHEMES],
-    allowedSchemesAppliedToAttributes: RESOLVABLE_ATTRIBUTES,
-    allowProtocolRelative: true,
-    transformTags: {
-      '*': (tagName, attribs) => {
-        const out: sanitize.Attributes = { ...attribs };
-        for (const name of RESOLVABLE_ATTRIBUTES) {
-          if (!(name in out)) continue;
-          const url = safeUrl(out[name], base, LINK_SCHEMES);
-          if (url === null) delete out[name];
-          else out[name] = url;
-        }
-        return { tagName, attribs: out };
-      },
-    },
+    // An image whose only source was refused is an empty box (and a tracking pixel at worst).
+    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
   });
 }
