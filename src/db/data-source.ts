@@ -103,7 +103,8 @@ export async function buildDataSource(config: AppConfig, options: BuildOptions =
     pglite,
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
-      await pglite.close();
+      // Idempotent: shutdown paths may close twice.
+      if (!pglite.closed) await pglite.close();
     },
   };
 }

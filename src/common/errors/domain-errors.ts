@@ -82,6 +82,9 @@ const UNAVAILABLE_SQLSTATES = new Set([
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
+  '57P04', // database_dropped
+  '55000', // object_not_in_prerequisite_state: "database does not allow connections"
+  '3D000', // invalid_catalog_name: the database is gone
   '57014', // query_canceled (statement_timeout)
   '53300', // too_many_connections
   '08000',
@@ -100,7 +103,9 @@ export function wrapDatabaseError(error: unknown): DomainError {
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || NETWORK_CODES.has(code))) {
     return new DatabaseUnavailableError(error);
   }
-  if (error instanceof Error && /timeout|terminated|Connection terminated/i.test(error.message)) {
+  // A pool or embedded database that has been closed (shutdown, lost server) is unavailable, not
+  // a bug: clients should retry elsewhere or later.
+  if (error instanceof Error && /timeout|terminated|Cannot use a pool after calling end|PGlite is closed|not queryable|Connection refused/i.test(error.message)) {
     return new DatabaseUnavailableError(error);
   }
   return new DatabaseError(error);
