@@ -18,6 +18,8 @@ import { connectRedis } from './redis';
 import { authenticate, corsPerKey, graphqlRequestShape } from './request-guards';
 import { MemoryCacheGeneration, RedisCacheGeneration, RedisKeyValueCache, type CacheGeneration } from './response-cache.store';
 
+const PERSISTED_QUERY_TTL_SECONDS = 24 * 60 * 60;
+
 export interface Syndication {
   /** Options for the ApolloServer constructor. */
   apollo: {
@@ -72,8 +74,9 @@ export async function createSyndication(config: AppConfig, services: Services, l
       plugins,
       validationRules: armorValidationRules(config.graphqlLimits),
       allowBatchedHttpRequests: config.batching,
-      // Automatic persisted queries, shared through Redis when configured.
-      persistedQueries: { cache: sharedCache, ttl: null },
+      // Automatic persisted queries, shared through Redis when configured; a day is long enough for
+      // any client to come back with the hash, short enough that Redis does not grow for ever.
+      persistedQueries: { cache: sharedCache, ttl: PERSISTED_QUERY_TTL_SECONDS },
       cache: sharedCache,
     },
     graphqlGuards: (bodyLimit) => [

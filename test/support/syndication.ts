@@ -33,6 +33,18 @@ export async function redisAvailable(): Promise<boolean> {
   }
 }
 
+/** Deletes every key a test wrote under its prefix. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export interface ExtraGateway {
   url: string;
   gateway: Gateway;

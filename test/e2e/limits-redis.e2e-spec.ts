@@ -1,0 +1,71 @@
+import { seed } from '../../src/seed/seed';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { countingSql, dropRedisPrefix, postJson, queryHash, redisAvailable, REDIS_URL, startExtraGateway, uniqueRedisPrefix, type ExtraGateway } from '../support/syndication';
+
+/**
+ * §3 and §5 of issue 4 with REDIS_URL: two gateway processes' worth of app (each its own limiter,
+ * Apollo and caches) share the bucket, the response cache, persisted queries and invalidation.
+ */
+describe('two gateways sharing Redis', () => {
+  let a: TestApp;
+  let b: ExtraGateway;
+  let skip = false;
+  const prefix = uniqueRedisPrefix();
+  const SIDEBAR = '{ latestFeed(first: 4) { edges { node { headline } } } }';
+
+  beforeAll(async () => {
+    if (!(await redisAvailable())) {
+      skip = true;
+      return;
+    }
+    const shared = {
+      redisUrl: REDIS_URL,
+      redisKeyPrefix: prefix,
+      rateLimits: { anonymous: { perSecond: 5, burst: 40 }, partner: { perSecond: 5, burst: 40 } },
+    };
+    a = await startTestApp(shared);
+    await seed(a.db);
+    b = await startExtraGateway(a, shared);
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    if (!skip) await dropRedisPrefix(prefix);
+  });
+
+  const skipped = () => {
+    if (skip) console.log(`skipped: no Redis answers at ${REDIS_URL} (CI starts one)`);
+    return skip;
+  };
+
+  it('shares one bucket: what one gateway charged, the other refuses', async () => {
+    if (skipped()) return;
+    const [{ slug }] = await a.db.manager.query('SELECT slug FROM article LIMIT 1');
+    const fifteen = `query F($s: String!) { ${Array.from({ length: 15 }, (_, i) => `a${i}: article(slug: $s) { slug }`).join(' ')} }`;
+    expect((await a.gql(fifteen, { s: slug })).status).toBe(200);
+    expect((await a.gql(fifteen, { s: slug })).status).toBe(200);
+    // b has charged nothing itself; with in-process limits this would pass.
+    const { statements, result } = await countingSql(() => postJson(`${b.url}/graphql`, { query: fifteen, variables: { s: slug } }));
+    expect(result.status).toBe(429);
+    expect(result.json.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(Number(result.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(statements).toBe(0);
+  });
+
+  it('shares cached responses, persisted queries and their invalidation', async () => {
+    if (skipped()) return;
+    // A fresh client address would be nicer; the bucket refills in a few seconds instead.
+    await new Promise((resolve) => setTimeout(resolve, 8_500));
+    const extensions = { persistedQuery: { version: 1, sha256Hash: queryHash(SIDEBAR) } };
+    const first = await postJson(`${a.url}/graphql`, { query: SIDEBAR, extensions });
+    expect(first.json.errors).toBeUndefined();
+    const hit = await countingSql(() => postJson(`${b.url}/graphql`, { extensions }));
+    expect(hit.result.json).toEqual(first.json);
+    expect(hit.result.headers.get('age')).not.toBeNull();
+    expect(hit.statements).toBe(0);
+    await a.gateway.cacheInvalidation.newItemsStored();
+    const afterInvalidation = await countingSql(() => postJson(`${b.url}/graphql`, { extensions }));
+    expect(afterInvalidation.result.headers.get('age')).toBeNull();
+    expect(afterInvalidation.statements).toBeGreaterThan(0);
+  }, 30_000);
+});
