@@ -46,6 +46,7 @@ function readEntry(entry: XmlElement, home: readonly string[], feedAuthors: stri
     // Most Atom feeds only say when an entry was updated; that is the best publication date known.
     publishedAt: published.date ?? (published.unparsed === null ? updated.date : null),
     publishedText: published.unparsed,
+    publishedWithoutZone: published.zoneless,
     updatedAt: updated.date,
     imageUrl: findImage(entry, home),
     language: entry.hasOwnLang ? entry.lang : inlineContent?.hasOwnLang ? inlineContent.lang : plainText(childNamed(entry, ['dc'], 'language')),

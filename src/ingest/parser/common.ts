@@ -1,5 +1,5 @@
 import { absoluteHttpUrl } from '../sanitize/url';
-import { parseFeedDate } from './feed-date';
+import { readFeedDate } from './feed-date';
 import { normalizeOrNull, rssText } from './markup';
 import { ParsedFeedItem } from './types';
 import { XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
@@ -48,6 +48,8 @@ export function personName(raw: string | null): string | null {
 
 export interface DatePick {
   date: Date | null;
+  /** The date's text named no zone (see FeedDate.zoneless). */
+  zoneless: boolean;
   /** The first non-empty text when none of the candidates parsed. */
   unparsed: string | null;
 }
@@ -57,11 +59,11 @@ export function pickDate(candidates: readonly (XmlElement | null)[]): DatePick {
   for (const element of candidates) {
     const text = plainText(element);
     if (text === null) continue;
-    const date = parseFeedDate(text);
-    if (date) return { date, unparsed: null };
+    const read = readFeedDate(text);
+    if (read) return { date: read.date, zoneless: read.zoneless, unparsed: null };
     unparsed ??= text;
   }
-  return { date: null, unparsed };
+  return { date: null, zoneless: false, unparsed };
 }
 
 const IMAGE_EXTENSION = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;

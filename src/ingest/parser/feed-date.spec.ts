@@ -1,4 +1,4 @@
-import { parseFeedDate } from './feed-date';
+import { parseFeedDate, readFeedDate } from './feed-date';
 
 describe('parseFeedDate', () => {
   it.each([
@@ -46,5 +46,18 @@ describe('parseFeedDate', () => {
     ['2003-12-31T10:14:55Z trailing words'],
   ])('%j is not a date', (text) => {
     expect(parseFeedDate(text)).toBeNull();
+  });
+});
+
+describe('readFeedDate', () => {
+  it('says when a date named no zone, so the publisher’s zone can be applied', () => {
+    expect(readFeedDate('2025-09-03T10:00:00')).toEqual({ date: new Date('2025-09-03T10:00:00Z'), zoneless: true });
+    expect(readFeedDate('2025-09-03')).toEqual({ date: new Date('2025-09-03T00:00:00Z'), zoneless: true });
+    expect(readFeedDate('Wed, 03 Sep 2025 10:00:00')).toEqual({ date: new Date('2025-09-03T10:00:00Z'), zoneless: true });
+    expect(readFeedDate('2025-09-03T10:00:00Z')?.zoneless).toBe(false);
+    expect(readFeedDate('2025-09-03T10:00:00+06:00')?.zoneless).toBe(false);
+    expect(readFeedDate('Wed, 03 Sep 2025 10:00:00 GMT')?.zoneless).toBe(false);
+    expect(readFeedDate('Wed, 03 Sep 2025 10:00:00 +0600')?.zoneless).toBe(false);
+    expect(readFeedDate('৩ সেপ্টেম্বর')).toBeNull();
   });
 });

@@ -10,6 +10,20 @@ import { normalizeText } from '../../text/normalize';
  * locale-aware parsing (src/text/dates.ts).
  */
 export function parseFeedDate(raw: string | null | undefined): Date | null {
+  return readFeedDate(raw)?.date ?? null;
+}
+
+export interface FeedDate {
+  date: Date;
+  /**
+   * The text named no zone or offset, so `date` read its wall-clock time as UTC; a caller that
+   * knows the publisher's zone re-reads it there (src/ingest/processor).
+   */
+  zoneless: boolean;
+}
+
+/** parseFeedDate, also saying whether the text carried a zone. */
+export function readFeedDate(raw: string | null | undefined): FeedDate | null {
   if (raw == null) return null;
   const text = normalizeText(raw);
   if (text === '' || text.length > 100) return null;
@@ -41,7 +55,7 @@ const ISO_EXTENDED =
   /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:(?:T|t|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
 const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
-function parseIsoDate(text: string): Date | null {
+function parseIsoDate(text: string): FeedDate | null {
   const match = ISO_EXTENDED.exec(text) ?? ISO_BASIC.exec(text);
   if (!match) return null;
   const [, y, mo, d, h, mi, s, fraction, zone] = match;
@@ -53,7 +67,8 @@ function parseIsoDate(text: string): Date | null {
     offset = parsed;
   }
   const ms = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
-  return build(Number(y), mo ? Number(mo) : 1, d ? Number(d) : 1, h ? Number(h) : 0, mi ? Number(mi) : 0, s ? Number(s) : 0, Math.min(ms, 999), offset);
+  const date = build(Number(y), mo ? Number(mo) : 1, d ? Number(d) : 1, h ? Number(h) : 0, mi ? Number(mi) : 0, s ? Number(s) : 0, Math.min(ms, 999), offset);
+  return date && { date, zoneless: !zone };
 }
 
 const MONTHS: Record<string, number> = {
@@ -135,7 +150,7 @@ function tokenize(text: string): string[] {
   );
 }
 
-function parseRfc822Date(text: string): Date | null {
+function parseRfc822Date(text: string): FeedDate | null {
   const parts: DateParts = {};
   for (const rawToken of tokenize(text)) {
     const token = rawToken.replace(/\.$/, '');
@@ -178,5 +193,6 @@ function parseRfc822Date(text: string): Date | null {
     if (hour < 1 || hour > 12) return null;
     hour = (hour % 12) + (parts.meridiem === 'pm' ? 12 : 0);
   }
-  return build(year, month, day, hour, parts.minute ?? 0, parts.second ?? 0, 0, parts.offset ?? 0);
+  const date = build(year, month, day, hour, parts.minute ?? 0, parts.second ?? 0, 0, parts.offset ?? 0);
+  return date && { date, zoneless: parts.offset === undefined };
 }

@@ -1,7 +1,7 @@
 import { absoluteHttpUrl } from '../sanitize/url';
 import { uniqueNonEmpty } from './common';
 import { FeedParseError } from './errors';
-import { parseFeedDate } from './feed-date';
+import { parseFeedDate, readFeedDate } from './feed-date';
 import { normalizeOrNull, textToHtml } from './markup';
 import { ParsedFeed, ParsedFeedItem } from './types';
 
@@ -31,7 +31,8 @@ function readItem(item: Json, documentUrl: string | null, feedAuthors: string[])
   const text = str(item.content_text);
   const summary = normalizeOrNull(str(item.summary));
   const publishedText = normalizeOrNull(str(item.date_published));
-  const publishedAt = parseFeedDate(publishedText);
+  const published = readFeedDate(publishedText);
+  const publishedAt = published?.date ?? null;
   const ownAuthors = names(item.authors, item.author);
   return {
     guid: id === '' ? null : id,
@@ -42,6 +43,7 @@ function readItem(item: Json, documentUrl: string | null, feedAuthors: string[])
     authors: ownAuthors.length > 0 ? ownAuthors : feedAuthors,
     publishedAt,
     publishedText: publishedAt === null ? publishedText : null,
+    publishedWithoutZone: published?.zoneless ?? false,
     updatedAt: parseFeedDate(str(item.date_modified)),
     imageUrl: absoluteHttpUrl(str(item.image), documentUrl) ?? absoluteHttpUrl(str(item.banner_image), documentUrl),
     language: normalizeOrNull(str(item.language)),

@@ -50,6 +50,7 @@ describe('RSS 2.0 (Bengali)', () => {
       authors: ['রহিম উদ্দিন'],
       publishedAt: new Date('2003-06-10T04:00:00Z'),
       publishedText: null,
+      publishedWithoutZone: false,
       updatedAt: null,
       // media:thumbnail under the prefix "m": namespaces are matched by URI.
       imageUrl: 'https://cdn.example.com/rain-thumb.jpg',
@@ -147,6 +148,7 @@ describe('JSON Feed 1.1', () => {
       authors: ['Item Author'],
       publishedAt: new Date('2023-04-02T19:02:03Z'),
       publishedText: null,
+      publishedWithoutZone: false,
       updatedAt: new Date('2023-04-04T00:00:00Z'),
       imageUrl: 'https://example.org/img/1.png',
       language: null,

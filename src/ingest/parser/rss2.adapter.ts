@@ -54,6 +54,7 @@ export function readRssItem(item: XmlElement, home: readonly string[]): ParsedFe
     ]),
     publishedAt: published.date,
     publishedText: published.unparsed,
+    publishedWithoutZone: published.zoneless,
     updatedAt: updated.date,
     imageUrl: findImage(item, home),
     language: item.hasOwnLang ? item.lang : plainText(childNamed(item, ['dc'], 'language')),

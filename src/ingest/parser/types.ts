@@ -34,6 +34,11 @@ export interface ParsedFeedItem {
   publishedAt: Date | null;
   /** The raw date text when no date field could be parsed (for later locale-aware parsing), else null. */
   publishedText: string | null;
+  /**
+   * publishedAt was written without a zone or offset and read as UTC: a caller knowing the
+   * publisher's time zone re-reads its wall-clock time there.
+   */
+  publishedWithoutZone: boolean;
   updatedAt: Date | null;
   /** Absolute http(s) URL of a representative image (media:thumbnail, media:content, enclosure...). */
   imageUrl: string | null;

@@ -73,7 +73,8 @@ function processItem(raw: ParsedFeedItem, source: SourceProfile, feedLanguage: s
 
   const url = raw.url ? canonicalUrl(raw.url) : null;
   const timeZone = source.timeZone ?? 'UTC';
-  const publishedAt = raw.publishedAt ?? localizedDate(raw.publishedText, timeZone, now) ?? raw.updatedAt ?? null;
+  const published = raw.publishedAt && raw.publishedWithoutZone ? wallClockIn(raw.publishedAt, timeZone) : raw.publishedAt;
+  const publishedAt = published ?? localizedDate(raw.publishedText, timeZone, now) ?? raw.updatedAt ?? null;
   const authorNames = raw.authors.map(normalizeText).filter((name) => name !== '');
   const day = calendarDay(publishedAt ?? now, timeZone);
   return {
@@ -94,6 +95,19 @@ function processItem(raw: ParsedFeedItem, source: SourceProfile, feedLanguage: s
       normalizeLanguageTag(source.language) ??
       guessLanguageFromScript([headline, ...cleaned.paragraphs.slice(0, 2)].join(' ')),
   };
+}
+
+/** A wall-clock time the parser read as UTC (the feed named no zone), re-read in the source's zone. */
+export function wallClockIn(asUtc: Date, timeZone: string): Date {
+  if (timeZone === 'UTC') return asUtc;
+  const wall = {
+    year: asUtc.getUTCFullYear(),
+    month: asUtc.getUTCMonth() + 1,
+    day: asUtc.getUTCDate(),
+    hour: asUtc.getUTCHours(),
+    minute: asUtc.getUTCMinutes(),
+  };
+  return new Date(calendarDateToDate(wall, timeZone).getTime() + asUtc.getUTCSeconds() * 1000 + asUtc.getUTCMilliseconds());
 }
 
 /** A date feeds write in words or another script (`৩ সেপ্টেম্বর ২০২৫`), read in the source's zone. */
