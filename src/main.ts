@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
   logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready, migrations applied');
-  const db = new SqlExecutor(database.dataSource);
+  const db = new SqlExecutor(database.dataSource, database.isOpen);
   if (config.seedOnEmpty && database.kind === 'pglite') {
     const seeded = await seedIfEmpty(db, logger);
     if (seeded) logger.info('empty embedded database: loaded the bundled sample page');

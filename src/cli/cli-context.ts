@@ -26,7 +26,7 @@ export async function withCliContext<T>(work: (ctx: CliContext) => Promise<T>): 
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const database = await openDatabase(config);
   try {
-    return await work({ config, database, db: new SqlExecutor(database.dataSource), logger });
+    return await work({ config, database, db: new SqlExecutor(database.dataSource, database.isOpen), logger });
   } finally {
     await database.close();
   }

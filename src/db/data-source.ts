@@ -8,6 +8,8 @@ export interface DatabaseHandle {
   dataSource: DataSource;
   /** 'postgres' for a server, 'pglite' for the embedded database. */
   kind: 'postgres' | 'pglite';
+  /** False once the database is closed or, for the embedded one, gone. */
+  isOpen(): boolean;
   /** The embedded database itself, when there is one (snapshots, diagnostics). */
   pglite?: Awaited<ReturnType<typeof openPglite>>;
   close(): Promise<void>;
@@ -73,6 +75,7 @@ export async function buildDataSource(config: AppConfig, options: BuildOptions =
     return {
       dataSource,
       kind: 'postgres',
+      isOpen: () => dataSource.isInitialized,
       close: async () => {
         if (dataSource.isInitialized) await dataSource.destroy();
       },
@@ -101,6 +104,7 @@ export async function buildDataSource(config: AppConfig, options: BuildOptions =
     dataSource,
     kind: 'pglite',
     pglite,
+    isOpen: () => dataSource.isInitialized && !pglite.closed,
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
       // Idempotent: shutdown paths may close twice.

@@ -40,8 +40,19 @@ export function sqlStatementCount(): number {
 export class SqlExecutor {
   private readonly pool: Pool;
 
-  constructor(private readonly dataSource: DataSource) {
+  /**
+   * `isOpen` tells a failure of a closed database (shutdown, the embedded database gone) from a
+   * failing statement: the first is SERVICE_UNAVAILABLE, whatever the driver's message says.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly isOpen: () => boolean = () => dataSource.isInitialized,
+  ) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  private classify(error: unknown) {
+    return this.isOpen() ? wrapDatabaseError(error) : new DatabaseUnavailableError(error);
   }
 
   async rows<T extends QueryResultRow>(statement: SqlStatement, values: unknown[] = []): Promise<T[]> {
@@ -50,7 +61,7 @@ export class SqlExecutor {
       const result = await this.pool.query<T>({ name: statement.name, text: statement.text, values });
       return result.rows;
     } catch (error) {
-      throw wrapDatabaseError(error);
+      throw this.classify(error);
     }
   }
 
@@ -60,7 +71,7 @@ export class SqlExecutor {
     try {
       return (await manager.query(statement.text, values)) as T[];
     } catch (error) {
-      throw wrapDatabaseError(error);
+      throw this.classify(error);
     }
   }
 

@@ -26,7 +26,7 @@ export interface TestApp {
 /** The real gateway on an ephemeral port over a database of its own; tests speak HTTP to it. */
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
   const database = await createTestDatabase(overrides);
-  const db = new SqlExecutor(database.handle.dataSource);
+  const db = new SqlExecutor(database.handle.dataSource, database.handle.isOpen);
   const logger = createLogger('silent');
   const gateway = await createGateway({ config: database.config, db, logger });
   const server: Server = await new Promise((resolve) => {
