@@ -188,6 +188,11 @@ async function startServer(script: string, port: number): Promise<ChildProcess> 
       GRAPHQL_LANDING_PAGE: 'false',
       SEED_ON_EMPTY: 'false',
       NODE_ENV: 'production',
+      // The uncached read path against the floor: no response cache, and a bucket no run can empty
+      // (bench/sidebar-cache.ts measures the cached sidebar).
+      RESPONSE_CACHE: 'false',
+      RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
+      RATE_LIMIT_ANONYMOUS_BURST: '10000000',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
