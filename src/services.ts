@@ -60,7 +60,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     [SourceResolver, new SourceResolver(services.sources, services.articles, services.feedItems)],
     [SourceRegistryResolver, new SourceRegistryResolver(services.sourceRegistry)],
     [PersonResolver, new PersonResolver(services.people, services.articles)],
-    [FeedItemResolver, new FeedItemResolver(services.feedItems, services.sources)],
+    [FeedItemResolver, new FeedItemResolver(services.feedItems)],
     [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
   ]);
   const resolvers: ResolverRegistry = {

@@ -3,6 +3,8 @@ import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import { ARTICLE_COLUMNS, toArticleRecord } from '../article/article.repository';
 import type { ArticleRecord } from '../article/article.types';
+import { SOURCE_COLUMNS, toSourceRecord } from '../source/source.repository';
+import type { SourceRecord } from '../source/source.types';
 import type { TimePositionIdKey } from '../graphql/relay/cursor';
 import { toGlobalId } from '../graphql/relay/global-id';
 import type { FeedItemRecord } from './feed-item.types';
@@ -31,17 +33,42 @@ export interface FeedPage {
   after: TimePositionIdKey | null;
 }
 
-/** A feed item with the article it points to, when the query asked for it in the same statement. */
-export type FeedItemWithArticle = FeedItemRecord & { article?: ArticleRecord | null };
+/** What the sidebar query fetches in the same statement, decided from the client's selection. */
+export interface FeedJoins {
+  /** The feed item's source (`source { ... }` selected). */
+  source: boolean;
+  /** The linked article: none, its light columns, or with the body (summary, paragraphs) too. */
+  article: 'none' | 'light' | 'full';
+}
 
-// The article's columns, prefixed so they can share a row with the feed item's.
-const JOINED_ARTICLE_COLUMNS = ARTICLE_COLUMNS.split(',')
-  .map((column) => {
-    const [expression, alias] = column.trim().split(/\s+AS\s+/i);
-    const name = (alias ?? expression!.replace(/^a\./, '')).replace(/"/g, '');
-    return `${expression} AS "article.${name}"`;
-  })
-  .join(', ');
+/**
+ * A feed item with what was joined to it. `joinedArticle` is undefined when the article was not
+ * fetched, and null when the item links to no article.
+ */
+export type FeedItemWithJoins = FeedItemRecord & { joinedSource?: SourceRecord; joinedArticle?: ArticleRecord | null };
+
+/** `x.col AS "name"` becomes `x.col AS "prefix.name"`, so joined tables can share one row. */
+function prefixed(columns: string, prefix: string): string {
+  return columns
+    .split(',')
+    .map((column) => {
+      const [expression, alias] = column.trim().split(/\s+AS\s+/i);
+      const name = (alias ?? expression!.replace(/^[a-z]+\./, '')).replace(/"/g, '');
+      return `${expression} AS "${prefix}.${name}"`;
+    })
+    .join(', ');
+}
+
+const ARTICLE_BODY_COLUMNS = new Set(['a.summary', 'a.paragraphs']);
+const JOINED_ARTICLE_FULL = prefixed(ARTICLE_COLUMNS, 'article');
+// Everything but the body: a sidebar shows titles, and a body is most of an article's bytes.
+const JOINED_ARTICLE_LIGHT = prefixed(
+  ARTICLE_COLUMNS.split(',')
+    .filter((column) => !ARTICLE_BODY_COLUMNS.has(column.trim()))
+    .join(','),
+  'article',
+);
+const JOINED_SOURCE = prefixed(SOURCE_COLUMNS, 'source');
 
 const BY_IDS = sql('feed_item_by_ids', `SELECT ${FEED_ITEM_COLUMNS} FROM feed_item f WHERE f.id = ANY($1::uuid[])`);
 
@@ -53,21 +80,29 @@ export class FeedItemRepository {
   }
 
   /**
-   * The sidebar: newest first, page order kept for equal dates. With `withArticles`, the linked
-   * article comes in the same statement (LEFT JOIN), sparing the articleById round trip on the
-   * hottest query.
+   * The sidebar: newest first, page order kept for equal dates. The source and the linked article
+   * come in the same statement when the client selected them: the hottest query then needs one
+   * more statement (authors) instead of three.
    */
-  async latest(criteria: FeedCriteria, page: FeedPage, withArticles: boolean): Promise<FeedItemWithArticle[]> {
+  async latest(criteria: FeedCriteria, page: FeedPage, joins: FeedJoins): Promise<FeedItemWithJoins[]> {
     const params = new SqlParams();
     const conditions = feedConditions(criteria, params);
     const { keyset, orderBy } = keysetClauses(page, params);
     if (keyset) conditions.push(keyset);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const join = withArticles ? `LEFT JOIN article a ON a.id = f.article_id` : '';
-    const columns = withArticles ? `${FEED_ITEM_COLUMNS}, ${JOINED_ARTICLE_COLUMNS}` : FEED_ITEM_COLUMNS;
-    const text = `SELECT ${columns} FROM feed_item f ${join} ${where} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
+    const columns = [FEED_ITEM_COLUMNS];
+    let from = 'feed_item f';
+    if (joins.source) {
+      columns.push(JOINED_SOURCE);
+      from += ' JOIN source s ON s.id = f.source_id';
+    }
+    if (joins.article !== 'none') {
+      columns.push(joins.article === 'full' ? JOINED_ARTICLE_FULL : JOINED_ARTICLE_LIGHT);
+      from += ' LEFT JOIN article a ON a.id = f.article_id';
+    }
+    const text = `SELECT ${columns.join(', ')} FROM ${from} ${where} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
     const rows = await this.db.rows<Record<string, unknown>>(dynamicSql('feed_latest', text), params.values);
-    return rows.map((row) => splitArticle(row, withArticles));
+    return rows.map((row) => splitJoined(row, joins));
   }
 
   async count(criteria: FeedCriteria): Promise<number> {
@@ -123,16 +158,21 @@ function keysetClauses(page: FeedPage, params: SqlParams): { keyset: string | nu
   return { keyset, orderBy: page.backward ? 'f.published_at ASC, f.position DESC, f.id DESC' : 'f.published_at DESC, f.position ASC, f.id ASC' };
 }
 
-function splitArticle(row: Record<string, unknown>, withArticles: boolean): FeedItemWithArticle {
-  if (!withArticles) return toFeedItemRecord(row as unknown as FeedItemRow);
+function splitJoined(row: Record<string, unknown>, joins: FeedJoins): FeedItemWithJoins {
+  if (!joins.source && joins.article === 'none') return toFeedItemRecord(row as unknown as FeedItemRow);
   const item: Record<string, unknown> = {};
   const article: Record<string, unknown> = {};
+  const source: Record<string, unknown> = {};
   for (const key in row) {
     if (key.startsWith('article.')) article[key.slice(8)] = row[key];
+    else if (key.startsWith('source.')) source[key.slice(7)] = row[key];
     else item[key] = row[key];
   }
-  const record = toFeedItemRecord(item as unknown as FeedItemRow) as FeedItemWithArticle;
-  record.article = article.dbId ? toArticleRecord(article as unknown as Parameters<typeof toArticleRecord>[0]) : null;
+  const record = toFeedItemRecord(item as unknown as FeedItemRow) as FeedItemWithJoins;
+  if (joins.source) record.joinedSource = toSourceRecord(source as unknown as Parameters<typeof toSourceRecord>[0]);
+  if (joins.article !== 'none') {
+    record.joinedArticle = article.dbId ? toArticleRecord(article as unknown as Parameters<typeof toArticleRecord>[0]) : null;
+  }
   return record;
 }
 

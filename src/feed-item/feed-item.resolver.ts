@@ -3,21 +3,28 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Article } from '../article/article.types';
 import type { GraphQLContext } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/relay/connection';
-import { selectsPath } from '../graphql/selection';
-import { SourceService } from '../source/source.service';
+import { selectedFields, selectsPath } from '../graphql/selection';
 import { Source } from '../source/source.types';
+import type { FeedJoins } from './feed-item.repository';
 import { FeedItemService } from './feed-item.service';
 import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
 import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
+const SOURCE_PATH = ['edges', 'node', 'source'] as const;
 const ARTICLE_PATH = ['edges', 'node', 'article'] as const;
+
+/** What to fetch with the feed items in one statement, from what the client selected. */
+function feedJoins(info: GraphQLResolveInfo): FeedJoins {
+  const article = selectedFields(info, ARTICLE_PATH);
+  return {
+    source: selectsPath(info, SOURCE_PATH),
+    article: article.size === 0 ? 'none' : article.has('paragraphs') || article.has('summary') ? 'full' : 'light',
+  };
+}
 
 @Resolver(() => FeedItem)
 export class FeedItemResolver {
-  constructor(
-    private readonly feedItemService: FeedItemService,
-    private readonly sourceService: SourceService,
-  ) {}
+  constructor(private readonly feedItemService: FeedItemService) {}
 
   @CacheHint(CACHE_SECONDS.headlines)
   @Query(() => FeedItemConnection, {
@@ -31,12 +38,12 @@ export class FeedItemResolver {
     @Arg('language', () => String, { nullable: true, description: 'Only headlines in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
     language?: string,
   ) {
-    return this.feedItemService.latest(ctx.loaders, { sourceId, language }, args, selectsPath(info, ARTICLE_PATH));
+    return this.feedItemService.latest(ctx.loaders, { sourceId, language }, args, feedJoins(info));
   }
 
   @FieldResolver(() => Source, { description: 'The source whose feed carries this headline.' })
   source(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext) {
-    return this.sourceService.byId(ctx.loaders, item.sourceId);
+    return this.feedItemService.source(ctx.loaders, item);
   }
 
   @FieldResolver(() => Article, { nullable: true, description: 'The full article, when we have stored it; null for headlines whose body we do not have.' })

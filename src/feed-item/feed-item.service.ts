@@ -5,7 +5,7 @@ import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionRes
 import { timePositionIdCursor } from '../graphql/relay/cursor';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import type { SourceRecord } from '../source/source.types';
-import type { FeedCriteria, FeedItemRepository, FeedItemWithArticle, FeedPage } from './feed-item.repository';
+import type { FeedCriteria, FeedItemRepository, FeedItemWithJoins, FeedJoins, FeedPage } from './feed-item.repository';
 import type { FeedItemRecord } from './feed-item.types';
 
 const CURSOR_KIND = 'feed';
@@ -14,22 +14,27 @@ export class FeedItemService {
   constructor(private readonly feedItems: FeedItemRepository) {}
 
   /**
-   * The sidebar. When the client selected the articles, they come in the same statement and prime
-   * `articleById`, so the hottest query costs one round trip fewer.
+   * The sidebar. What the client selected of each item's source and article comes in the same
+   * statement; the joined sources also prime `sourceById`, so an article's source that is the
+   * item's own costs nothing more.
    */
   async latest(
     loaders: Loaders,
     filter: { sourceId?: string | null; language?: string | null },
     args: ConnectionArgs,
-    withArticles: boolean,
+    joins: FeedJoins,
   ): Promise<ConnectionResult<FeedItemRecord>> {
     const criteria: FeedCriteria = {};
     if (filter.sourceId != null) criteria.sourceId = fromGlobalIdOfType(filter.sourceId, 'Source', 'sourceId');
     if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'language');
     const { page, request } = toFeedPage(args);
-    const rows = await this.feedItems.latest(criteria, page, withArticles);
-    if (withArticles) primeArticles(loaders, rows);
+    const rows = await this.feedItems.latest(criteria, page, joins);
+    for (const row of rows) if (row.joinedSource) loaders.sourceById.prime(row.sourceId, row.joinedSource);
     return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => this.feedItems.count(criteria));
+  }
+
+  source(loaders: Loaders, item: FeedItemWithJoins): SourceRecord | Promise<SourceRecord | null> {
+    return item.joinedSource ?? loaders.sourceById.load(item.sourceId);
   }
 
   async ofSource(loaders: Loaders, source: SourceRecord, args: ConnectionArgs): Promise<ConnectionResult<FeedItemRecord>> {
@@ -39,7 +44,8 @@ export class FeedItemService {
     return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => loaders.feedItemCountBySourceId.load(source.dbId));
   }
 
-  article(loaders: Loaders, item: FeedItemRecord): Promise<ArticleRecord | null> | null {
+  article(loaders: Loaders, item: FeedItemWithJoins): ArticleRecord | Promise<ArticleRecord | null> | null {
+    if (item.joinedArticle !== undefined) return item.joinedArticle;
     return item.articleId ? loaders.articleById.load(item.articleId) : null;
   }
 }
@@ -52,11 +58,4 @@ function toFeedPage(args: ConnectionArgs): { page: FeedPage; request: PageReques
 
 function encodeCursor(row: FeedItemRecord): string {
   return timePositionIdCursor.encode({ publishedAt: row.publishedAt, position: row.position, id: row.dbId }, CURSOR_KIND);
-}
-
-function primeArticles(loaders: Loaders, rows: FeedItemWithArticle[]): void {
-  for (const row of rows) {
-    if (row.article) loaders.articleById.prime(row.article.dbId, row.article);
-    delete row.article;
-  }
 }
