@@ -9,11 +9,21 @@ import { MemoryCacheGeneration, RedisCacheGeneration, type CacheGeneration } fro
  * gateway sharing the cache, so a cached sidebar is never staler than its hint allows.
  */
 export class CacheInvalidation {
-  constructor(private readonly generation: CacheGeneration) {}
+  constructor(
+    private readonly generation: CacheGeneration,
+    private readonly logger?: Logger,
+  ) {}
 
-  /** New or changed items were stored: end every cached public response. */
+  /**
+   * New or changed items were stored: end every cached public response. Never throws: the items
+   * are stored either way, and if Redis cannot be told, cached copies lapse by their max-age.
+   */
   async newItemsStored(): Promise<void> {
-    await this.generation.bump();
+    try {
+      await this.generation.bump();
+    } catch (error) {
+      this.logger?.warn({ err: error }, 'could not end cached responses; they expire by their max-age');
+    }
   }
 }
 
@@ -26,7 +36,7 @@ export async function openCacheInvalidation(config: AppConfig, logger: Logger): 
   if (!config.redisUrl) return { invalidation: new CacheInvalidation(new MemoryCacheGeneration()), close: async () => undefined };
   const redis = await connectRedis(config.redisUrl, logger);
   return {
-    invalidation: new CacheInvalidation(new RedisCacheGeneration(redis, config.redisKeyPrefix)),
+    invalidation: new CacheInvalidation(new RedisCacheGeneration(redis, config.redisKeyPrefix), logger),
     close: async () => {
       redis.disconnect();
     },

@@ -2,8 +2,8 @@ import Redis from 'ioredis';
 import type { Logger } from 'pino';
 
 /**
- * One Redis connection per gateway, shared by the limiter, the response cache and persisted
- * queries. Commands fail at once while Redis is down (no offline queue) so a request never waits
+ * One Redis connection per process, shared by the limiter, the response cache, persisted queries
+ * and the cache generation. Commands fail at once while Redis is down (no offline queue) so a request never waits
  * on it: the limiter falls back to its in-process insurance and the cache reads as a miss.
  */
 export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
@@ -22,6 +22,8 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
   redis.on('ready', () => {
     warned = false;
   });
-  await redis.connect();
+  // A gateway starts without Redis too (ioredis keeps reconnecting): limits and caches are then
+  // in-process until it answers, which beats refusing all traffic.
+  await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unreachable at start; retrying in the background'));
   return redis;
 }

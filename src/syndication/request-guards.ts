@@ -57,12 +57,13 @@ const EXPOSED_HEADERS = 'x-query-cost, ratelimit-limit, ratelimit-remaining, rat
 export function corsPerKey(config: AppConfig, apiKeys: ApiKeyService): RequestHandler {
   const configured = new Set(config.corsOrigins);
   return async (req: Request, res: Response, next: NextFunction) => {
+    // Every answer depends on the Origin header, so a shared cache (a CDN) must key on it.
+    res.vary('Origin');
     const origin = req.get('origin');
     if (!origin || origin === `${req.protocol}://${req.get('host')}`) {
       next();
       return;
     }
-    res.vary('Origin');
     try {
       if (req.method === 'OPTIONS') {
         if (!configured.has(origin) && !(await apiKeys.originAllowedForSomeKey(origin))) throw originRefused(origin);

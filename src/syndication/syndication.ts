@@ -91,7 +91,7 @@ export async function createSyndication(config: AppConfig, services: Services, l
       router.use(feedRouter({ config, feeds: services.services.feeds, limiter, cache: sharedCache ?? apolloCache, generation }));
       return router;
     },
-    invalidation: new CacheInvalidation(generation),
+    invalidation: new CacheInvalidation(generation, logger),
     limiter,
     close: async () => {
       redis?.disconnect();
