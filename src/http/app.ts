@@ -34,7 +34,7 @@ const BODY_LIMIT = '100kb';
 /** Express with /graphql (Apollo Server 5), /healthz and /readyz. */
 export async function createGateway({ config, db, logger }: GatewayDeps): Promise<Gateway> {
   const services = createServices(db, { config, logger });
-  const syndication = await createSyndication(config, services, logger);
+  const syndication = await createSyndication(config, db, services, logger);
   // Stored items end cached responses and feeds at once, whoever stored them (refreshSource, the worker).
   services.ingest.onItemsStored(() => syndication.invalidation.newItemsStored());
   const apollo = new ApolloServer<GraphQLContext>({

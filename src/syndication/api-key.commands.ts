@@ -1,11 +1,26 @@
 import type { Command } from 'commander';
 import { withCliContext, type CliContext } from '../cli/cli-context';
 import { ApiKeyRepository } from './api-key.repository';
+import { keyRevocationSignal } from './api-key.revocations';
 import { ApiKeyService } from './api-key.service';
 import type { ApiKeyRecord } from './api-key.types';
+import { connectRedis } from './redis';
 
 /** Runs a command with a configured database; tests pass one over their own database. */
-export type CliRunner = <T>(work: (ctx: Pick<CliContext, 'db'>) => Promise<T>) => Promise<T>;
+export type CliRunner = <T>(work: (ctx: Pick<CliContext, 'db'> & Partial<Pick<CliContext, 'config' | 'logger'>>) => Promise<T>) => Promise<T>;
+
+/** With REDIS_URL, a revocation from here also reaches the gateways' remembered keys at once. */
+async function withKeyService<T>(ctx: Parameters<Parameters<CliRunner>[0]>[0], work: (service: ApiKeyService) => Promise<T>): Promise<T> {
+  const service = new ApiKeyService(new ApiKeyRepository(ctx.db));
+  const redis = ctx.config?.redisUrl && ctx.logger ? await connectRedis(ctx.config.redisUrl, ctx.logger) : null;
+  const signal = keyRevocationSignal({ redis, redisKeyPrefix: ctx.config?.redisKeyPrefix ?? '', databaseUrl: ctx.config?.databaseUrl ?? null, db: ctx.db });
+  if (signal) service.shareRevocations(signal);
+  try {
+    return await work(service);
+  } finally {
+    redis?.disconnect();
+  }
+}
 
 export interface KeyCommandOutput {
   log(line: string): void;
@@ -34,8 +49,8 @@ export function registerKeyCommands(program: Command, run: CliRunner = withCliCo
     .option('--origin <origin>', 'a browser origin allowed to call with the key (repeatable)', collect, [])
     .option('--allow-operation <sha256>', 'restrict the key to this persisted operation (repeatable)', collect, [])
     .action((options: { name: string; origin: string[]; allowOperation: string[] }) =>
-      run(async ({ db }) => {
-        const { apiKey, secret } = await new ApiKeyService(new ApiKeyRepository(db)).create({
+      run((ctx) => withKeyService(ctx, async (service) => {
+        const { apiKey, secret } = await service.create({
           name: options.name,
           allowedOrigins: options.origin,
           allowedOperations: options.allowOperation.length > 0 ? options.allowOperation : null,
@@ -43,25 +58,25 @@ export function registerKeyCommands(program: Command, run: CliRunner = withCliCo
         out.log(`Created ${describe(apiKey)}`);
         out.log('The key (shown once; only its hash is stored):');
         out.log(secret);
-      }),
+      })),
     );
   keys
     .command('list')
     .description('list every key, newest first (never the secrets)')
     .action(() =>
-      run(async ({ db }) => {
-        const all = await new ApiKeyService(new ApiKeyRepository(db)).list();
+      run((ctx) => withKeyService(ctx, async (service) => {
+        const all = await service.list();
         if (all.length === 0) out.log('No API keys.');
         for (const key of all) out.log(describe(key));
-      }),
+      })),
     );
   keys
     .command('revoke <id>')
     .description('revoke a key: it stops working at once')
     .action((id: string) =>
-      run(async ({ db }) => {
-        const key = await new ApiKeyService(new ApiKeyRepository(db)).revoke(id);
+      run((ctx) => withKeyService(ctx, async (service) => {
+        const key = await service.revoke(id);
         out.log(`Revoked ${describe(key)}`);
-      }),
+      })),
     );
 }

@@ -72,8 +72,9 @@ export class RedisCacheGeneration implements CacheGeneration {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    name = 'cache-generation',
   ) {
-    this.key = `${prefix}cache-generation`;
+    this.key = `${prefix}${name}`;
   }
 
   async current(): Promise<string> {

@@ -7,8 +7,10 @@ import type Redis from 'ioredis';
 import type { ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
+import type { SqlExecutor } from '../db/sql-executor';
 import type { GraphQLContext } from '../graphql/context';
 import type { Services } from '../services';
+import { keyRevocationSignal } from './api-key.revocations';
 import { CacheInvalidation } from './cache-invalidation';
 import { feedRouter } from './feed.routes';
 import { armorValidationRules } from './graphql-limits';
@@ -43,12 +45,14 @@ export interface Syndication {
  * persisted queries, the response cache and feeds. With REDIS_URL the limiter, the caches and the
  * cache generation are shared by every gateway process; without it they are in-process.
  */
-export async function createSyndication(config: AppConfig, services: Services, logger: Logger): Promise<Syndication> {
+export async function createSyndication(config: AppConfig, db: SqlExecutor, services: Services, logger: Logger): Promise<Syndication> {
   const redis: Redis | null = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
   const sharedCache = redis ? new RedisKeyValueCache(redis, `${config.redisKeyPrefix}cache:`, logger) : undefined;
   const generation: CacheGeneration = redis ? new RedisCacheGeneration(redis, config.redisKeyPrefix) : new MemoryCacheGeneration();
   const limiter = new CostLimiter(config, redis);
   const apiKeys = services.services.apiKeys;
+  const revocations = keyRevocationSignal({ redis, redisKeyPrefix: config.redisKeyPrefix, databaseUrl: config.databaseUrl, db });
+  if (revocations) apiKeys.shareRevocations(revocations);
 
   const plugins: ApolloServerPlugin<GraphQLContext>[] = [
     limitsPlugin(limiter),

@@ -52,6 +52,22 @@ describe('two gateways sharing Redis', () => {
     expect(statements).toBe(0);
   });
 
+  it('remembers partner keys on both gateways, and a revocation on one ends the key on the other at once', async () => {
+    if (skipped()) return;
+    const { secret, apiKey } = await a.gateway.services.services.apiKeys.create({ name: 'Shared partner' });
+    const key = { 'x-api-key': secret };
+    const query = '{ sources(first: 1) { totalCount } }';
+    expect((await postJson(`${b.url}/graphql`, { query }, key)).status).toBe(200);
+    // Key remembered and response cached: nothing reaches the database.
+    const again = await countingSql(() => postJson(`${b.url}/graphql`, { query }, key));
+    expect(again.result.status).toBe(200);
+    expect(again.statements).toBe(0);
+    await a.gateway.services.services.apiKeys.revoke(apiKey.id);
+    const refused = await postJson(`${b.url}/graphql`, { query }, key);
+    expect(refused.status).toBe(401);
+    expect(refused.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
   it('shares cached responses, persisted queries and their invalidation', async () => {
     if (skipped()) return;
     // A fresh client address would be nicer; the bucket refills in a few seconds instead.

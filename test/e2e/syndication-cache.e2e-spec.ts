@@ -1,5 +1,6 @@
 import { upsertFeedItems } from '../../src/feed-item/feed-item.repository';
 import { seed } from '../../src/seed/seed';
+import { usingPostgresServer } from '../support/database';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN_TOKEN, admin, countingSql } from '../support/syndication';
 
@@ -39,13 +40,15 @@ describe('response cache', () => {
     expect(res.headers.get('cache-control')).toBe('max-age=300, public');
   });
 
-  it('shares entries between anonymous callers and partners: a partner’s hit runs only the key check', async () => {
+  it('shares entries between anonymous callers and partners; a partner’s hit reads the key at most', async () => {
     const created = await app.gql('mutation { createApiKey(input: { name: "Cached partner" }) { secret } }', {}, admin);
     const key = { 'x-api-key': created.data!.createApiKey.secret as string };
     await app.gql(SIDEBAR, {}, key);
     const hit = await countingSql(() => app.gql(SIDEBAR, {}, key));
     expect(hit.result.headers.get('age')).not.toBeNull();
-    expect(hit.statements).toBe(1);
+    // The embedded database's keys are remembered (only this process can revoke them); on a
+    // Postgres server without Redis no process could tell this one of a revocation, so keys are read.
+    expect(hit.statements).toBe(usingPostgresServer() ? 1 : 0);
   });
 
   it('never caches admin reads', async () => {

@@ -1,0 +1,19 @@
+import type Redis from 'ioredis';
+import type { SqlExecutor } from '../db/sql-executor';
+import { KEY_REVOCATIONS } from './api-key.service';
+import { MemoryCacheGeneration, RedisCacheGeneration, type CacheGeneration } from './response-cache.store';
+
+const embeddedSignals = new WeakMap<SqlExecutor, MemoryCacheGeneration>();
+
+/**
+ * The signal every process that can revoke a key also sees, or null when there is none and keys
+ * must be read from the database on every request: Redis when configured; for the embedded
+ * database, which only this process can open, one in-process signal per database.
+ */
+export function keyRevocationSignal(options: { redis: Redis | null; redisKeyPrefix: string; databaseUrl: string | null; db: SqlExecutor }): CacheGeneration | null {
+  if (options.redis) return new RedisCacheGeneration(options.redis, options.redisKeyPrefix, KEY_REVOCATIONS);
+  if (options.databaseUrl) return null;
+  let signal = embeddedSignals.get(options.db);
+  if (!signal) embeddedSignals.set(options.db, (signal = new MemoryCacheGeneration()));
+  return signal;
+}
