@@ -122,7 +122,7 @@ export class ArticleWriteRepository {
         return this.upsert(manager, article);
       }
     }
-    const linksChanged = await this.replaceLinks(manager, id, article);
+    const linksChanged = await this.replaceLinks(manager, id, article, outcome === 'created');
     if (linksChanged && outcome === 'unchanged') outcome = 'updated';
     return { id, outcome };
   }
@@ -142,10 +142,28 @@ export class ArticleWriteRepository {
     return `${slug.slice(0, 190)}-${suffix}`;
   }
 
-  private async replaceLinks(manager: EntityManager, articleId: string, article: ArticleWrite): Promise<boolean> {
+  /**
+   * The articles among `articles` stored exactly so already (every column upsert compares, and
+   * their authors, mentions and citations), by URL → id: a feed polled again is mostly these, and
+   * one statement per batch spares the eight an upsert that changes nothing costs.
+   */
+  async storedAsIs(manager: EntityManager, articles: readonly ArticleWrite[]): Promise<Map<string, string>> {
+    const unchanged = new Map<string, string>();
+    if (articles.length === 0) return unchanged;
+    const rows = (await manager.query(STORED_BY_URLS.text, [articles.map((article) => article.url)])) as StoredArticle[];
+    const byUrl = new Map(rows.map((row) => [row.url, row]));
+    for (const article of articles) {
+      const row = byUrl.get(article.url);
+      if (row && row.sourceId === article.sourceId && sameAsStored(article, row)) unchanged.set(article.url, row.id);
+    }
+    return unchanged;
+  }
+
+  private async replaceLinks(manager: EntityManager, articleId: string, article: ArticleWrite, created: boolean): Promise<boolean> {
     let changed = false;
     const authorIds = [...new Set(article.authorIds)];
-    changed = (await affected(manager, 'DELETE FROM article_author WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[]))', [articleId, authorIds])) || changed;
+    // A row inserted just now has no links to remove.
+    if (!created) changed = (await affected(manager, 'DELETE FROM article_author WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[]))', [articleId, authorIds])) || changed;
     if (authorIds.length > 0) {
       changed =
         (await affected(
@@ -159,7 +177,7 @@ export class ArticleWriteRepository {
     }
     const mentions = article.mentions.filter((m) => m.count > 0);
     const mentionIds = mentions.map((m) => m.personId);
-    changed = (await affected(manager, 'DELETE FROM article_mention WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[]))', [articleId, mentionIds])) || changed;
+    if (!created) changed = (await affected(manager, 'DELETE FROM article_mention WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[]))', [articleId, mentionIds])) || changed;
     if (mentions.length > 0) {
       changed =
         (await affected(
@@ -172,8 +190,10 @@ export class ArticleWriteRepository {
         )) || changed;
     }
     const citedIds = [...new Set(article.citedSourceIds.filter((id) => id !== article.sourceId))];
-    changed =
-      (await affected(manager, 'DELETE FROM article_cited_source WHERE article_id = $1 AND NOT (source_id = ANY($2::uuid[]))', [articleId, citedIds])) || changed;
+    if (!created) {
+      changed =
+        (await affected(manager, 'DELETE FROM article_cited_source WHERE article_id = $1 AND NOT (source_id = ANY($2::uuid[]))', [articleId, citedIds])) || changed;
+    }
     if (citedIds.length > 0) {
       changed =
         (await affected(
@@ -185,6 +205,57 @@ export class ArticleWriteRepository {
     }
     return changed;
   }
+}
+
+interface StoredArticle {
+  id: string;
+  url: string;
+  sourceId: string;
+  title: string;
+  summary: string | null;
+  paragraphs: string[];
+  language: string | null;
+  publishedAt: Date;
+  imageUrl: string | null;
+  byline: string | null;
+  authorIds: string[];
+  mentions: string[];
+  citedSourceIds: string[];
+}
+
+// uuid order is the order of their lower-case hex text, which is what the comparison sorts by.
+const STORED_BY_URLS = sql(
+  'article_stored_by_urls',
+  `SELECT a.id, a.url, a.source_id AS "sourceId", a.title, a.summary, a.paragraphs, a.language, a.published_at AS "publishedAt",
+     a.image_url AS "imageUrl", a.byline,
+     ARRAY(SELECT l.person_id::text FROM article_author l WHERE l.article_id = a.id ORDER BY l.position) AS "authorIds",
+     ARRAY(SELECT l.person_id::text || ':' || l.count FROM article_mention l WHERE l.article_id = a.id ORDER BY l.person_id) AS mentions,
+     ARRAY(SELECT l.source_id::text FROM article_cited_source l WHERE l.article_id = a.id ORDER BY l.source_id) AS "citedSourceIds"
+   FROM article a WHERE a.url = ANY($1::text[])`,
+);
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((value, i) => value === b[i]);
+
+/** Whether upsert would change nothing: the columns its UPDATE compares, and the links it replaces. */
+function sameAsStored(article: ArticleWrite, row: StoredArticle): boolean {
+  return (
+    row.title === article.title &&
+    row.summary === article.summary &&
+    sameList(row.paragraphs, article.paragraphs) &&
+    row.language === article.language &&
+    row.publishedAt.getTime() === article.publishedAt.getTime() &&
+    row.imageUrl === article.imageUrl &&
+    row.byline === article.byline &&
+    sameList(row.authorIds, [...new Set(article.authorIds)]) &&
+    sameList(
+      row.mentions,
+      article.mentions
+        .filter((m) => m.count > 0)
+        .map((m) => `${m.personId}:${m.count}`)
+        .sort(),
+    ) &&
+    sameList(row.citedSourceIds, [...new Set(article.citedSourceIds.filter((id) => id !== article.sourceId))].sort())
+  );
 }
 
 /** TypeORM returns [rows, affectedCount] for DELETE/UPDATE and rows for INSERT … RETURNING. */

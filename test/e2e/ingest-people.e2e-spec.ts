@@ -32,7 +32,7 @@ describe('people in ingested stories', () => {
     );
     const source = await addSource(app, { name: 'People desk', feedUrls: [server.url('/dynamic/people.xml')] });
     const { run } = await refresh(app, source.id);
-    expect(run).toMatchObject({ outcome: 'succeeded', articlesCreated: 4, peopleCreated: 2 });
+    expect(run).toMatchObject({ outcome: 'succeeded', articlesCreated: 4, peopleCreated: 2, error: null });
     const data = await admin(
       app,
       `query($slug: String!) { source(slug: $slug) { articles(first: 10) { edges { node { url byline language authors { slug name } mentions { count person { slug } } citedSources { slug } } } } } }`,

@@ -1,10 +1,10 @@
 import { parseFeed } from '../parser';
-import { processFeed } from './feed.processor';
+import { processFeed, type SourceProfile } from './feed.processor';
 
 const NOW = new Date('2025-09-05T12:00:00Z');
 const rss = (items: string, channel = '<language>bn</language>') =>
   Buffer.from(`<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>${channel}${items}</channel></rss>`);
-const process = (body: Buffer, source = { id: 's', language: 'en', timeZone: null as string | null }) =>
+const process = (body: Buffer, source: SourceProfile = { id: 's', language: 'en', timeZone: null }) =>
   processFeed(parseFeed(body, { url: 'https://news.example/feed.xml' }), source, { now: NOW });
 
 describe('processFeed', () => {

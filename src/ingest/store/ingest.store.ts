@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { assembleArticle } from '../../article/article-assembler';
-import { ArticleWriteRepository, type ArticleWriteResult } from '../../article/article-write.repository';
+import { ArticleWriteRepository, type ArticleWrite, type ArticleWriteResult } from '../../article/article-write.repository';
 import type { SqlExecutor } from '../../db/sql-executor';
 import { feedItemDatesByKey, upsertFeedItems, type FeedItemWrite } from '../../feed-item/feed-item.repository';
 import { insertPersonIfAbsent } from '../../person/person.repository';
@@ -92,33 +92,42 @@ export class IngestStore {
 
     // People created in this transaction join the directory only once it commits.
     const newPeople: Array<{ id: string; slug: string; name: string }> = [];
-    const outcomes: Array<ArticleWriteResult['outcome']> = [];
-    const items: FeedItemWrite[] = [];
+    const prepared: Array<{ story: StoryToStore; publishedAt: Date; write: ArticleWrite | null }> = [];
     for (const story of batch) {
       const publishedAt = dateOf(story);
-      let articleId: string | null = null;
+      let write: ArticleWrite | null = null;
       if (story.article && story.url) {
         const authorIds = await this.authorIds(manager, story.article.authorNames, story.article.byline, newPeople);
-        const written = await this.writer.upsert(
-          manager,
-          assembleArticle(
-            {
-              sourceId,
-              url: story.url,
-              title: story.article.title,
-              summary: story.article.summary,
-              paragraphs: story.article.paragraphs,
-              byline: story.article.byline,
-              language: story.language,
-              publishedAt,
-              updatedAt: story.updatedAt,
-              imageUrl: story.imageUrl,
-              authorIds,
-            },
-            this.directory.people,
-            this.directory.sources,
-          ),
+        write = assembleArticle(
+          {
+            sourceId,
+            url: story.url,
+            title: story.article.title,
+            summary: story.article.summary,
+            paragraphs: story.article.paragraphs,
+            byline: story.article.byline,
+            language: story.language,
+            publishedAt,
+            updatedAt: story.updatedAt,
+            imageUrl: story.imageUrl,
+            authorIds,
+          },
+          this.directory.people,
+          this.directory.sources,
         );
+      }
+      prepared.push({ story, publishedAt, write });
+    }
+    // A feed polled again is mostly stories stored exactly so: found in one statement, not rewritten.
+    const storedAsIs = await this.writer.storedAsIs(manager, prepared.flatMap(({ write }) => (write ? [write] : [])));
+
+    const outcomes: Array<ArticleWriteResult['outcome']> = [];
+    const items: FeedItemWrite[] = [];
+    for (const { story, publishedAt, write } of prepared) {
+      let articleId: string | null = null;
+      if (write) {
+        const unchangedId = storedAsIs.get(write.url);
+        const written = unchangedId ? { id: unchangedId, outcome: 'unchanged' as const } : await this.writer.upsert(manager, write);
         articleId = written.id;
         outcomes.push(written.outcome);
       }
