@@ -28,15 +28,14 @@ export interface Syndication {
     plugins: ApolloServerPlugin<GraphQLContext>[];
     validationRules: ValidationRule[];
     allowBatchedHttpRequests: boolean;
-    persistedQueries: { cache?: KeyValueCache<string>; ttl: number | null };
+    persistedQueries: { ttl: number | null };
     cache?: KeyValueCache<string>;
   };
   /** Before /graphql's Apollo middleware: who is calling, CORS, body cap, request shape. */
   graphqlGuards(bodyLimit: string): RequestHandler[];
-  /** Mounts the feeds, once Apollo has started (the feed cache is Apollo's when Redis is not configured). */
-  feeds(apolloCache: KeyValueCache<string>): Router;
+  /** The feeds, rendered into the server's cache (Apollo's own: Redis when configured). */
+  feeds(serverCache: KeyValueCache<string>): Router;
   invalidation: CacheInvalidation;
-  limiter: CostLimiter;
   close(): Promise<void>;
 }
 
@@ -62,8 +61,8 @@ export async function createSyndication(config: AppConfig, db: SqlExecutor, serv
   if (config.responseCache) {
     const publicReader = async (rc: { contextValue: GraphQLContext }) => rc.contextValue.viewer.kind !== 'admin';
     plugins.push(
+      // In the server's cache: Redis when configured.
       ApolloServerPluginResponseCache<GraphQLContext>({
-        cache: sharedCache,
         // Public data reads the same for every caller, so anonymous and partner reads share entries.
         sessionId: async () => null,
         extraCacheKeyData: () => generation.current(),
@@ -78,9 +77,9 @@ export async function createSyndication(config: AppConfig, db: SqlExecutor, serv
       plugins,
       validationRules: armorValidationRules(config.graphqlLimits),
       allowBatchedHttpRequests: config.batching,
-      // Automatic persisted queries, shared through Redis when configured; a day is long enough for
-      // any client to come back with the hash, short enough that Redis does not grow for ever.
-      persistedQueries: { cache: sharedCache, ttl: PERSISTED_QUERY_TTL_SECONDS },
+      // Automatic persisted queries, in the server's cache (Redis when configured); a day is long
+      // enough for any client to come back with the hash, short enough that Redis does not grow for ever.
+      persistedQueries: { ttl: PERSISTED_QUERY_TTL_SECONDS },
       cache: sharedCache,
     },
     graphqlGuards: (bodyLimit) => [
@@ -89,14 +88,13 @@ export async function createSyndication(config: AppConfig, db: SqlExecutor, serv
       express.json({ limit: bodyLimit }),
       graphqlRequestShape(config),
     ],
-    feeds: (apolloCache) => {
+    feeds: (serverCache) => {
       const router = express.Router();
       router.use('/feeds', authenticate(config, apiKeys, { acceptQueryKey: true }), corsPerKey(config, apiKeys));
-      router.use(feedRouter({ config, feeds: services.services.feeds, limiter, cache: sharedCache ?? apolloCache, generation }));
+      router.use(feedRouter({ config, feeds: services.services.feeds, limiter, cache: serverCache, generation }));
       return router;
     },
     invalidation: new CacheInvalidation(generation, logger),
-    limiter,
     close: async () => {
       redis?.disconnect();
     },
