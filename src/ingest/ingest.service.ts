@@ -23,6 +23,8 @@ const LEASE_SECONDS = 600;
 const POSITIONS_PER_FEED = 100_000;
 const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 const MAX_ERROR_LENGTH = 1000;
+/** How long an admin's refresh waits for another worker's run of the same source before answering `busy`. */
+const MAX_WAIT_IF_BUSY_MS = 120_000;
 /** Pages fetched at once per run (the per-host limit applies on top). */
 const PAGE_CONCURRENCY = 4;
 
@@ -131,7 +133,8 @@ export class IngestService {
     const owner = options.owner ?? `ingest-${randomUUID()}`;
     const startedAt = new Date();
     let state = await this.registry.claim(sourceId, owner, LEASE_SECONDS, options.onlyIfDue ?? false);
-    while (!state && options.waitIfBusy) {
+    const waitUntil = Date.now() + MAX_WAIT_IF_BUSY_MS;
+    while (!state && options.waitIfBusy && Date.now() < waitUntil) {
       const [status] = await this.registry.statusBySourceIds([sourceId]);
       if (!status) break;
       if (options.signal?.aborted) break;

@@ -17,7 +17,7 @@ describe('ingesting the sample page', () => {
 
   beforeAll(async () => {
     server = await startFixtureServer();
-    app = await startTestApp(ingestConfig());
+    app = await startTestApp(ingestConfig({ INGEST_MAX_PAGES_PER_RUN: '3' }));
     await seed(app.db);
     const data = await admin(app, `{ articles(first: 1) { edges { node { id url ${ARTICLE_FIELDS} source { id } } } } }`);
     seeded = data.articles.edges[0].node;
@@ -72,5 +72,57 @@ describe('ingesting the sample page', () => {
     // And article(url:) finds it by the tracking-decorated link the feed carried.
     const byUrl = await app.gql(`query($url: String!) { article(url: $url) { title } }`, { url: `${server.url('/sample/story')}?utm_source=rss&utm_medium=feed#top` }, ADMIN);
     expect(byUrl.data?.article?.title).toBe(seeded.title);
+  });
+
+  it('fetches at most INGEST_MAX_PAGES_PER_RUN pages a run, leaving the other stories as headlines until the next run', async () => {
+    const source = await addSource(app, { name: 'Paged', feedUrls: [server.url('/generated/5-paged')] });
+    const first = await refresh(app, source.id);
+    expect(first.run).toMatchObject({ outcome: 'succeeded', itemsSeen: 5, pagesFetched: 3, articlesCreated: 3, feedItemsWritten: 5 });
+    const second = await refresh(app, source.id);
+    expect(second.run).toMatchObject({ pagesFetched: 2, articlesCreated: 2 });
+    const third = await refresh(app, source.id);
+    expect(third.run).toMatchObject({ pagesFetched: 0, articlesCreated: 0, feedItemsWritten: 0 });
+    // The page's text (longer than the feed's summary) is the body; the feed's text is the summary.
+    const data = await admin(app, `query($slug: String!) { source(slug: $slug) { articles(first: 5) { totalCount edges { node { summary paragraphs authors { slug } } } } latestFeed(first: 10) { edges { node { article { id } } } } } }`, { slug: source.slug });
+    expect(data.source.articles.totalCount).toBe(5);
+    const [article] = data.source.articles.edges.map((edge: any) => edge.node);
+    expect(article.paragraphs.join(' ')).toMatch(/The full text of the story/);
+    expect(article.summary).toMatch(/^Paragraph one of story \d+/);
+    expect(article.authors).toEqual([{ slug: 'jane-doe' }]);
+    expect(data.source.latestFeed.edges.every((edge: any) => edge.node.article !== null)).toBe(true);
+  });
+
+  it('removes a source: unfollowed, its articles kept; with purge, deleted with them', async () => {
+    const source = await addSource(app, { name: 'Removable', feedUrls: [server.url('/generated/3-removable')] });
+    await refresh(app, source.id);
+    const removed = await admin(app, `mutation($id: ID!) { removeSource(id: $id) { sourceId purged articlesDeleted } }`, { id: source.id });
+    expect(removed.removeSource).toEqual({ sourceId: source.id, purged: false, articlesDeleted: 0 });
+    const kept = await admin(app, `query($id: ID!) { source(id: $id) { feedUrls fetchStatus { state } articles(first: 1) { totalCount } } }`, { id: source.id });
+    expect(kept.source).toEqual({ feedUrls: [], fetchStatus: null, articles: { totalCount: 3 } });
+    const refused = await app.gql(`mutation($id: ID!) { refreshSource(id: $id) { run { outcome } } }`, { id: source.id }, ADMIN);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const purged = await admin(app, `mutation($id: ID!) { removeSource(id: $id, purge: true) { purged articlesDeleted } }`, { id: source.id });
+    expect(purged.removeSource).toEqual({ purged: true, articlesDeleted: 3 });
+    expect((await admin(app, `query($id: ID!) { source(id: $id) { id } }`, { id: source.id })).source).toBeNull();
+    const missing = await app.gql(`mutation($id: ID!) { removeSource(id: $id) { purged } }`, { id: source.id }, ADMIN);
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('validates admin input with clear errors', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ name: 'x' }, 'input.feedUrls'],
+      [{ name: 'x', feedUrls: ['ftp://x.example/feed'] }, 'input.feedUrls'],
+      [{ name: 'x', feedUrls: ['https://x.example/feed'], language: 'not a tag!' }, 'input.language'],
+      [{ name: 'x', feedUrls: ['https://x.example/feed'], timeZone: 'Mars/Olympus' }, 'input.timeZone'],
+      [{ name: 'x', feedUrls: ['https://x.example/feed'], fetchIntervalMinutes: 0 }, 'input.fetchIntervalMinutes'],
+      [{ name: '  ', feedUrls: ['https://x.example/feed'] }, 'input.name'],
+    ];
+    for (const [input, argument] of cases) {
+      const res = await app.gql(`mutation($input: AddSourceInput!) { addSource(input: $input) { id } }`, { input }, ADMIN);
+      expect({ input, code: res.errors?.[0]?.extensions?.code, argument: res.errors?.[0]?.extensions?.argument }).toEqual({ input, code: 'BAD_USER_INPUT', argument });
+    }
+    const duplicate = await app.gql(`mutation { addSource(input: { name: "Paged", feedUrls: ["https://x.example/feed"] }) { id } }`, undefined, ADMIN);
+    expect(duplicate.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 });
