@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -90,10 +89,4 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     json = undefined;
   }
   return { status: response.status, headers: response.headers, json, raw };
-}
-
-/** A Debian tool the test needs, or null with the reason to print when skipping. */
-export function debianTool(check: string[]): boolean {
-  const result = spawnSync(check[0]!, check.slice(1), { encoding: 'utf8' });
-  return result.status === 0;
 }
