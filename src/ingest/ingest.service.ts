@@ -154,7 +154,7 @@ export class IngestService {
       if (!source || feeds.length === 0) {
         report.error = 'The source has no feed URLs.';
       } else {
-        const run = new SourceRun(this, this.deps, source, state, owner, this.registry, report);
+        const run = new SourceRun(this.runContext, source, state, owner, report);
         for (const feed of feeds) {
           const outcome = await run.feed(feed);
           retryAfterSeconds = Math.max(retryAfterSeconds, outcome.retryAfter ?? 0);
@@ -222,31 +222,51 @@ export class IngestService {
     };
   }
 
-  /** @internal for SourceRun */
-  get internals() {
-    return { people: this.people, sources: this.sources, writer: this.writer };
+  /** What each run of a source works with. */
+  private get runContext(): RunContext {
+    return {
+      deps: this.deps,
+      fetch: (url, options) => this.fetch(url, options),
+      registry: this.registry,
+      people: this.people,
+      sources: this.sources,
+      writer: this.writer,
+    };
   }
+}
+
+interface RunContext {
+  deps: IngestDeps;
+  fetch: IngestService['fetch'];
+  registry: SourceRegistryRepository;
+  people: PersonRepository;
+  sources: SourceRepository;
+  writer: ArticleWriteRepository;
 }
 
 /** One run of one source: the feeds, their pages and the store, sharing one entity directory. */
 class SourceRun {
   private directory: EntityDirectory | null = null;
 
+  private readonly deps: IngestDeps;
+  private readonly registry: SourceRegistryRepository;
+
   constructor(
-    private readonly service: IngestService,
-    private readonly deps: IngestDeps,
+    private readonly ctx: RunContext,
     private readonly source: SourceRecord,
     private readonly state: FetchStatusRecord,
     private readonly owner: string,
-    private readonly registry: SourceRegistryRepository,
     private readonly report: IngestRunReport,
-  ) {}
+  ) {
+    this.deps = ctx.deps;
+    this.registry = ctx.registry;
+  }
 
   async feed(feed: SourceFeedRecord): Promise<{ retryAfter?: number }> {
     const entry: FeedRunReport = { url: feed.url, outcome: 'failed', httpStatus: null, error: null, itemsSeen: 0 };
     this.report.feeds.push(entry);
     try {
-      const fetched = await this.service.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
+      const fetched = await this.ctx.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
       entry.httpStatus = fetched.httpStatus;
       if (fetched.status === 'not-modified') {
         entry.outcome = 'not-modified';
@@ -262,8 +282,8 @@ class SourceRun {
       entry.itemsSeen = items.length;
       this.report.itemsSeen += items.length;
       const stories = await this.stories(items);
-      const directory = (this.directory ??= await EntityDirectory.load(this.service.internals.people, this.service.internals.sources));
-      const store = new IngestStore(this.deps.db, directory, this.service.internals.writer);
+      const directory = (this.directory ??= await EntityDirectory.load(this.ctx.people, this.ctx.sources));
+      const store = new IngestStore(this.deps.db, directory, this.ctx.writer);
       const stored = await store.store(this.source.dbId, stories, {
         batchSize: this.deps.config.ingest.batchSize,
         onProgress: (done, total) => this.progress(feed.url, done, total),
@@ -313,7 +333,7 @@ class SourceRun {
     const linked = items.filter((item) => item.url !== null);
     if (!articlePages || linked.length === 0) return items.map((item) => toStory(item, null, 'feed'));
 
-    const stored = await this.service.internals.writer.datesByUrl(this.deps.db.manager, linked.map((item) => item.url!));
+    const stored = await this.ctx.writer.datesByUrl(this.deps.db.manager, linked.map((item) => item.url!));
     const wanted = linked.filter((item) => {
       const existing = stored.get(item.url!);
       return !existing || (item.updatedAt !== null && item.updatedAt > existing.updatedAt);
@@ -337,7 +357,7 @@ class SourceRun {
 
   private async page(item: ProcessedItem): Promise<ExtractedPage | null> {
     try {
-      const fetched = await this.service.fetch(item.url!, { accept: HTML_ACCEPT, allowTruncated: true });
+      const fetched = await this.ctx.fetch(item.url!, { accept: HTML_ACCEPT, allowTruncated: true });
       this.report.pagesFetched++;
       if (fetched.status !== 'ok' || !isHtml(fetched.headers.contentType)) return null;
       return extractArticlePage(decodeHtml(fetched.body, fetched.headers.contentType), fetched.finalUrl, { timeZone: this.state.timeZone });

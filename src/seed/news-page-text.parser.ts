@@ -103,6 +103,11 @@ function trailingDate(text: string): FoundDate | null {
   return last;
 }
 
+/** Whether a line or paragraph is page furniture (`Share this news on:`), in any listed language. */
+export function isPageFurniture(text: string): boolean {
+  return FURNITURE_KEYS.has(labelKey(text));
+}
+
 function classify(text: string): Line {
   const key = labelKey(text);
   if (IMAGE_MARKER_KEYS.has(key)) return { text, kind: 'image', trailingDate: null };

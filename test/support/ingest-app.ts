@@ -1,5 +1,6 @@
-import { loadConfig, type AppConfig } from '../../src/config/config';
-import type { GraphQLResponse, TestApp } from './test-app';
+import type { AppConfig } from '../../src/config/config';
+import { e2eConfig, ok } from '../e2e/helpers';
+import type { TestApp } from './test-app';
 
 /** The admin token ingestion tests use (ADMIN_TOKEN must be at least 24 characters). */
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -9,28 +10,10 @@ export const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
  * Configuration for ingestion tests, as an operator would set it: an admin token, the fixture
  * server's address opened with FETCH_ALLOWLIST (everything else private stays refused), a short
  * fetch deadline so the trickling server ends quickly, and no worker (tests run sources
- * themselves with refreshSource).
+ * themselves with refreshSource); the gateway's other layers stay out of the way (e2eConfig).
  */
 export function ingestConfig(env: Record<string, string> = {}): Partial<AppConfig> {
-  const { databaseUrl: _url, dataDir: _dir, databasePoolSize: _pool, ...config } = loadConfig({
-    LOG_LEVEL: 'silent',
-    // Other layers of the gateway (response cache, cost limits) stay out of these tests' way.
-    RESPONSE_CACHE: 'false',
-    RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
-    RATE_LIMIT_ANONYMOUS_BURST: '10000000',
-    ADMIN_TOKEN,
-    FETCH_ALLOWLIST: '127.0.0.1',
-    FETCH_TIMEOUT_MS: '3000',
-    WORKER_ENABLED: 'false',
-    ...env,
-  });
-  return config;
-}
-
-/** Data of a response that must have succeeded, with the errors in the failure message otherwise. */
-export function ok<T = any>(res: GraphQLResponse<T>): T {
-  if (res.errors || res.status !== 200 || !res.data) throw new Error(`expected a successful response, got HTTP ${res.status}: ${res.raw.slice(0, 2000)}`);
-  return res.data;
+  return e2eConfig({ ADMIN_TOKEN, FETCH_ALLOWLIST: '127.0.0.1', FETCH_TIMEOUT_MS: '3000', WORKER_ENABLED: 'false', ...env });
 }
 
 /** An admin operation that must succeed. */
@@ -51,4 +34,3 @@ export async function refresh(app: TestApp, id: string): Promise<{ run: any; sou
   return data.refreshSource;
 }
 
-export type { GraphQLResponse };

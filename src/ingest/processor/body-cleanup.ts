@@ -1,8 +1,4 @@
-import { isBylineShaped, PAGE_FURNITURE } from '../../seed/news-page-text.parser';
-import { normalizeForSearch } from '../../text/normalize';
-
-const labelKey = (value: string) => normalizeForSearch(value).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
-const FURNITURE = new Set(PAGE_FURNITURE.map(labelKey));
+import { isBylineShaped, isPageFurniture } from '../../seed/news-page-text.parser';
 
 export interface CleanBody {
   paragraphs: string[];
@@ -16,7 +12,7 @@ export interface CleanBody {
  * of initials taken as the byline rather than body text.
  */
 export function cleanBody(paragraphs: readonly string[]): CleanBody {
-  const kept = paragraphs.filter((paragraph) => !FURNITURE.has(labelKey(paragraph)));
+  const kept = paragraphs.filter((paragraph) => !isPageFurniture(paragraph));
   const last = kept[kept.length - 1];
   if (last !== undefined && isBylineShaped(last)) return { paragraphs: kept.slice(0, -1), initialsByline: last };
   return { paragraphs: kept, initialsByline: null };
