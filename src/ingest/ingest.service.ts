@@ -167,7 +167,7 @@ export class IngestService {
       // Not a feed's fault (the database went away, a bug): recorded like any failure, and logged.
       this.deps.logger.error({ err: error, sourceId }, 'ingest run failed');
       report.outcome = 'failed';
-      report.error = `Internal error: ${(error as Error).message ?? error}`.slice(0, MAX_ERROR_LENGTH);
+      report.error = internalError(error);
     } finally {
       report.durationMs = Date.now() - startedAt.getTime();
       await this.registry
@@ -398,6 +398,13 @@ function toStory(item: ProcessedItem, page: ExtractedPage | null, mode: 'feed' |
     authorNames: item.authorNames.length > 0 ? item.authorNames : (page?.authorNames ?? []),
   };
   return story;
+}
+
+/** What the source's record says of a failure that is not the feed's: a driver's text (it may quote SQL) stays in the log. */
+function internalError(error: unknown): string {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.code ?? (error as { driverError?: { code?: unknown } })?.driverError?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `Internal error: database error ${code} (details in the worker's log).`;
+  return `Internal error: ${error instanceof Error ? error.message : String(error)}`.slice(0, MAX_ERROR_LENGTH);
 }
 
 function textLength(paragraphs: string[]): number {
