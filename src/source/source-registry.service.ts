@@ -12,32 +12,11 @@ import { normalizeLanguageTag } from '../text/language';
 import { normalizeOptionalText, normalizeText } from '../text/normalize';
 import { slugify } from '../text/slug';
 import { FetchState } from './source-fetch-state.entity';
-import type { FeedFetchStatus, SourceFetchStatus } from './source-registry.types';
+import type { AddSourceInput, FeedFetchStatus, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
 import { followSettings, replaceFeeds, setFollowState, unfollow, upsertFollow, type SourceRegistryRepository } from './source-registry.repository';
 import { SourceKind } from './source.entity';
 import { deleteSource, insertSource, sourceExists, updateSource, type SourceRepository } from './source.repository';
 import type { SourceRecord } from './source.types';
-
-export interface AddSourceInput {
-  name?: string | null;
-  homepageUrl?: string | null;
-  feedUrls?: string[] | null;
-  language?: string | null;
-  fetchIntervalMinutes?: number | null;
-  timeZone?: string | null;
-  country?: string | null;
-  kind?: SourceKind | null;
-}
-
-export interface UpdateSourceInput {
-  name?: string | null;
-  homepageUrl?: string | null;
-  feedUrls?: string[] | null;
-  language?: string | null;
-  fetchIntervalMinutes?: number | null;
-  timeZone?: string | null;
-  paused?: boolean | null;
-}
 
 /** What a URL turned out to be: a feed itself, or a page advertising feeds. */
 export interface Discovery {

@@ -98,17 +98,8 @@ export function extractArticlePage(html: string, pageUrl: string, options: Extra
   };
 }
 
-interface PageMetadata {
-  title: string | null;
-  author: string | null;
-  authorNames: string[];
-  imageUrl: string | null;
-  publishedAt: Date | null;
-  modifiedAt: Date | null;
-  canonicalUrl: string | null;
-  language: string | null;
-  siteName: string | null;
-}
+/** What the page's head and JSON-LD say, read before Readability rewrites the document. */
+type PageMetadata = Omit<ExtractedPage, 'paragraphs' | 'byline'> & { author: string | null };
 
 function readMetadata(document: DomDocument, pageUrl: string): PageMetadata {
   const metaContent = (...selectors: string[]): string | null => {
