@@ -134,8 +134,7 @@ async function countStatements(): Promise<Record<string, number>> {
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: DATABASE_URL };
   const database = await openDatabase(config);
   const gateway = await createGateway({ config, db: new SqlExecutor(database.dataSource), logger: createLogger('silent') });
-  const server = gateway.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  const server = await gateway.listen(0, '127.0.0.1');
   const port = (server.address() as AddressInfo).port;
   const counts: Record<string, number> = {};
   try {

@@ -33,9 +33,8 @@ async function main(): Promise<void> {
     if (seeded) logger.info('empty embedded database: loaded the bundled sample page');
   }
   const gateway = await createGateway({ config, db, logger });
-  const server: Server = gateway.app.listen(config.port, config.host, () => {
-    logger.info(`newsgate listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
-  });
+  const server: Server = await gateway.listen(config.port, config.host);
+  logger.info(`newsgate listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   // The worker shares the gateway's ingest service, so what it stores ends cached responses at once.
   const worker = config.worker.enabled ? createIngestWorker({ config, database, db, ingest: gateway.services.ingest, logger }) : null;
   await worker?.start();

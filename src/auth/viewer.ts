@@ -1,5 +1,4 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { Request } from 'express';
 import type { AppConfig } from '../config/config';
 import { UnauthenticatedError } from '../common/errors/domain-errors';
 import type { Viewer } from '../graphql/context';
@@ -16,8 +15,7 @@ export function secretsEqual(given: string, expected: string): boolean {
  * not the admin token is refused outright rather than silently treated as anonymous, so a client
  * with a wrong or stale token finds out at once.
  */
-export function resolveAdminViewer(req: Request, config: AppConfig, clientAddress: string): Viewer | null {
-  const header = req.get('authorization');
+export function resolveAdminViewer(header: string | undefined, config: AppConfig, clientAddress: string): Viewer | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match || !config.adminToken || !secretsEqual(match[1]!, config.adminToken)) {

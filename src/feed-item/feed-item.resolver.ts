@@ -3,22 +3,25 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Article } from '../article/article.types';
 import type { GraphQLContext } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/relay/connection';
-import { selectedFields, selectsPath } from '../graphql/selection';
+import { selectedFields } from '../graphql/selection';
 import { Source } from '../source/source.types';
-import type { FeedJoins } from './feed-item.repository';
+import type { FeedSelection } from './feed-item.repository';
 import { FeedItemService } from './feed-item.service';
 import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
 import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
+const NODE_PATH = ['edges', 'node'] as const;
 const SOURCE_PATH = ['edges', 'node', 'source'] as const;
 const ARTICLE_PATH = ['edges', 'node', 'article'] as const;
 
-/** What to fetch with the feed items in one statement, from what the client selected. */
-function feedJoins(info: GraphQLResolveInfo): FeedJoins {
+/** What to fetch with the feed items in one statement: what the client selected. */
+function feedSelection(info: GraphQLResolveInfo): FeedSelection {
+  const source = selectedFields(info, SOURCE_PATH);
   const article = selectedFields(info, ARTICLE_PATH);
   return {
-    source: selectsPath(info, SOURCE_PATH),
-    article: article.size === 0 ? 'none' : article.has('paragraphs') || article.has('summary') ? 'full' : 'light',
+    item: selectedFields(info, NODE_PATH),
+    source: source.size > 0 ? source : null,
+    article: article.size > 0 ? article : null,
   };
 }
 
@@ -38,7 +41,7 @@ export class FeedItemResolver {
     @Arg('language', () => String, { nullable: true, description: 'Only headlines in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
     language?: string,
   ) {
-    return this.feedItemService.latest(ctx.loaders, { sourceId, language }, args, feedJoins(info));
+    return this.feedItemService.latest(ctx.loaders, { sourceId, language }, args, feedSelection(info));
   }
 
   @FieldResolver(() => Source, { description: 'The source whose feed carries this headline.' })

@@ -5,7 +5,8 @@ import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionRes
 import { timePositionIdCursor } from '../graphql/relay/cursor';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import type { SourceRecord } from '../source/source.types';
-import type { FeedCriteria, FeedItemRepository, FeedItemWithJoins, FeedJoins, FeedPage } from './feed-item.repository';
+import { coversAll } from '../db/column-selection';
+import { SOURCE_MAP, type FeedCriteria, type FeedItemRepository, type FeedItemWithJoins, type FeedPage, type FeedSelection } from './feed-item.repository';
 import type { FeedItemRecord } from './feed-item.types';
 
 const CURSOR_KIND = 'feed';
@@ -15,21 +16,23 @@ export class FeedItemService {
 
   /**
    * The sidebar. What the client selected of each item's source and article comes in the same
-   * statement; the joined sources also prime `sourceById`, so an article's source that is the
-   * item's own costs nothing more.
+   * statement. A joined source holding every column also primes `sourceById`, so an article's
+   * source that is the item's own costs nothing more; partial ones stay private to their item.
    */
   async latest(
     loaders: Loaders,
     filter: { sourceId?: string | null; language?: string | null },
     args: ConnectionArgs,
-    joins: FeedJoins,
+    selection: FeedSelection,
   ): Promise<ConnectionResult<FeedItemRecord>> {
     const criteria: FeedCriteria = {};
     if (filter.sourceId != null) criteria.sourceId = fromGlobalIdOfType(filter.sourceId, 'Source', 'sourceId');
     if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'language');
     const { page, request } = toFeedPage(args);
-    const rows = await this.feedItems.latest(criteria, page, joins);
-    for (const row of rows) if (row.joinedSource) loaders.sourceById.prime(row.sourceId, row.joinedSource);
+    const rows = await this.feedItems.latest(criteria, page, selection);
+    if (selection.source && coversAll(SOURCE_MAP, selection.source)) {
+      for (const row of rows) if (row.joinedSource) loaders.sourceById.prime(row.sourceId, row.joinedSource);
+    }
     return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => this.feedItems.count(criteria));
   }
 

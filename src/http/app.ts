@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
-import { createLoaders, type GraphQLContext, type Viewer } from '../graphql/context';
+import { createLoaders, type GraphQLContext } from '../graphql/context';
+import { GRAPHQL_PATH, graphqlEndpoint, requestIdOf } from './graphql-endpoint';
 import { createErrorFormatter } from '../graphql/error-formatter';
 import { gatewaySchema } from '../graphql/schema';
 import { createServices, type Services } from '../services';
@@ -22,16 +22,17 @@ export interface GatewayDeps {
 
 export interface Gateway {
   app: express.Express;
+  /** An HTTP server for `app`, listening. */
+  listen(port: number, host: string): Promise<Server>;
   services: Services;
   /** What writers call after storing new items, so cached responses and feeds end at once. */
   cacheInvalidation: CacheInvalidation;
   stop(): Promise<void>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const BODY_LIMIT = '100kb';
 
-/** Express with /graphql (Apollo Server 5), /healthz and /readyz. */
+/** /graphql (Apollo Server 5), /healthz, /readyz and the feeds. */
 export async function createGateway({ config, db, logger }: GatewayDeps): Promise<Gateway> {
   const services = createServices(db, { config, logger });
   const syndication = await createSyndication(config, db, services, logger);
@@ -61,11 +62,23 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use((req, res, next) => {
-    const given = req.get('x-request-id');
-    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdOf(req);
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     next();
+  });
+
+  const graphql = graphqlEndpoint({
+    config,
+    apollo,
+    guards: syndication.graphqlGuards,
+    createLoaders: () => createLoaders(services.repositories),
+    resolvers: services.resolvers,
+    logger,
+  });
+  app.all([GRAPHQL_PATH, `${GRAPHQL_PATH}/`], (req, res) => {
+    const query = req.originalUrl.indexOf('?');
+    void graphql(req, res, query < 0 ? '' : req.originalUrl.slice(query), res.locals.requestId as string);
   });
 
   app.get('/healthz', (_req, res) => {
@@ -81,22 +94,6 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     }
   });
 
-  app.use(
-    '/graphql',
-    // The caller (admin token, partner key or client address) is established by these guards.
-    ...syndication.graphqlGuards(BODY_LIMIT),
-    expressMiddleware(apollo, {
-      context: async ({ res }): Promise<GraphQLContext> => {
-        return {
-          requestId: res.locals.requestId as string,
-          viewer: res.locals.viewer as Viewer,
-          loaders: createLoaders(services.repositories),
-          resolvers: services.resolvers,
-        };
-      },
-    }),
-  );
-
   app.use(syndication.feeds(apollo.cache));
 
   app.use((_req, res) => {
@@ -104,8 +101,15 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   });
   app.use(jsonErrorHandler(logger));
 
+
   return {
     app,
+    listen: (port, host) =>
+      new Promise<Server>((resolve, reject) => {
+        const server = createServer(app);
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(server));
+      }),
     services,
     cacheInvalidation: syndication.invalidation,
     stop: async () => {

@@ -1,14 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Router } from 'express';
 import type Redis from 'ioredis';
 import type { ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
-import type { GraphQLContext } from '../graphql/context';
+import type { GraphQLContext, Viewer } from '../graphql/context';
+import type { IncomingHttpHeaders } from 'node:http';
+import { gatewaySchema } from '../graphql/schema';
+import { staticCachePolicyPlugin } from '../graphql/static-cache-policy.plugin';
 import type { Services } from '../services';
 import { keyRevocationSignal } from './api-key.revocations';
 import { CacheInvalidation } from './cache-invalidation';
@@ -17,10 +20,16 @@ import { armorValidationRules } from './graphql-limits';
 import { limitsPlugin } from './limits.plugin';
 import { CostLimiter } from './rate-limiter';
 import { connectRedis } from './redis';
-import { authenticate, corsPerKey, graphqlRequestShape } from './request-guards';
+import { authenticate, corsPerKey, CorsPolicy, identifyCaller, requestShapeError, type EarlyResponse } from './request-guards';
 import { MemoryCacheGeneration, RedisCacheGeneration, RedisKeyValueCache, type CacheGeneration } from './response-cache.store';
 
 const PERSISTED_QUERY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface GraphQLGuards {
+  identify(headers: IncomingHttpHeaders, address: string): Promise<Viewer>;
+  cors: CorsPolicy;
+  shapeError(payload: unknown): EarlyResponse | null;
+}
 
 export interface Syndication {
   /** Options for the ApolloServer constructor. */
@@ -31,8 +40,8 @@ export interface Syndication {
     persistedQueries: { ttl: number | null };
     cache?: KeyValueCache<string>;
   };
-  /** Before /graphql's Apollo middleware: who is calling, CORS, body cap, request shape. */
-  graphqlGuards(bodyLimit: string): RequestHandler[];
+  /** What /graphql checks before Apollo sees a request: who is calling, CORS, the request's shape. */
+  graphqlGuards: GraphQLGuards;
   /** The feeds, rendered into the server's cache (Apollo's own: Redis when configured). */
   feeds(serverCache: KeyValueCache<string>): Router;
   invalidation: CacheInvalidation;
@@ -55,8 +64,11 @@ export async function createSyndication(config: AppConfig, db: SqlExecutor, serv
 
   const plugins: ApolloServerPlugin<GraphQLContext>[] = [
     limitsPlugin(limiter),
-    // Anything without a hint is not cacheable (max-age 0): admin data, and types nobody has judged yet.
-    ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
+    // Cache policies come from the @cacheControl hints once per document (graphql/static-cache-policy.plugin.ts),
+    // not from Apollo's per-field hooks. Anything without a hint is not cacheable (max-age 0): admin
+    // data, and types nobody has judged yet.
+    ApolloServerPluginCacheControlDisabled(),
+    staticCachePolicyPlugin<GraphQLContext>(gatewaySchema()),
   ];
   if (config.responseCache) {
     const publicReader = async (rc: { contextValue: GraphQLContext }) => rc.contextValue.viewer.kind !== 'admin';
@@ -82,12 +94,11 @@ export async function createSyndication(config: AppConfig, db: SqlExecutor, serv
       persistedQueries: { ttl: PERSISTED_QUERY_TTL_SECONDS },
       cache: sharedCache,
     },
-    graphqlGuards: (bodyLimit) => [
-      authenticate(config, apiKeys, { acceptQueryKey: false }),
-      corsPerKey(config, apiKeys),
-      express.json({ limit: bodyLimit }),
-      graphqlRequestShape(config),
-    ],
+    graphqlGuards: {
+      identify: (headers, address) => identifyCaller(headers, undefined, address, config, apiKeys),
+      cors: new CorsPolicy(config, apiKeys),
+      shapeError: (payload) => requestShapeError(payload, config),
+    },
     feeds: (serverCache) => {
       const router = express.Router();
       router.use('/feeds', authenticate(config, apiKeys, { acceptQueryKey: true }), corsPerKey(config, apiKeys));

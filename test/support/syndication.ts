@@ -53,9 +53,7 @@ export interface ExtraGateway {
 /** A second gateway process's worth of app (its own limiter, caches, Apollo) over the same database. */
 export async function startExtraGateway(app: TestApp, overrides: Partial<AppConfig>): Promise<ExtraGateway> {
   const gateway = await createGateway({ config: { ...app.database.config, ...overrides }, db: app.db, logger: createLogger('silent') });
-  const server: Server = await new Promise((resolve) => {
-    const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const server: Server = await gateway.listen(0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     gateway,

@@ -62,12 +62,12 @@ export function toPageRequest(args: ConnectionArgs): PageRequest {
   return { direction: 'forward', limit: Math.min(first ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), cursor: after ?? null, cursorArgument: 'after' };
 }
 
+// Lists inherit the max-age of the field that returns them (a sidebar's is the headlines').
+@CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('PageInfo', { simpleResolvers: true, description: 'Where a page sits in its list (Relay cursor connections).' })
 export class PageInfo {
   @Field({ description: 'True when more items follow this page.' })
   hasNextPage!: boolean;
-// Lists inherit the max-age of the field that returns them (a sidebar's is the headlines').
-@CacheHint(CACHE_SECONDS.catalog)
 
   @Field({ description: 'True when items precede this page.' })
   hasPreviousPage!: boolean;
@@ -134,21 +134,21 @@ function memoize<T>(fn: () => Promise<T>): () => Promise<T> {
 
 /** The connection and edge object types for one node type, with descriptions. */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, nodeName: string, plural: string) {
+  @CacheHint(CACHE_SECONDS.catalog)
   @ObjectType(`${nodeName}Edge`, { simpleResolvers: true, description: `One ${nodeName} in a list, with its cursor.` })
   class Edge {
     @Field({ description: 'Opaque cursor of this edge: pass it as `after` or `before`.' })
     cursor!: string;
-  @CacheHint(CACHE_SECONDS.catalog)
 
     @Field(() => nodeType, { description: `The ${nodeName}.` })
     node!: T;
   }
 
+  @CacheHint(CACHE_SECONDS.catalog)
   @ObjectType(`${nodeName}Connection`, { simpleResolvers: true, description: `A page of ${plural} (Relay cursor connection).` })
   class Connection {
     @Field(() => [Edge], { description: `The ${plural} on this page, in list order.` })
     edges!: Edge[];
-  @CacheHint(CACHE_SECONDS.catalog)
 
     @Field(() => PageInfo, { description: 'Cursors and whether more pages exist.' })
     pageInfo!: PageInfo;
