@@ -42,11 +42,12 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
   };
   // Fetching and storing feeds: refreshSource runs it in the API process, the worker on its schedule.
   const ingest = new IngestService({ config, db, logger });
+  const articles = new ArticleService(repositories.articles);
   const services = {
     sources: new SourceService(repositories.sources),
     people: new PersonService(repositories.people),
-    articles: new ArticleService(repositories.articles),
-    feedItems: new FeedItemService(repositories.feedItems),
+    articles,
+    feedItems: new FeedItemService(repositories.feedItems, articles),
     nodes: new NodeService(),
     sourceRegistry: new SourceRegistryService(db, repositories.sources, repositories.sourceRegistry, ingest, config.ingest.defaultIntervalMinutes),
     apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
@@ -56,7 +57,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     // type-graphql takes the class-based auth checker from the same container as the resolvers.
     [AuthChecker, new AuthChecker()],
     [NodeResolver, new NodeResolver(services.nodes)],
-    [ArticleResolver, new ArticleResolver(services.articles, services.sources)],
+    [ArticleResolver, new ArticleResolver(services.articles)],
     [SourceResolver, new SourceResolver(services.sources, services.articles, services.feedItems)],
     [SourceRegistryResolver, new SourceRegistryResolver(services.sourceRegistry)],
     [PersonResolver, new PersonResolver(services.people, services.articles)],

@@ -2,17 +2,13 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import type { GraphQLContext } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/relay/connection';
 import { Person } from '../person/person.types';
-import { SourceService } from '../source/source.service';
 import { Source } from '../source/source.types';
 import { ArticleService } from './article.service';
 import { Article, ArticleConnection, ArticleFilter, ArticleOrder, Mention, type ArticleRecord } from './article.types';
 
 @Resolver(() => Article)
 export class ArticleResolver {
-  constructor(
-    private readonly articleService: ArticleService,
-    private readonly sourceService: SourceService,
-  ) {}
+  constructor(private readonly articleService: ArticleService) {}
 
   @Query(() => Article, { nullable: true, description: 'One article, by `id`, `slug` or `url` (pass exactly one); null when none matches.' })
   article(
@@ -35,7 +31,7 @@ export class ArticleResolver {
 
   @FieldResolver(() => Source, { description: 'The publisher.' })
   source(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
-    return this.sourceService.byId(ctx.loaders, article.sourceId);
+    return this.articleService.source(ctx.loaders, article);
   }
 
   @FieldResolver(() => [Person], { description: 'Authors named in the byline, in byline order (empty when the byline holds only initials).' })

@@ -11,7 +11,7 @@ import { normalizeLanguageFilter, normalizeUrlForLookup } from '../common/input-
 import { normalizeForSearch, normalizeText } from '../text/normalize';
 import type { MentionRecord } from './article.loaders';
 import type { ArticleCriteria, ArticlePage, ArticleRepository, ArticleSearch } from './article.repository';
-import { ArticleOrder, type ArticleFilter, type ArticleRecord } from './article.types';
+import { ArticleOrder, type ArticleFilter, type ArticleRecord, type ArticleRelations } from './article.types';
 
 const MAX_FILTER_IDS = 100;
 const MAX_SEARCH_LENGTH = 200;
@@ -58,16 +58,48 @@ export class ArticleService {
     return loaders.articleById.load(articleId);
   }
 
-  authors(loaders: Loaders, article: ArticleRecord): Promise<PersonRecord[]> {
-    return loaders.authorsByArticleId.load(article.dbId);
+  source(loaders: Loaders, article: ArticleRecord): SourceRecord | null | Promise<SourceRecord | null> {
+    const prefetched = article.prefetched?.source;
+    return prefetched !== undefined ? prefetched : loaders.sourceById.load(article.sourceId);
   }
 
-  mentions(loaders: Loaders, article: ArticleRecord): Promise<MentionRecord[]> {
-    return loaders.mentionsByArticleId.load(article.dbId);
+  authors(loaders: Loaders, article: ArticleRecord): PersonRecord[] | Promise<PersonRecord[]> {
+    return article.prefetched?.authors ?? loaders.authorsByArticleId.load(article.dbId);
   }
 
-  citedSources(loaders: Loaders, article: ArticleRecord): Promise<SourceRecord[]> {
-    return loaders.citedSourcesByArticleId.load(article.dbId);
+  mentions(loaders: Loaders, article: ArticleRecord): MentionRecord[] | Promise<MentionRecord[]> {
+    return article.prefetched?.mentions ?? loaders.mentionsByArticleId.load(article.dbId);
+  }
+
+  citedSources(loaders: Loaders, article: ArticleRecord): SourceRecord[] | Promise<SourceRecord[]> {
+    return article.prefetched?.citedSources ?? loaders.citedSourcesByArticleId.load(article.dbId);
+  }
+
+  /**
+   * Loads the selected relations of a page of articles before execution reaches them: one batched
+   * statement per relation, all at once, through the request's loaders (so their caches agree).
+   * Every article then resolves `source`, `authors`, `mentions` and `citedSources` synchronously,
+   * which spares graphql-js a promise per field and per enclosing object on the hottest query.
+   */
+  async prefetchRelations(loaders: Loaders, articles: ArticleRecord[], selected: ReadonlySet<string>): Promise<void> {
+    if (articles.length === 0) return;
+    const ids = articles.map((article) => article.dbId);
+    const [sources, authors, mentions, citedSources] = await Promise.all([
+      selected.has('source') ? loaders.sourceById.loadMany(articles.map((article) => article.sourceId)) : null,
+      selected.has('authors') ? loaders.authorsByArticleId.loadMany(ids) : null,
+      selected.has('mentions') ? loaders.mentionsByArticleId.loadMany(ids) : null,
+      selected.has('citedSources') ? loaders.citedSourcesByArticleId.loadMany(ids) : null,
+    ]);
+    // A key that failed is left out: its field then asks the loader again and fails on its own,
+    // as it would have without the prefetch, instead of failing the whole page.
+    articles.forEach((article, i) => {
+      const relations: ArticleRelations = {};
+      if (sources && !(sources[i] instanceof Error)) relations.source = sources[i] as SourceRecord | null;
+      if (authors && !(authors[i] instanceof Error)) relations.authors = authors[i] as PersonRecord[];
+      if (mentions && !(mentions[i] instanceof Error)) relations.mentions = mentions[i] as MentionRecord[];
+      if (citedSources && !(citedSources[i] instanceof Error)) relations.citedSources = citedSources[i] as SourceRecord[];
+      article.prefetched = relations;
+    });
   }
 
   private page(args: ConnectionArgs, order: ArticleOrder) {
@@ -133,3 +165,4 @@ export function prepareSearch(raw: string): ArticleSearch | null {
 
 /** Scripts written without spaces between words: a word is found inside a longer run of text. */
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+

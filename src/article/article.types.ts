@@ -2,7 +2,9 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
-import { Person } from '../person/person.types';
+import { Person, type PersonRecord } from '../person/person.types';
+import type { SourceRecord } from '../source/source.types';
+import type { MentionRecord } from './article.loaders';
 import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
 export enum ArticleOrder {
@@ -34,6 +36,19 @@ export interface ArticleRecord {
   updatedAt: Date;
   imageUrl: string | null;
   byline: string | null;
+  /** Relations a list query fetched ahead of execution; the field resolvers read them first. */
+  prefetched?: ArticleRelations;
+}
+
+/**
+ * An article's relations, loaded for a whole page at once when the query's selection is known up
+ * front (the sidebar): the fields then resolve without a promise each.
+ */
+export interface ArticleRelations {
+  source?: SourceRecord | null;
+  authors?: PersonRecord[];
+  mentions?: MentionRecord[];
+  citedSources?: SourceRecord[];
 }
 
 @CacheHint(CACHE_SECONDS.catalog)

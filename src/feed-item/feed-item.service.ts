@@ -1,5 +1,6 @@
 import { normalizeLanguageFilter } from '../common/input-normalizers';
 import type { ArticleRecord } from '../article/article.types';
+import type { ArticleService } from '../article/article.service';
 import type { Loaders } from '../graphql/context';
 import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult, type PageRequest } from '../graphql/relay/connection';
 import { timePositionIdCursor } from '../graphql/relay/cursor';
@@ -12,7 +13,10 @@ import type { FeedItemRecord } from './feed-item.types';
 const CURSOR_KIND = 'feed';
 
 export class FeedItemService {
-  constructor(private readonly feedItems: FeedItemRepository) {}
+  constructor(
+    private readonly feedItems: FeedItemRepository,
+    private readonly articles: ArticleService,
+  ) {}
 
   /**
    * The sidebar. What the client selected of each item's source and article comes in the same
@@ -32,6 +36,10 @@ export class FeedItemService {
     const rows = await this.feedItems.latest(criteria, page, selection);
     if (selection.source && coversAll(SOURCE_MAP, selection.source)) {
       for (const row of rows) if (row.joinedSource) loaders.sourceById.prime(row.sourceId, row.joinedSource);
+    }
+    if (selection.article) {
+      const articles = rows.flatMap((row) => (row.joinedArticle ? [row.joinedArticle] : []));
+      await this.articles.prefetchRelations(loaders, articles, selection.article);
     }
     return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => this.feedItems.count(criteria));
   }
