@@ -1,7 +1,7 @@
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import type { TimeIdKey } from '../graphql/relay/cursor';
-import { toGlobalId } from '../graphql/relay/global-id';
+import { asNode, nodePrototype } from '../graphql/relay/global-id';
 import { PERSON_COLUMNS, toPersonRecord } from '../person/person.repository';
 import type { PersonRecord } from '../person/person.types';
 import { SOURCE_COLUMNS, toSourceRecord } from '../source/source.repository';
@@ -15,11 +15,11 @@ export const ARTICLE_COLUMNS = `a.id AS "dbId", a.source_id AS "sourceId", a.slu
 
 type ArticleRow = Omit<ArticleRecord, '__typename' | 'id'>;
 
+const ARTICLE_PROTOTYPE = nodePrototype('Article');
+
+/** A row becomes the read model in place: no copy, and the global id only when selected. */
 export function toArticleRecord(row: ArticleRow): ArticleRecord {
-  const record = row as ArticleRecord;
-  record.__typename = 'Article';
-  record.id = toGlobalId('Article', row.dbId);
-  return record;
+  return asNode<ArticleRecord>(row, ARTICLE_PROTOTYPE);
 }
 
 /** Search terms prepared by the service with the same normalisation stored text went through. */

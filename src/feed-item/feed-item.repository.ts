@@ -7,7 +7,7 @@ import { toSourceRecord } from '../source/source.repository';
 import { selectColumns, type ColumnMap } from '../db/column-selection';
 import type { SourceRecord } from '../source/source.types';
 import type { TimePositionIdKey } from '../graphql/relay/cursor';
-import { toGlobalId } from '../graphql/relay/global-id';
+import { asNode, nodePrototype } from '../graphql/relay/global-id';
 import type { FeedItemRecord } from './feed-item.types';
 
 const FEED_ITEM_COLUMNS = `f.id AS "dbId", f.source_id AS "sourceId", f.article_id AS "articleId", f.headline, f.url,
@@ -15,11 +15,11 @@ const FEED_ITEM_COLUMNS = `f.id AS "dbId", f.source_id AS "sourceId", f.article_
 
 type FeedItemRow = Omit<FeedItemRecord, '__typename' | 'id'>;
 
+const FEED_ITEM_PROTOTYPE = nodePrototype('FeedItem');
+
+/** A row becomes the read model in place: no copy, and the global id only when selected. */
 export function toFeedItemRecord(row: FeedItemRow): FeedItemRecord {
-  const record = row as FeedItemRecord;
-  record.__typename = 'FeedItem';
-  record.id = toGlobalId('FeedItem', row.dbId);
-  return record;
+  return asNode<FeedItemRecord>(row, FEED_ITEM_PROTOTYPE);
 }
 
 export interface FeedCriteria {

@@ -2,18 +2,18 @@ import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import type { NameIdKey } from '../graphql/relay/cursor';
-import { toGlobalId } from '../graphql/relay/global-id';
+import { asNode, nodePrototype } from '../graphql/relay/global-id';
 import type { PersonRecord } from './person.types';
 
 export const PERSON_COLUMNS = `p.id AS "dbId", p.slug, p.name, p.aliases, p.description`;
 
 type PersonRow = Omit<PersonRecord, '__typename' | 'id'>;
 
+const PERSON_PROTOTYPE = nodePrototype('Person');
+
+/** A row becomes the read model in place: no copy, and the global id only when selected. */
 export function toPersonRecord(row: PersonRow): PersonRecord {
-  const record = row as PersonRecord;
-  record.__typename = 'Person';
-  record.id = toGlobalId('Person', row.dbId);
-  return record;
+  return asNode<PersonRecord>(row, PERSON_PROTOTYPE);
 }
 
 const BY_IDS = sql('person_by_ids', `SELECT ${PERSON_COLUMNS} FROM person p WHERE p.id = ANY($1::uuid[])`);
