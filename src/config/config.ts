@@ -135,6 +135,9 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url('must be an absolute http(s) URL such as https://api.news.example').optional(),
 });
 
+/** Every environment variable the gateway reads (the README's configuration table lists them all). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface AppConfig {
   port: number;
   host: string;
