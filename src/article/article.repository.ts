@@ -2,9 +2,10 @@ import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import type { TimeIdKey } from '../graphql/relay/cursor';
 import { asNode, nodePrototype } from '../graphql/relay/global-id';
-import { PERSON_COLUMNS, toPersonRecord } from '../person/person.repository';
+import { selectColumns } from '../db/column-selection';
+import { PERSON_COLUMNS, PERSON_MAP, toPersonRecord } from '../person/person.repository';
 import type { PersonRecord } from '../person/person.types';
-import { SOURCE_COLUMNS, toSourceRecord } from '../source/source.repository';
+import { SOURCE_COLUMNS, SOURCE_MAP, toSourceRecord } from '../source/source.repository';
 import type { SourceRecord } from '../source/source.types';
 import { ArticleOrder, type ArticleRecord } from './article.types';
 import { PersonRole } from '../person/person.types';
@@ -93,18 +94,49 @@ export class ArticleRepository {
     return row ? toArticleRecord(row) : null;
   }
 
-  async authorsByArticleIds(ids: readonly string[]): Promise<Array<PersonRecord & { articleId: string }>> {
-    const rows = await this.db.rows<Parameters<typeof toPersonRecord>[0] & { articleId: string }>(AUTHORS_BY_ARTICLE_IDS, [ids]);
+  /**
+   * Authors of many articles, in byline order. With `fields`, only those Person columns are read
+   * (a prefetch that knows its selection; the records then stay private to it).
+   */
+  async authorsByArticleIds(ids: readonly string[], fields: ReadonlySet<string> | 'all' = 'all'): Promise<Array<PersonRecord & { articleId: string }>> {
+    const statement =
+      fields === 'all'
+        ? AUTHORS_BY_ARTICLE_IDS
+        : dynamicSql(
+            'authors_by_article_ids',
+            `SELECT l.article_id AS "articleId", ${selectColumns(PERSON_MAP, fields, '')} FROM article_author l JOIN person p ON p.id = l.person_id
+             WHERE l.article_id = ANY($1::uuid[]) ORDER BY l.article_id, l.position`,
+          );
+    const rows = await this.db.rows<Parameters<typeof toPersonRecord>[0] & { articleId: string }>(statement, [ids]);
     return rows.map((row) => toPersonRecord(row) as PersonRecord & { articleId: string });
   }
 
-  async mentionsByArticleIds(ids: readonly string[]): Promise<Array<{ articleId: string; count: number; person: PersonRecord }>> {
-    const rows = await this.db.rows<Parameters<typeof toPersonRecord>[0] & { articleId: string; count: number }>(MENTIONS_BY_ARTICLE_IDS, [ids]);
+  async mentionsByArticleIds(
+    ids: readonly string[],
+    personFields: ReadonlySet<string> | 'all' = 'all',
+  ): Promise<Array<{ articleId: string; count: number; person: PersonRecord }>> {
+    const statement =
+      personFields === 'all'
+        ? MENTIONS_BY_ARTICLE_IDS
+        : dynamicSql(
+            'mentions_by_article_ids',
+            `SELECT l.article_id AS "articleId", l.count, ${selectColumns(PERSON_MAP, personFields, '')} FROM article_mention l
+             JOIN person p ON p.id = l.person_id WHERE l.article_id = ANY($1::uuid[]) ORDER BY l.article_id, l.count DESC, p.name`,
+          );
+    const rows = await this.db.rows<Parameters<typeof toPersonRecord>[0] & { articleId: string; count: number }>(statement, [ids]);
     return rows.map(({ articleId, count, ...person }) => ({ articleId, count, person: toPersonRecord(person) }));
   }
 
-  async citedSourcesByArticleIds(ids: readonly string[]): Promise<Array<SourceRecord & { articleId: string }>> {
-    const rows = await this.db.rows<Parameters<typeof toSourceRecord>[0] & { articleId: string }>(CITED_SOURCES_BY_ARTICLE_IDS, [ids]);
+  async citedSourcesByArticleIds(ids: readonly string[], fields: ReadonlySet<string> | 'all' = 'all'): Promise<Array<SourceRecord & { articleId: string }>> {
+    const statement =
+      fields === 'all'
+        ? CITED_SOURCES_BY_ARTICLE_IDS
+        : dynamicSql(
+            'cited_sources_by_article_ids',
+            `SELECT l.article_id AS "articleId", ${selectColumns(SOURCE_MAP, fields, '')} FROM article_cited_source l
+             JOIN source s ON s.id = l.source_id WHERE l.article_id = ANY($1::uuid[]) ORDER BY l.article_id, s.name`,
+          );
+    const rows = await this.db.rows<Parameters<typeof toSourceRecord>[0] & { articleId: string }>(statement, [ids]);
     return rows.map((row) => toSourceRecord(row) as SourceRecord & { articleId: string });
   }
 

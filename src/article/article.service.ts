@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../common/errors/domain-errors';
+import { groupedByKey } from '../common/batch';
 import type { Loaders } from '../graphql/context';
 import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult } from '../graphql/relay/connection';
 import { timeIdCursor } from '../graphql/relay/cursor';
@@ -15,6 +16,13 @@ import { ArticleOrder, type ArticleFilter, type ArticleRecord, type ArticleRelat
 
 const MAX_FILTER_IDS = 100;
 const MAX_SEARCH_LENGTH = 200;
+
+/** The GraphQL fields selected on a page's articles' relations (empty when not selected). */
+export interface ArticleRelationSelection {
+  authors: ReadonlySet<string>;
+  mentionPeople: ReadonlySet<string>;
+  citedSources: ReadonlySet<string>;
+}
 
 export class ArticleService {
   constructor(private readonly articles: ArticleRepository) {}
@@ -77,28 +85,38 @@ export class ArticleService {
 
   /**
    * Loads the selected relations of a page of articles before execution reaches them: one batched
-   * statement per relation, all at once, through the request's loaders (so their caches agree).
-   * Every article then resolves `source`, `authors`, `mentions` and `citedSources` synchronously,
-   * which spares graphql-js a promise per field and per enclosing object on the hottest query.
+   * statement per relation, all at once, reading only the selected columns. Every article then
+   * resolves `source`, `authors`, `mentions` and `citedSources` synchronously, which spares
+   * graphql-js a promise per field and per enclosing object on the hottest query. The records
+   * stay private to these articles (they may lack unselected columns); sources go through
+   * `sourceById`, whose rows are complete and shared.
    */
-  async prefetchRelations(loaders: Loaders, articles: ArticleRecord[], selected: ReadonlySet<string>): Promise<void> {
+  async prefetchRelations(
+    loaders: Loaders,
+    articles: ArticleRecord[],
+    selected: ReadonlySet<string>,
+    relations: ArticleRelationSelection,
+  ): Promise<void> {
     if (articles.length === 0) return;
     const ids = articles.map((article) => article.dbId);
     const [sources, authors, mentions, citedSources] = await Promise.all([
       selected.has('source') ? loaders.sourceById.loadMany(articles.map((article) => article.sourceId)) : null,
-      selected.has('authors') ? loaders.authorsByArticleId.loadMany(ids) : null,
-      selected.has('mentions') ? loaders.mentionsByArticleId.loadMany(ids) : null,
-      selected.has('citedSources') ? loaders.citedSourcesByArticleId.loadMany(ids) : null,
+      selected.has('authors') ? this.articles.authorsByArticleIds(ids, relations.authors) : null,
+      selected.has('mentions') ? this.articles.mentionsByArticleIds(ids, relations.mentionPeople) : null,
+      selected.has('citedSources') ? this.articles.citedSourcesByArticleIds(ids, relations.citedSources) : null,
     ]);
-    // A key that failed is left out: its field then asks the loader again and fails on its own,
-    // as it would have without the prefetch, instead of failing the whole page.
+    const authorLists = authors && groupedByKey(ids, authors, (row) => row.articleId);
+    const mentionLists = mentions && groupedByKey(ids, mentions, (row) => row.articleId);
+    const citedLists = citedSources && groupedByKey(ids, citedSources, (row) => row.articleId);
     articles.forEach((article, i) => {
-      const relations: ArticleRelations = {};
-      if (sources && !(sources[i] instanceof Error)) relations.source = sources[i] as SourceRecord | null;
-      if (authors && !(authors[i] instanceof Error)) relations.authors = authors[i] as PersonRecord[];
-      if (mentions && !(mentions[i] instanceof Error)) relations.mentions = mentions[i] as MentionRecord[];
-      if (citedSources && !(citedSources[i] instanceof Error)) relations.citedSources = citedSources[i] as SourceRecord[];
-      article.prefetched = relations;
+      const prefetched: ArticleRelations = {};
+      // A source that failed to load is left out: its field then asks the loader again and fails
+      // on its own, as it would have without the prefetch, instead of failing the whole page.
+      if (sources && !(sources[i] instanceof Error)) prefetched.source = sources[i] as SourceRecord | null;
+      if (authorLists) prefetched.authors = authorLists[i];
+      if (mentionLists) prefetched.mentions = mentionLists[i];
+      if (citedLists) prefetched.citedSources = citedLists[i];
+      article.prefetched = prefetched;
     });
   }
 

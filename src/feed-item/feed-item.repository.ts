@@ -3,7 +3,8 @@ import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import { toArticleRecord } from '../article/article.repository';
 import type { ArticleRecord } from '../article/article.types';
-import { toSourceRecord } from '../source/source.repository';
+import type { ArticleRelationSelection } from '../article/article.service';
+import { SOURCE_MAP, toSourceRecord } from '../source/source.repository';
 import { selectColumns, type ColumnMap } from '../db/column-selection';
 import type { SourceRecord } from '../source/source.types';
 import type { TimePositionIdKey } from '../graphql/relay/cursor';
@@ -42,6 +43,8 @@ export interface FeedSelection {
   item: ReadonlySet<string>;
   source: ReadonlySet<string> | null;
   article: ReadonlySet<string> | null;
+  /** What is selected of the articles' relations, prefetched for the whole page. */
+  articleRelations: ArticleRelationSelection;
 }
 
 /**
@@ -56,19 +59,6 @@ const FEED_ITEM_MAP: ColumnMap = {
   optional: { headline: 'f.headline', url: 'f.url', imageUrl: 'f.image_url', language: 'f.language' },
 };
 
-export const SOURCE_MAP: ColumnMap = {
-  required: { dbId: 's.id' },
-  optional: {
-    slug: 's.slug',
-    name: 's.name',
-    aliases: 's.aliases',
-    homepageUrl: 's.homepage_url',
-    language: 's.language',
-    country: 's.country',
-    logoUrl: 's.logo_url',
-    kind: 's.kind',
-  },
-};
 
 const ARTICLE_MAP: ColumnMap = {
   required: { dbId: 'a.id', sourceId: 'a.source_id' },

@@ -22,6 +22,11 @@ function feedSelection(info: GraphQLResolveInfo): FeedSelection {
     item: selectedFields(info, NODE_PATH),
     source: source.size > 0 ? source : null,
     article: article.size > 0 ? article : null,
+    articleRelations: {
+      authors: selectedFields(info, [...ARTICLE_PATH, 'authors']),
+      mentionPeople: selectedFields(info, [...ARTICLE_PATH, 'mentions', 'person']),
+      citedSources: selectedFields(info, [...ARTICLE_PATH, 'citedSources']),
+    },
   };
 }
 

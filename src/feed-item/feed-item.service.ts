@@ -7,7 +7,8 @@ import { timePositionIdCursor } from '../graphql/relay/cursor';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import type { SourceRecord } from '../source/source.types';
 import { coversAll } from '../db/column-selection';
-import { SOURCE_MAP, type FeedCriteria, type FeedItemRepository, type FeedItemWithJoins, type FeedPage, type FeedSelection } from './feed-item.repository';
+import { SOURCE_MAP } from '../source/source.repository';
+import { type FeedCriteria, type FeedItemRepository, type FeedItemWithJoins, type FeedPage, type FeedSelection } from './feed-item.repository';
 import type { FeedItemRecord } from './feed-item.types';
 
 const CURSOR_KIND = 'feed';
@@ -39,7 +40,7 @@ export class FeedItemService {
     }
     if (selection.article) {
       const articles = rows.flatMap((row) => (row.joinedArticle ? [row.joinedArticle] : []));
-      await this.articles.prefetchRelations(loaders, articles, selection.article);
+      await this.articles.prefetchRelations(loaders, articles, selection.article, selection.articleRelations);
     }
     return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => this.feedItems.count(criteria));
   }

@@ -1,11 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
+import type { ColumnMap } from '../db/column-selection';
 import type { NameIdKey } from '../graphql/relay/cursor';
 import { asNode, nodePrototype } from '../graphql/relay/global-id';
 import type { PersonRecord } from './person.types';
 
 export const PERSON_COLUMNS = `p.id AS "dbId", p.slug, p.name, p.aliases, p.description`;
+
+/** Person's GraphQL fields and their columns, for reads that fetch only what was selected. */
+export const PERSON_MAP: ColumnMap = {
+  required: { dbId: 'p.id' },
+  optional: { slug: 'p.slug', name: 'p.name', aliases: 'p.aliases', description: 'p.description' },
+};
 
 type PersonRow = Omit<PersonRecord, '__typename' | 'id'>;
 

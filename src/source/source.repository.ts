@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
+import type { ColumnMap } from '../db/column-selection';
 import { asNode, nodePrototype } from '../graphql/relay/global-id';
 import type { NameIdKey } from '../graphql/relay/cursor';
 import type { SourceKind } from './source.entity';
@@ -7,6 +8,21 @@ import type { SourceRecord } from './source.types';
 
 export const SOURCE_COLUMNS = `s.id AS "dbId", s.slug, s.name, s.aliases, s.homepage_url AS "homepageUrl",
   s.language, s.country, s.logo_url AS "logoUrl", s.kind`;
+
+/** Source's GraphQL fields and their columns, for reads that fetch only what was selected. */
+export const SOURCE_MAP: ColumnMap = {
+  required: { dbId: 's.id' },
+  optional: {
+    slug: 's.slug',
+    name: 's.name',
+    aliases: 's.aliases',
+    homepageUrl: 's.homepage_url',
+    language: 's.language',
+    country: 's.country',
+    logoUrl: 's.logo_url',
+    kind: 's.kind',
+  },
+};
 
 type SourceRow = Omit<SourceRecord, '__typename' | 'id'>;
 
