@@ -62,10 +62,6 @@ export class ArticleService {
     );
   }
 
-  byId(loaders: Loaders, articleId: string): Promise<ArticleRecord | null> {
-    return loaders.articleById.load(articleId);
-  }
-
   source(loaders: Loaders, article: ArticleRecord): SourceRecord | null | Promise<SourceRecord | null> {
     const prefetched = article.prefetched?.source;
     return prefetched !== undefined ? prefetched : loaders.sourceById.load(article.sourceId);

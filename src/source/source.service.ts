@@ -19,10 +19,6 @@ export class SourceService {
     return this.sources.findBySlug(normalizeText(by.slug!).toLowerCase());
   }
 
-  byId(loaders: Loaders, sourceId: string): Promise<SourceRecord | null> {
-    return loaders.sourceById.load(sourceId);
-  }
-
   async list(args: ConnectionArgs): Promise<ConnectionResult<SourceRecord>> {
     const page = toPageRequest(args);
     const after = page.cursor ? nameIdCursor.decode(page.cursor, CURSOR_KIND, page.cursorArgument) : null;
