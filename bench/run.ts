@@ -1,8 +1,6 @@
 import 'reflect-metadata';
-import { spawn, execSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
@@ -10,6 +8,7 @@ import { openDatabase } from '../src/db/data-source';
 import { SqlExecutor, sqlStatementCount } from '../src/db/sql-executor';
 import { createGateway } from '../src/http/app';
 import { ensureBenchData, VOLUME } from './bench-data';
+import { DATABASE_URL, peakRssMb, ROOT, startBenchServer } from './bench-server';
 import { ARTICLE_PAGE_QUERY, SIDEBAR_QUERY } from './queries';
 
 /**
@@ -21,11 +20,13 @@ import { ARTICLE_PAGE_QUERY, SIDEBAR_QUERY } from './queries';
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/newsgate_bench), BENCH_DURATION
  * seconds per run (default 10), BENCH_CONNECTIONS (default 32), BENCH_SKIP_BUILD=1 to reuse dist/.
  */
-const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/newsgate_bench';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const POOL_SIZE = '10';
+
+// The uncached read path against the floor: no response cache, and a bucket no run can empty
+// (bench/sidebar-cache.ts measures the cached sidebar).
+const UNCACHED = { RESPONSE_CACHE: 'false', RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000', RATE_LIMIT_ANONYMOUS_BURST: '10000000' };
 
 interface Operation {
   name: string;
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     { name: 'floor (pg + hand-written SQL)', script: 'dist/bench/floor-server.js', port: 4202 },
   ];
   const results: Record<string, Record<string, Figures>> = {};
-  const children = await Promise.all(servers.map((server) => startServer(server.script, server.port)));
+  const children = await Promise.all(servers.map((server) => startBenchServer(server.script, server.port, UNCACHED)));
   try {
     await compareResponses(servers[0]!.port, servers[1]!.port);
     for (const [i, server] of servers.entries()) {
@@ -172,54 +173,6 @@ async function compareResponses(gatewayPort: number, floorPort: number): Promise
     }
   }
   log('responses identical on both servers');
-}
-
-async function startServer(script: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, script)], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: POOL_SIZE,
-      GRAPHQL_LANDING_PAGE: 'false',
-      SEED_ON_EMPTY: 'false',
-      NODE_ENV: 'production',
-      // The uncached read path against the floor: no response cache, and a bucket no run can empty
-      // (bench/sidebar-cache.ts measures the cached sidebar).
-      RESPONSE_CACHE: 'false',
-      RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
-      RATE_LIMIT_ANONYMOUS_BURST: '10000000',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ operationName: 'Sidebar', query: SIDEBAR_QUERY }),
-      });
-      if (response.ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error(`${script} did not start`);
-}
-
-function peakRssMb(child: ChildProcess): number {
-  try {
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return kb / 1024;
-  } catch {
-    return 0;
-  }
 }
 
 main().catch((error) => {

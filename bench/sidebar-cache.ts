@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { execSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { ensureBenchData, VOLUME } from './bench-data';
+import { DATABASE_URL, ROOT, startBenchServer } from './bench-server';
 import { SIDEBAR_QUERY } from './queries';
 
 /**
@@ -17,8 +17,6 @@ import { SIDEBAR_QUERY } from './queries';
  * redis://127.0.0.1:6379), BENCH_DURATION seconds per run (default 10), BENCH_CONNECTIONS
  * (default 32), BENCH_SKIP_BUILD=1 to reuse dist/.
  */
-const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/newsgate_bench';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -62,7 +60,7 @@ async function main(): Promise<void> {
   const results: Array<{ name: string; figures: Figures }> = [];
   for (const [i, variant] of variants.entries()) {
     const port = 4301 + i;
-    const child = await startServer(variant, port);
+    const child = await startBenchServer(variant.script, port, variant.env);
     try {
       await run(port, 2); // warm-up: JIT, prepared statements, the cache's first entry
       const figures = await run(port, DURATION);
@@ -109,37 +107,6 @@ async function redisAnswers(): Promise<boolean> {
   } finally {
     redis.disconnect();
   }
-}
-
-async function startServer(variant: Variant, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, variant.script)], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: '10',
-      GRAPHQL_LANDING_PAGE: 'false',
-      SEED_ON_EMPTY: 'false',
-      WORKER_ENABLED: 'false',
-      NODE_ENV: 'production',
-      ...variant.env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 150; i++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
-      if (response.ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  child.kill();
-  throw new Error(`${variant.name} did not start`);
 }
 
 main().catch((error) => {

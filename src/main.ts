@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config/config';
+import { loadConfigOrExit } from './config/config';
 import { createLogger } from './common/logger';
 import { openDatabase } from './db/data-source';
 import { SqlExecutor } from './db/sql-executor';
@@ -14,16 +14,7 @@ import { seedIfEmpty } from './seed/seed';
  * scheduler on the embedded database, which no other process can share.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config);
   logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready, migrations applied');

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type AppConfig } from '../config/config';
+import { loadConfigOrExit, type AppConfig } from '../config/config';
 import { createLogger } from '../common/logger';
 import { openDatabase, type DatabaseHandle } from '../db/data-source';
 import { SqlExecutor } from '../db/sql-executor';
@@ -13,17 +13,8 @@ export interface CliContext {
 
 /** Runs a command against the configured (migrated) database and always closes it. */
 export async function withCliContext<T>(work: (ctx: CliContext) => Promise<T>): Promise<T> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.logLevelExplicit ? config.logLevel : 'warn');
   const database = await openDatabase(config);
   try {
     return await work({ config, database, db: new SqlExecutor(database.dataSource, database.isOpen), logger });

@@ -148,6 +148,8 @@ export interface AppConfig {
   databasePoolSize: number;
   statementTimeoutMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Whether LOG_LEVEL was set: the CLI is quieter than the server unless asked otherwise. */
+  logLevelExplicit: boolean;
   introspection: boolean;
   landingPage: boolean;
   /** Load the bundled sample page when the embedded database is empty at start. */
@@ -245,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    logLevelExplicit: 'LOG_LEVEL' in present,
     introspection: e.GRAPHQL_INTROSPECTION,
     landingPage: e.GRAPHQL_LANDING_PAGE,
     seedOnEmpty: e.SEED_ON_EMPTY,
@@ -288,4 +291,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: e.CORS_ORIGINS ?? [],
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
   };
+}
+
+/** loadConfig for entry points: a bad configuration prints its problems and exits with status 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
 }
