@@ -1,10 +1,14 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { articleSelection } from './article-selection';
 import type { GraphQLContext } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/relay/connection';
 import { Person } from '../person/person.types';
 import { Source } from '../source/source.types';
 import { ArticleService } from './article.service';
 import { Article, ArticleConnection, ArticleFilter, ArticleOrder, Mention, type ArticleRecord } from './article.types';
+
+const NODE_PATH = ['edges', 'node'] as const;
 
 @Resolver(() => Article)
 export class ArticleResolver {
@@ -22,11 +26,13 @@ export class ArticleResolver {
 
   @Query(() => ArticleConnection, { description: 'Articles matching a filter, newest first by default.' })
   articles(
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
     @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions every returned article meets.' }) filter?: ArticleFilter,
     @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy?: ArticleOrder,
   ) {
-    return this.articleService.list(filter, orderBy ?? ArticleOrder.NEWEST_FIRST, args);
+    return this.articleService.list(filter, orderBy ?? ArticleOrder.NEWEST_FIRST, args, { loaders: ctx.loaders, selection: articleSelection(info, NODE_PATH) });
   }
 
   @FieldResolver(() => Source, { description: 'The publisher.' })

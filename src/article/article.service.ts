@@ -24,6 +24,12 @@ export interface ArticleRelationSelection {
   citedSources: ReadonlySet<string>;
 }
 
+/** What a list query selects of its articles (`fields`) and of their relations. */
+export interface ArticleSelection {
+  fields: ReadonlySet<string>;
+  relations: ArticleRelationSelection;
+}
+
 export class ArticleService {
   constructor(private readonly articles: ArticleRepository) {}
 
@@ -34,10 +40,17 @@ export class ArticleService {
     return this.articles.findByUrl(normalizeUrlForLookup(by.url!));
   }
 
-  async list(filter: ArticleFilter | null | undefined, order: ArticleOrder, args: ConnectionArgs): Promise<ConnectionResult<ArticleRecord>> {
+  /** A page of articles; with `prefetch`, their selected relations are loaded for the page at once. */
+  async list(
+    filter: ArticleFilter | null | undefined,
+    order: ArticleOrder,
+    args: ConnectionArgs,
+    prefetch?: { loaders: Loaders; selection: ArticleSelection },
+  ): Promise<ConnectionResult<ArticleRecord>> {
     const criteria = toCriteria(filter ?? {});
     const { page, request } = this.page(args, order);
     const rows = await this.articles.list(criteria, page);
+    if (prefetch) await this.prefetchRelations(prefetch.loaders, rows, prefetch.selection.fields, prefetch.selection.relations);
     return buildConnection(rows, request, (row) => encodeCursor(row, order), () => this.articles.count(criteria));
   }
 

@@ -6,6 +6,7 @@ import { ConnectionArgs } from '../graphql/relay/connection';
 import { selectedFields } from '../graphql/selection';
 import { Source } from '../source/source.types';
 import type { FeedSelection } from './feed-item.repository';
+import { articleSelection } from '../article/article-selection';
 import { FeedItemService } from './feed-item.service';
 import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
 import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
@@ -22,11 +23,7 @@ function feedSelection(info: GraphQLResolveInfo): FeedSelection {
     item: selectedFields(info, NODE_PATH),
     source: source.size > 0 ? source : null,
     article: article.size > 0 ? article : null,
-    articleRelations: {
-      authors: selectedFields(info, [...ARTICLE_PATH, 'authors']),
-      mentionPeople: selectedFields(info, [...ARTICLE_PATH, 'mentions', 'person']),
-      citedSources: selectedFields(info, [...ARTICLE_PATH, 'citedSources']),
-    },
+    articleRelations: articleSelection(info, ARTICLE_PATH).relations,
   };
 }
 
