@@ -30,7 +30,6 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-const BODY_LIMIT = '100kb';
 
 /** /graphql (Apollo Server 5), /healthz, /readyz and the feeds. */
 export async function createGateway({ config, db, logger }: GatewayDeps): Promise<Gateway> {
@@ -101,7 +100,6 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   });
   app.use(jsonErrorHandler(logger));
 
-
   return {
     app,
     listen: (port, host) =>
@@ -121,8 +119,8 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
 }
 
 /**
- * Errors outside GraphQL execution (a body over the limit, malformed JSON) answer with their
- * HTTP status and a GraphQL-shaped body; express's default handler would print a stack trace.
+ * Errors of the express routes (health, feeds) answer with their HTTP status and a GraphQL-shaped
+ * body; express's default handler would print a stack trace. /graphql answers its own.
  */
 function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, next) => {
@@ -131,12 +129,7 @@ function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
-    const known: Record<number, [string, string]> = {
-      400: ['The request body is not valid JSON.', 'BAD_REQUEST'],
-      413: [`The request body is larger than ${BODY_LIMIT}.`, 'PAYLOAD_TOO_LARGE'],
-      415: ['Unsupported content type.', 'UNSUPPORTED_MEDIA_TYPE'],
-    };
-    const [message, code] = known[status] ?? (status < 500 ? ['Bad request.', 'BAD_REQUEST'] : ['Internal server error', 'INTERNAL_SERVER_ERROR']);
+    const [message, code] = status < 500 ? ['Bad request.', 'BAD_REQUEST'] : ['Internal server error', 'INTERNAL_SERVER_ERROR'];
     if (status >= 500) logger.error({ err: error }, 'request failed');
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
