@@ -84,7 +84,7 @@ const ROUTES: Record<string, Handler> = {
     res.write('<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>');
     const item = `<item><title>${'x'.repeat(1000)}</title></item>`;
     for (let written = 0; written < 50 * 1024 * 1024 && !res.destroyed; written += item.length * 100) {
-      if (!res.write(item.repeat(100))) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(item.repeat(100))) await drainedOrClosed(res);
     }
     res.end('</channel></rss>');
   },
@@ -93,7 +93,7 @@ const ROUTES: Record<string, Handler> = {
     res.writeHead(200, { 'content-type': RSS, 'content-encoding': 'gzip' });
     const member = s.gzipMember();
     for (let i = 0; i < 100 && !res.destroyed; i++) {
-      if (!res.write(member)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(member)) await drainedOrClosed(res);
     }
     res.end();
   },
@@ -211,4 +211,17 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   impl.host = `127.0.0.1:${port}`;
   impl.origin = `http://${impl.host}`;
   return impl;
+}
+
+/** Waits for backpressure to clear or the client to leave, removing both listeners either way. */
+function drainedOrClosed(res: import('node:http').ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
