@@ -59,8 +59,12 @@ export interface ArticlePage {
 export type ArticleParent = { kind: 'source' } | { kind: 'person'; role: PersonRole | null };
 
 const BY_IDS = sql('article_by_ids', `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.id = ANY($1::uuid[])`);
-const BY_SLUG = sql('article_by_slug', `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.slug = $1`);
-const BY_URL = sql('article_by_url', `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.url = $1`);
+// A single article is looked up for an article page, which always shows its publisher: the
+// source comes in the same statement (as a JSON object, so the row keeps the article's shape).
+const WITH_SOURCE = `${ARTICLE_COLUMNS}, json_build_object('dbId', s.id, 'slug', s.slug, 'name', s.name, 'aliases', s.aliases,
+  'homepageUrl', s.homepage_url, 'language', s.language, 'country', s.country, 'logoUrl', s.logo_url, 'kind', s.kind) AS "joinedSource"`;
+const BY_SLUG = sql('article_by_slug', `SELECT ${WITH_SOURCE} FROM article a JOIN source s ON s.id = a.source_id WHERE a.slug = $1`);
+const BY_URL = sql('article_by_url', `SELECT ${WITH_SOURCE} FROM article a JOIN source s ON s.id = a.source_id WHERE a.url = $1`);
 const AUTHORS_BY_ARTICLE_IDS = sql(
   'authors_by_article_ids',
   `SELECT l.article_id AS "articleId", ${PERSON_COLUMNS} FROM article_author l JOIN person p ON p.id = l.person_id
@@ -84,14 +88,15 @@ export class ArticleRepository {
     return (await this.db.rows<ArticleRow>(BY_IDS, [ids])).map(toArticleRecord);
   }
 
-  async findBySlug(slug: string): Promise<ArticleRecord | null> {
-    const [row] = await this.db.rows<ArticleRow>(BY_SLUG, [slug]);
-    return row ? toArticleRecord(row) : null;
+  /** The article and, already loaded, its source. */
+  async findBySlug(slug: string): Promise<{ article: ArticleRecord; source: SourceRecord } | null> {
+    const [row] = await this.db.rows<ArticleRow & { joinedSource: Parameters<typeof toSourceRecord>[0] }>(BY_SLUG, [slug]);
+    return row ? splitSource(row) : null;
   }
 
-  async findByUrl(url: string): Promise<ArticleRecord | null> {
-    const [row] = await this.db.rows<ArticleRow>(BY_URL, [url]);
-    return row ? toArticleRecord(row) : null;
+  async findByUrl(url: string): Promise<{ article: ArticleRecord; source: SourceRecord } | null> {
+    const [row] = await this.db.rows<ArticleRow & { joinedSource: Parameters<typeof toSourceRecord>[0] }>(BY_URL, [url]);
+    return row ? splitSource(row) : null;
   }
 
   /**
@@ -181,6 +186,10 @@ export class ArticleRepository {
       FROM unnest($1::uuid[]) AS k(parent_id)`;
     return this.db.rows(dynamicSql('article_count_by_parent', text), [parentIds]);
   }
+}
+
+function splitSource({ joinedSource, ...row }: ArticleRow & { joinedSource: Parameters<typeof toSourceRecord>[0] }) {
+  return { article: toArticleRecord(row), source: toSourceRecord(joinedSource) };
 }
 
 function parentCondition(parent: ArticleParent, parentId: string): string {

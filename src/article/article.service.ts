@@ -36,8 +36,11 @@ export class ArticleService {
   async find(loaders: Loaders, by: { id?: string | null; slug?: string | null; url?: string | null }): Promise<ArticleRecord | null> {
     requireExactlyOne(by, ['id', 'slug', 'url']);
     if (by.id != null) return loaders.articleById.load(fromGlobalIdOfType(by.id, 'Article'));
-    if (by.slug != null) return this.articles.findBySlug(normalizeText(by.slug).toLowerCase());
-    return this.articles.findByUrl(normalizeUrlForLookup(by.url!));
+    const found =
+      by.slug != null ? await this.articles.findBySlug(normalizeText(by.slug).toLowerCase()) : await this.articles.findByUrl(normalizeUrlForLookup(by.url!));
+    if (!found) return null;
+    loaders.sourceById.prime(found.source.dbId, found.source);
+    return found.article;
   }
 
   /** A page of articles; with `prefetch`, their selected relations are loaded for the page at once. */
