@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
 import autocannon from 'autocannon';
-import Redis from 'ioredis';
+import { redisAnswers } from '../src/syndication/redis';
 import { ensureBenchData, VOLUME } from './bench-data';
 import { DATABASE_URL, ROOT, startBenchServer } from './bench-server';
 import { SIDEBAR_QUERY } from './queries';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     { name: 'newsgate, no response cache', script: 'dist/src/main.js', env: { ...UNLIMITED, RESPONSE_CACHE: 'false' } },
     { name: 'newsgate, response cache in-process', script: 'dist/src/main.js', env: { ...UNLIMITED, RESPONSE_CACHE: 'true' } },
   ];
-  if (await redisAnswers()) {
+  if (await redisAnswers(REDIS_URL)) {
     const prefix = `newsgate-bench-${process.pid}:`;
     variants.push({ name: 'newsgate, response cache in Redis', script: 'dist/src/main.js', env: { ...UNLIMITED, RESPONSE_CACHE: 'true', REDIS_URL, REDIS_KEY_PREFIX: prefix } });
   } else {
@@ -94,19 +94,6 @@ async function run(port: number, seconds: number): Promise<Figures> {
     body: BODY,
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
-}
-
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
 }
 
 main().catch((error) => {

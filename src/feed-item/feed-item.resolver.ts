@@ -18,12 +18,12 @@ const ARTICLE_PATH = ['edges', 'node', 'article'] as const;
 /** What to fetch with the feed items in one statement: what the client selected. */
 function feedSelection(info: GraphQLResolveInfo): FeedSelection {
   const source = selectedFields(info, SOURCE_PATH);
-  const article = selectedFields(info, ARTICLE_PATH);
+  const article = articleSelection(info, ARTICLE_PATH);
   return {
     item: selectedFields(info, NODE_PATH),
     source: source.size > 0 ? source : null,
-    article: article.size > 0 ? article : null,
-    articleRelations: articleSelection(info, ARTICLE_PATH).relations,
+    article: article.fields.size > 0 ? article.fields : null,
+    articleRelations: article.relations,
   };
 }
 

@@ -27,3 +27,17 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
   await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unreachable at start; retrying in the background'));
   return redis;
 }
+
+/** Whether a Redis answers at `url` within a second (benchmarks and tests decide what to run). */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, enableOfflineQueue: false, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { createLogger } from '../../src/common/logger';
 import type { AppConfig } from '../../src/config/config';
 import Redis from 'ioredis';
+import { redisAnswers } from '../../src/syndication/redis';
 import { sqlStatementCount } from '../../src/db/sql-executor';
 import { createGateway, type Gateway } from '../../src/http/app';
 import type { TestApp } from './test-app';
@@ -19,18 +20,7 @@ export function uniqueRedisPrefix(): string {
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Whether the Redis the shared-limit tests need answers (it runs here; CI starts it). */
-export async function redisAvailable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, enableOfflineQueue: false, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
+export const redisAvailable = (): Promise<boolean> => redisAnswers(REDIS_URL);
 
 /** Deletes every key a test wrote under its prefix. */
 export async function dropRedisPrefix(prefix: string): Promise<void> {
