@@ -5,7 +5,7 @@ describe('ingestion configuration', () => {
     const config = loadConfig({});
     expect(config.fetch).toEqual({ allowlist: [], timeoutMs: 20_000, maxBytes: 10 * 1024 * 1024, maxRedirects: 5, userAgent: null, perHostConcurrency: 2 });
     expect(config.ingest).toEqual({ defaultIntervalMinutes: 30, pauseAfterFailures: 10, articlePages: true, maxPagesPerRun: 30, batchSize: 100 });
-    expect(config.worker).toEqual({ enabled: true, concurrency: 4, pollIntervalSeconds: 30 });
+    expect(config.worker).toEqual({ enabled: true, concurrency: 4, pollIntervalSeconds: 30, httpPort: null });
   });
 
   it('reads FETCH_ALLOWLIST as hosts, addresses and CIDR ranges', () => {

@@ -30,6 +30,22 @@ describe('configuration', () => {
     expect(message).not.toMatch(/hunter2|short-secret/);
   });
 
+  it('opens the explorers and introspection in development and closes them in production unless asked', () => {
+    const development = loadConfig({});
+    expect([development.introspection, development.landingPage, development.graphiql, development.production]).toEqual([true, true, true, false]);
+    const production = loadConfig({ NODE_ENV: 'production' });
+    expect([production.introspection, production.landingPage, production.graphiql, production.production]).toEqual([false, false, false, true]);
+    const asked = loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: 'yes' });
+    expect([asked.introspection, asked.landingPage, asked.graphiql]).toEqual([true, false, true]);
+    expect(loadConfig({ GRAPHQL_LANDING_PAGE: 'off' }).landingPage).toBe(false);
+  });
+
+  it('keeps /metrics on by default and never echoes its token', () => {
+    expect(loadConfig({}).metrics).toEqual({ enabled: true, token: null });
+    expect(() => loadConfig({ METRICS_TOKEN: 'tiny' })).toThrow(/METRICS_TOKEN must be at least 16/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'tiny' })).not.toThrow(/tiny/);
+  });
+
   it('is documented: the README table lists every variable', () => {
     const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
     const missing = CONFIG_VARIABLES.filter((name) => !readme.includes(`\`${name}\``));

@@ -33,7 +33,7 @@ const port = z.coerce
   .max(65535, 'must be a whole number between 0 and 65535');
 
 /** Never echoed in an error message: they may carry credentials. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ADMIN_TOKEN', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ADMIN_TOKEN', 'REDIS_URL', 'METRICS_TOKEN']);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -99,8 +99,14 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  GRAPHQL_INTROSPECTION: booleanFromEnv.default(true),
-  GRAPHQL_LANDING_PAGE: booleanFromEnv.default(true),
+  NODE_ENV: z.string().optional(),
+  // Unset: on outside production, off in production (see developmentDefaults below).
+  GRAPHQL_INTROSPECTION: booleanFromEnv.optional(),
+  GRAPHQL_LANDING_PAGE: booleanFromEnv.optional(),
+  GRAPHIQL: booleanFromEnv.optional(),
+  METRICS: booleanFromEnv.default(true),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WORKER_HTTP_PORT: port.optional(),
   SEED_ON_EMPTY: booleanFromEnv.default(true),
   TRUST_PROXY: booleanFromEnv.default(false),
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (use a random secret, e.g. `openssl rand -hex 32`)').optional(),
@@ -150,8 +156,15 @@ export interface AppConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Whether LOG_LEVEL was set: the CLI is quieter than the server unless asked otherwise. */
   logLevelExplicit: boolean;
+  /** NODE_ENV=production: the explorers and introspection default to off. */
+  production: boolean;
   introspection: boolean;
+  /** Apollo Sandbox, embedded at GET /graphql (it loads from Apollo's servers). */
   landingPage: boolean;
+  /** GraphiQL, bundled and served at /graphiql: works with no internet. */
+  graphiql: boolean;
+  /** Prometheus metrics at GET /metrics. */
+  metrics: { enabled: boolean; /** Set: scrapers send `Authorization: Bearer <token>`. */ token: string | null };
   /** Load the bundled sample page when the embedded database is empty at start. */
   seedOnEmpty: boolean;
   trustProxy: boolean;
@@ -192,6 +205,8 @@ export interface AppConfig {
     concurrency: number;
     /** How often due sources are looked for. */
     pollIntervalSeconds: number;
+    /** `newsgate worker` serves /healthz and /metrics on this port when set. */
+    httpPort: number | null;
   };
   /** Set: rate limits, the response cache and persisted queries are shared through this Redis. */
   redisUrl: string | null;
@@ -239,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
   return {
     port: e.PORT,
     host: e.HOST,
@@ -248,8 +264,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     logLevelExplicit: 'LOG_LEVEL' in present,
-    introspection: e.GRAPHQL_INTROSPECTION,
-    landingPage: e.GRAPHQL_LANDING_PAGE,
+    production,
+    // Explicit, never Apollo's own NODE_ENV guess (../shared/STACK.md): a developer exploring the API
+    // gets everything, a production deployment exposes nothing it did not ask for.
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    landingPage: e.GRAPHQL_LANDING_PAGE ?? !production,
+    graphiql: e.GRAPHIQL ?? !production,
+    metrics: { enabled: e.METRICS, token: e.METRICS_TOKEN ?? null },
     seedOnEmpty: e.SEED_ON_EMPTY,
     trustProxy: e.TRUST_PROXY,
     adminToken: e.ADMIN_TOKEN ?? null,
@@ -272,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       enabled: e.WORKER_ENABLED,
       concurrency: e.WORKER_CONCURRENCY,
       pollIntervalSeconds: e.WORKER_POLL_INTERVAL_SECONDS,
+      httpPort: e.WORKER_HTTP_PORT ?? null,
     },
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,

@@ -40,7 +40,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   const apollo = new ApolloServer<GraphQLContext>({
     ...syndication.apollo,
     schema: gatewaySchema(),
-    // Set explicitly, never derived from NODE_ENV (see ../shared/STACK.md).
+    // Our own setting (config.ts), never Apollo's NODE_ENV guess (see ../shared/STACK.md).
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (HTTP, then Apollo, then the database); Apollo's own signal handlers

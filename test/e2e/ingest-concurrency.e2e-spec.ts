@@ -163,7 +163,7 @@ describe('no duplicates, nothing half-written', () => {
   it('runs due sources on schedule with the worker of this database', async () => {
     const source = await addSource(app, { name: 'Scheduled', feedUrls: [server.url('/generated/30-sched')] });
     const ingest = newIngest();
-    const worker = createIngestWorker({ config: { ...app.database.config, worker: { enabled: true, concurrency: 2, pollIntervalSeconds: 1 } }, database: app.database.handle, db: app.db, ingest, logger });
+    const worker = createIngestWorker({ config: { ...app.database.config, worker: { ...app.database.config.worker, enabled: true, concurrency: 2, pollIntervalSeconds: 1 } }, database: app.database.handle, db: app.db, ingest, logger });
     try {
       await worker.start();
       await waitFor(async () => (await count('SELECT count(*)::int AS n FROM source_fetch_state WHERE source_id = $1 AND last_success_at IS NOT NULL', [dbId(source.id)])) === 1, 20_000);
@@ -177,7 +177,7 @@ describe('no duplicates, nothing half-written', () => {
 
   postgresOnly('shares the queue between two pg-boss workers: a due source is fetched once', async () => {
     const source = await addSource(app, { name: 'Two workers', feedUrls: [server.url('/generated/80-boss')] });
-    const config = { ...app.database.config, worker: { enabled: true, concurrency: 2, pollIntervalSeconds: 1 } };
+    const config = { ...app.database.config, worker: { ...app.database.config.worker, enabled: true, concurrency: 2, pollIntervalSeconds: 1 } };
     const ingests = [newIngest(), newIngest()];
     const workers = ingests.map((ingest) => createIngestWorker({ config, database: app.database.handle, db: app.db, ingest, logger }));
     expect(workers.map((worker) => worker.kind)).toEqual(['pg-boss', 'pg-boss']);
