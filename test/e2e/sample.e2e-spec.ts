@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { print } from 'graphql';
 import { seed, SEEDS_DIR } from '../../src/seed/seed';
-import { ArticlePageDocument, SidebarDocument, type ArticlePageQuery, type ArticlePageQueryVariables, type SidebarQuery, type SidebarQueryVariables } from '../generated/graphql';
+import { NewsgateClient, type ArticlePageQuery, type ArticlePageQueryVariables, type SidebarQuery, type SidebarQueryVariables } from '../../src/client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig, ok } from './helpers';
 
 /**
  * Issue 2, section 5: the real sample page, loaded by `seed` and read back through GraphQL with the
- * typed operations a client app would use (test/operations → test/generated).
+ * typed client a client app would use (src/client: its operations and their generated types).
  *
  * Expectations come from the file itself, read independently of the seed's parser: the title is
  * its first line, the body every non-empty line up to the byline, the sidebar every headline line
@@ -52,10 +51,12 @@ async function snapshotDatabase(app: TestApp): Promise<Record<string, string[]>>
 
 describe('the sample page, seeded and read back through GraphQL', () => {
   let app: TestApp;
+  let client: NewsgateClient;
   const expected = sampleFromFile();
 
   beforeAll(async () => {
     app = await startTestApp(e2eConfig());
+    client = new NewsgateClient({ url: `${app.url}/graphql` });
     await seed(app.db);
   });
   afterAll(() => app?.close());
@@ -72,7 +73,7 @@ describe('the sample page, seeded and read back through GraphQL', () => {
       const list = ok(await app.gql('{ articles { totalCount edges { node { slug } } } }'));
       expect(list.articles.totalCount).toBe(1);
       const variables: ArticlePageQueryVariables = { slug: list.articles.edges[0].node.slug };
-      page = ok(await app.gql<ArticlePageQuery>(print(ArticlePageDocument), variables));
+      page = await client.articlePage(variables);
     });
 
     it('has the title, the 11 paragraphs in order, the byline, the language and the date', () => {
@@ -137,15 +138,14 @@ describe('the sample page, seeded and read back through GraphQL', () => {
   });
 
   describe('Sidebar (typed operation)', () => {
-    let sidebar: SidebarQuery;
+    let feed: SidebarQuery['latestFeed'];
 
     beforeAll(async () => {
       const variables: SidebarQueryVariables = { first: 50 };
-      sidebar = ok(await app.gql<SidebarQuery>(print(SidebarDocument), variables));
+      feed = await client.latestFeed(variables);
     });
 
     it('lists the 20 headlines in page order, dated 2025-09-03, without images, links or articles', () => {
-      const feed = sidebar.latestFeed;
       expect(feed.totalCount).toBe(20);
       expect(feed.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
       const nodes = feed.edges.map((e) => e.node);
@@ -163,15 +163,15 @@ describe('the sample page, seeded and read back through GraphQL', () => {
     });
 
     it('pages through the sidebar with the same operation, and filters it by source and language', async () => {
-      const first = ok(await app.gql<SidebarQuery>(print(SidebarDocument), { first: 8 })).latestFeed;
-      const second = ok(await app.gql<SidebarQuery>(print(SidebarDocument), { first: 8, after: first.pageInfo.endCursor })).latestFeed;
-      const third = ok(await app.gql<SidebarQuery>(print(SidebarDocument), { first: 8, after: second.pageInfo.endCursor })).latestFeed;
+      const first = await client.latestFeed({ first: 8 });
+      const second = await client.latestFeed({ first: 8, after: first.pageInfo.endCursor });
+      const third = await client.latestFeed({ first: 8, after: second.pageInfo.endCursor });
       expect([...first.edges, ...second.edges, ...third.edges].map((e) => e.node.headline)).toEqual(expected.headlines);
       expect(third.pageInfo.hasNextPage).toBe(false);
 
       const sourceId = first.edges[0]!.node.source.id;
-      expect(ok(await app.gql<SidebarQuery>(print(SidebarDocument), { sourceId, language: 'bn' })).latestFeed.totalCount).toBe(20);
-      expect(ok(await app.gql<SidebarQuery>(print(SidebarDocument), { language: 'en' })).latestFeed.totalCount).toBe(0);
+      expect((await client.latestFeed({ sourceId, language: 'bn' })).totalCount).toBe(20);
+      expect((await client.latestFeed({ language: 'en' })).totalCount).toBe(0);
     });
   });
 

@@ -1,6 +1,6 @@
 import { print } from 'graphql';
 import { sqlStatementCount } from '../../src/db/sql-executor';
-import { ArticlePageDocument, SidebarDocument } from '../generated/graphql';
+import { ArticlePageDocument, SidebarDocument } from '../../src/client/generated/graphql';
 import { buildFixtures, sortFeedItems, type Fixtures } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig, ok } from './helpers';
