@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { MIGRATIONS } from '../../migrations';
@@ -130,10 +131,35 @@ export async function openDatabase(config: AppConfig, options: BuildOptions = {}
     await handle.dataSource.initialize();
     // PGlite's one session takes no startup options: the same settings, set once.
     if (handle.kind === 'pglite') await handle.dataSource.query(`SET pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
-    await handle.dataSource.runMigrations({ transaction: 'each' });
+    const migrate = () => handle.dataSource.runMigrations({ transaction: 'each' });
+    await (config.databaseUrl ? withMigrationLock(config.databaseUrl, migrate) : migrate());
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw error;
   }
   return handle;
+}
+
+/** Any fixed number: every newsgate process migrating this database takes the same lock. */
+const MIGRATION_LOCK_KEY = 0x6e657773; // "news"
+
+/**
+ * Gateways and workers all migrate at start, and a deployment starts several at once: without a
+ * lock two of them both see a migration as pending and the second fails half-way. The lock is held
+ * on a connection of its own, outside the pool (whatever its size) and its statement_timeout, so a
+ * process waits for as long as another one's migrations take.
+ */
+async function withMigrationLock<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl, application_name: 'newsgate-migrations', connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await client.end();
+  }
 }
