@@ -6,17 +6,28 @@ import { openDatabase } from './db/data-source';
 import { SqlExecutor } from './db/sql-executor';
 import { createGateway } from './http/app';
 import { createIngestWorker } from './ingest/scheduler/ingest-worker';
+import { databaseFailure } from './cli/errors';
 import { seedIfEmpty } from './seed/seed';
 
 /**
  * start-up: config → database (migrated) → sample data on an empty embedded database → HTTP, and
  * the ingest worker in the same process (WORKER_ENABLED): pg-boss on Postgres, the in-process
  * scheduler on the embedded database, which no other process can share.
+ * `npm start` (this file run directly) and `newsgate serve` (src/cli/commands.ts) both run serve().
  */
-async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+export interface ServeOptions {
+  /** Override PORT and HOST. */
+  port?: number;
+  host?: string;
+}
+
+export async function serve(options: ServeOptions = {}): Promise<void> {
+  const loaded = loadConfigOrExit();
+  const config = { ...loaded, port: options.port ?? loaded.port, host: options.host ?? loaded.host };
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config).catch((error: unknown) => {
+    throw databaseFailure(error);
+  });
   logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready, migrations applied');
   const db = new SqlExecutor(database.dataSource, database.isOpen);
   if (config.seedOnEmpty && database.kind === 'pglite') {
@@ -35,21 +46,28 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Stop accepting, let in-flight requests finish briefly, then drop idle keep-alive sockets.
+    // Stop accepting (new connections are refused), let in-flight requests finish for up to 5 s,
+    // then cut what is left. server.close() drops only the keep-alive sockets idle at that moment:
+    // a socket whose request was in flight turns idle when its response ends, and the sweep closes
+    // it then instead of after the keep-alive timeout.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    clearInterval(sweep);
     server.closeAllConnections();
     await worker?.stop().catch((err) => logger.error({ err }, 'ingest worker stop failed'));
     await gateway.stop().catch((err) => logger.error({ err }, 'apollo stop failed'));
     await database.close().catch((err) => logger.error({ err }, 'database close failed'));
+    logger.info({ signal }, 'shutdown complete');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((error) => {
-  console.error('newsgate failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  serve().catch((error) => {
+    console.error('newsgate failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,6 +1,7 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseUnavailableError, wrapDatabaseError } from '../common/errors/domain-errors';
+import { currentRequest } from '../common/request-context';
 
 /**
  * A named SQL statement. The name makes node-postgres prepare the statement once per connection
@@ -33,6 +34,13 @@ export function sqlStatementCount(): number {
   return statementCount;
 }
 
+/** Counts a statement, process-wide and for the request being handled (the per-request metric). */
+function counted(): void {
+  statementCount++;
+  const request = currentRequest();
+  if (request) request.sqlStatements++;
+}
+
 /**
  * The read path: rows as plain objects straight from the driver, no entity hydration. Writes use
  * TypeORM's EntityManager in repositories; both go through the same pool.
@@ -56,7 +64,7 @@ export class SqlExecutor {
   }
 
   async rows<T extends QueryResultRow>(statement: SqlStatement, values: unknown[] = []): Promise<T[]> {
-    statementCount++;
+    counted();
     try {
       const result = await this.pool.query<T>({ name: statement.name, text: statement.text, values });
       return result.rows;
@@ -67,7 +75,7 @@ export class SqlExecutor {
 
   /** Runs inside a TypeORM transaction: the manager's connection, never the pool (PGlite has one). */
   async rowsIn<T extends QueryResultRow>(manager: EntityManager, statement: SqlStatement, values: unknown[] = []): Promise<T[]> {
-    statementCount++;
+    counted();
     try {
       return (await manager.query(statement.text, values)) as T[];
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { ArticleLoaders } from '../article/article.loaders';
 import { createArticleLoaders } from '../article/article.loaders';
 import type { ArticleRepository } from '../article/article.repository';
+import { observeBatches, type BatchObserver } from '../common/loader-metrics';
 import { createFeedItemLoaders, type FeedItemLoaders } from '../feed-item/feed-item.loaders';
 import type { FeedItemRepository } from '../feed-item/feed-item.repository';
 import { createPersonLoaders, type PersonLoaders } from '../person/person.loaders';
@@ -42,13 +43,17 @@ export interface GraphQLContext {
   resolvers: ResolverRegistry;
 }
 
-/** Loaders are built per request, so a cached row never outlives the operation that read it. */
-export function createLoaders(repositories: Repositories): Loaders {
-  return {
+/**
+ * Loaders are built per request, so a cached row never outlives the operation that read it. With
+ * `observeBatch`, each batch's size is reported under the loader's name (the metrics).
+ */
+export function createLoaders(repositories: Repositories, observeBatch?: BatchObserver): Loaders {
+  const loaders: Loaders = {
     ...createSourceLoaders(repositories.sources),
     ...createPersonLoaders(repositories.people),
     ...createArticleLoaders(repositories.articles),
     ...createFeedItemLoaders(repositories.feedItems),
     ...createSourceRegistryLoaders(repositories.sourceRegistry),
   };
+  return observeBatch ? observeBatches(loaders, observeBatch) : loaders;
 }

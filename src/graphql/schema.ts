@@ -35,7 +35,7 @@ export function gatewaySchema(): GraphQLSchema {
   const query = schema.getQueryType();
   if (query && !query.description) query.description = 'The entry points for reading news: articles, sources, people and the latest-headlines feed.';
   const mutation = schema.getMutationType();
-  if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): partner API keys.';
+  if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys.';
   return schema;
 }
 

@@ -9,6 +9,12 @@ import type { SqlExecutor } from '../db/sql-executor';
 import { createLoaders, type GraphQLContext } from '../graphql/context';
 import { GRAPHQL_PATH, graphqlEndpoint, requestIdOf } from './graphql-endpoint';
 import { createErrorFormatter } from '../graphql/error-formatter';
+import { EXPLORER_EXAMPLE } from '../graphql/explorer-example';
+import { countingErrors, operationNamePlugin } from '../graphql/observability';
+import { GatewayMetrics } from '../metrics/metrics';
+import { metricsHandler } from '../metrics/metrics-endpoint';
+import { observeRequests } from './request-observer';
+import { graphiqlRouter } from '../graphql/graphiql.routes';
 import { gatewaySchema } from '../graphql/schema';
 import { createServices, type Services } from '../services';
 import type { CacheInvalidation } from '../syndication/cache-invalidation';
@@ -34,6 +40,9 @@ export interface Gateway {
 /** /graphql (Apollo Server 5), /healthz, /readyz and the feeds. */
 export async function createGateway({ config, db, logger }: GatewayDeps): Promise<Gateway> {
   const services = createServices(db, { config, logger });
+  // A registry per gateway (tests run several in one process), none at all with METRICS=false.
+  const metrics = config.metrics.enabled ? new GatewayMetrics() : null;
+  if (metrics) services.ingest.observe(metrics.ingest);
   const syndication = await createSyndication(config, db, services, logger);
   // Stored items end cached responses and feeds at once, whoever stored them (refreshSource, the worker).
   services.ingest.onItemsStored(() => syndication.invalidation.newItemsStored());
@@ -46,11 +55,17 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     // main.ts owns shutdown (HTTP, then Apollo, then the database); Apollo's own signal handlers
     // would race it and re-raise the signal.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger),
+    formatError: countingErrors(createErrorFormatter(logger), metrics),
     plugins: [
       ...syndication.apollo.plugins,
+      operationNamePlugin<GraphQLContext>(),
       config.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        ? ApolloServerPluginLandingPageLocalDefault({
+            embed: { endpointIsEditable: false, initialState: { pollForSchemaUpdates: false } },
+            includeCookies: false,
+            document: EXPLORER_EXAMPLE.document,
+            variables: { ...EXPLORER_EXAMPLE.variables },
+          })
         : ApolloServerPluginLandingPageDisabled(),
     ],
     logger,
@@ -60,18 +75,20 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // Every request runs in its own context (reqId on every log line, SQL counted) and ends with an access line.
+  const observe = observeRequests(logger, metrics);
   app.use((req, res, next) => {
     const requestId = requestIdOf(req);
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
-    next();
+    observe(req, res, requestId, next);
   });
 
   const graphql = graphqlEndpoint({
     config,
     apollo,
     guards: syndication.graphqlGuards,
-    createLoaders: () => createLoaders(services.repositories),
+    createLoaders: () => createLoaders(services.repositories, metrics?.batch),
     resolvers: services.resolvers,
     logger,
   });
@@ -79,6 +96,11 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     const query = req.originalUrl.indexOf('?');
     void graphql(req, res, query < 0 ? '' : req.originalUrl.slice(query), res.locals.requestId as string);
   });
+
+  if (metrics) {
+    const serveMetrics = metricsHandler(metrics.registry, config.metrics.token);
+    app.get('/metrics', (req, res) => void serveMetrics(req, res));
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -93,6 +115,8 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     }
   });
 
+  // GraphiQL from our own node_modules (no CDN), outside /graphql's callers, CORS and limits.
+  if (config.graphiql) app.use(graphiqlRouter({ example: EXPLORER_EXAMPLE }));
   app.use(syndication.feeds(apollo.cache));
 
   app.use((_req, res) => {
@@ -114,6 +138,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
       await apollo.stop();
       await services.ingest.close();
       await syndication.close();
+      await metrics?.close();
     },
   };
 }

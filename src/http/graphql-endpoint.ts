@@ -75,7 +75,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
       }
       await execute(deps, req, res, { method, search, body, requestId, viewer });
     } catch (error) {
-      if (!(error instanceof Error) || !('code' in error)) logger.error({ err: error, requestId }, 'graphql request failed');
+      if (!(error instanceof Error) || !('code' in error)) logger.error({ err: error }, 'graphql request failed'); // reqId: the logger's mixin
       if (!res.headersSent) send(res, requestErrorResponse(error));
       else res.destroy();
     }

@@ -1,20 +1,36 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { withCliContext, type CliContext } from '../cli/cli-context';
+import { createCliLogger, withCliContext, type CliContext } from '../cli/cli-context';
+import { CliError, ExitCode } from '../cli/errors';
+import { wholeNumber } from '../cli/options';
+import { startProgress } from '../cli/progress';
 import { createLogger } from '../common/logger';
 import { toGlobalId } from '../graphql/relay/global-id';
-import { SourceRegistryRepository } from '../source/source-registry.repository';
-import { SourceRegistryService } from '../source/source-registry.service';
+import { WorkerMetrics } from '../metrics/metrics';
+import { startWorkerHttp } from '../metrics/metrics-endpoint';
+import type { SourceRegistryService } from '../source/source-registry.service';
 import { SourceRepository } from '../source/source.repository';
 import { openCacheInvalidation } from '../syndication/cache-invalidation';
-import { IngestService, type IngestRunReport } from './ingest.service';
-import { createIngestWorker } from './scheduler/ingest-worker';
+import type { IngestRunReport, IngestService } from './ingest.service';
+
+/** The ingest stack, loaded when a command runs: registering commands (and `--help`) stays fast. */
+function ingestStack() {
+  return {
+    ...(require('./ingest.service') as typeof import('./ingest.service')),
+    ...(require('./scheduler/ingest-worker') as typeof import('./scheduler/ingest-worker')),
+    ...(require('../source/source-registry.service') as typeof import('../source/source-registry.service')),
+    ...(require('../source/source-registry.repository') as typeof import('../source/source-registry.repository')),
+  };
+}
 
 /** Runs a command with a configured, migrated database; tests pass their own. */
 export type IngestCliRunner = <T>(work: (ctx: CliContext) => Promise<T>) => Promise<T>;
 
 export interface CommandOutput {
+  /** Results, for scripts (stdout). */
   log(line: string): void;
+  /** Messages for a person (stderr); `log` when not given. */
+  info?(line: string): void;
 }
 
 /** Waits for SIGINT or SIGTERM (the worker command's lifetime); tests pass a promise of their own. */
@@ -29,6 +45,7 @@ const untilSignal: StopSignal = () =>
 /** The ingest services over one database, with stored items ending the shared response cache (REDIS_URL). */
 async function withIngest<T>(ctx: CliContext, work: (ingest: IngestService, registry: SourceRegistryService) => Promise<T>): Promise<T> {
   const cache = await openCacheInvalidation(ctx.config, ctx.logger);
+  const { IngestService, SourceRegistryService, SourceRegistryRepository } = ingestStack();
   const ingest = new IngestService({ config: ctx.config, db: ctx.db, logger: ctx.logger });
   ingest.onItemsStored(() => cache.invalidation.newItemsStored());
   const registry = new SourceRegistryService(ctx.db, new SourceRepository(ctx.db), new SourceRegistryRepository(ctx.db), ingest, ctx.config.ingest.defaultIntervalMinutes);
@@ -52,10 +69,11 @@ function summary(run: IngestRunReport): string {
 export function registerIngestCommands(
   program: Command,
   run: IngestCliRunner = withCliContext,
-  out: CommandOutput = { log: (line) => console.log(line) },
+  out: CommandOutput = { log: (line) => console.log(line), info: (line) => console.error(line) },
   stopSignal: StopSignal = untilSignal,
 ): void {
-  const sources = program.command('sources').description('the sources newsgate follows');
+  const info = (line: string) => (out.info ?? out.log)(line);
+  const sources = program.command('sources').description('the sources newsgate follows: add, list, refresh, import and export them');
   sources
     .command('add <url>')
     .description('follow a source: a feed URL, or a home page whose <link rel="alternate"> feeds are used')
@@ -73,7 +91,7 @@ export function registerIngestCommands(
             fetchIntervalMinutes: options.interval,
             timeZone: options.timeZone,
           });
-          const feeds = await new SourceRegistryRepository(ctx.db).feedsBySourceIds([source.dbId]);
+          const feeds = await new (ingestStack().SourceRegistryRepository)(ctx.db).feedsBySourceIds([source.dbId]);
           out.log(`added ${source.slug} (${source.name}), id ${source.id}`);
           for (const feed of feeds) out.log(`  feed ${feed.url}`);
         }),
@@ -83,12 +101,22 @@ export function registerIngestCommands(
   sources
     .command('list')
     .description('every followed source with its state, schedule and last error')
-    .action(() =>
+    .option('--json', 'print a JSON array (id, slug, name, state, schedule, last run, feeds)')
+    .action((options: { json?: boolean }) =>
       run(async ({ db }) => {
-        const registry = new SourceRegistryRepository(db);
+        const registry = new (ingestStack().SourceRegistryRepository)(db);
         const followed = await registry.followed();
         const feeds = await registry.feedsBySourceIds(followed.map((row) => row.sourceId));
-        if (followed.length === 0) out.log('no sources are followed (newsgate sources add <url>)');
+        if (options.json) {
+          const listed = followed.map(({ sourceId, leaseOwner: _owner, leaseUntil: _until, ...row }) => ({
+            id: toGlobalId('Source', sourceId),
+            ...row,
+            feeds: feeds.filter((f) => f.sourceId === sourceId).map((f) => ({ url: f.url, lastFetchedAt: f.lastFetchedAt, lastStatus: f.lastStatus, lastError: f.lastError, itemsSeen: f.itemsSeen })),
+          }));
+          out.log(JSON.stringify(listed, null, 2));
+          return;
+        }
+        if (followed.length === 0) info('no sources are followed (newsgate sources add <url>)');
         for (const row of followed) {
           const last = row.lastSuccessAt ? row.lastSuccessAt.toISOString() : 'never';
           out.log(`${row.slug}  ${row.name}  ${row.state}  every ${row.intervalMinutes} min  last success ${last}  next ${row.nextRunAt.toISOString()}  items ${row.itemsSeen}`);
@@ -99,32 +127,71 @@ export function registerIngestCommands(
     );
 
   sources
-    .command('refresh <slug>')
-    .description('fetch a followed source now, printing progress')
-    .action((slug: string) =>
-      run((ctx) =>
-        withIngest({ ...ctx, logger: createLogger(ctx.config.logLevel) }, async (_ingest, registry) => {
-          const source = await new SourceRepository(ctx.db).findBySlug(slug);
-          if (!source) throw new Error(`no source with the slug ${slug}`);
-          const { run: report } = await registry.refresh(toGlobalId('Source', source.dbId));
-          out.log(summary(report));
+    .command('refresh [slug]')
+    .description('fetch a followed source now, or every followed source that is not paused (--all); exit code 1 when a run failed or partly failed')
+    .option('--all', 'refresh every followed, unpaused source (a progress bar on a terminal)')
+    .option('--concurrency <n>', 'sources fetched at once with --all (default: WORKER_CONCURRENCY)', wholeNumber(1, 64))
+    .option('--json', 'print the run report(s) as JSON')
+    .action(async (slug: string | undefined, options: { all?: boolean; concurrency?: number; json?: boolean }) => {
+      if ((slug === undefined) === !options.all) throw new CliError('give either a source’s slug or --all', ExitCode.USAGE);
+      await run((ctx) =>
+        // One source logs its progress (stderr); with --all the progress bar does.
+        withIngest({ ...ctx, logger: options.all ? ctx.logger : createCliLogger(ctx.config.logLevel) }, async (_ingest, registry) => {
+          if (slug !== undefined) {
+            const source = await new SourceRepository(ctx.db).findBySlug(slug);
+            if (!source) throw new CliError(`no source has the slug "${slug}"`, ExitCode.NOT_FOUND);
+            const { run: report } = await registry.refresh(toGlobalId('Source', source.dbId));
+            out.log(options.json ? JSON.stringify({ slug, ...report }, null, 2) : summary(report));
+            if (report.outcome === 'failed' || report.outcome === 'partial') throw new CliError(`the refresh of ${slug} ${report.outcome === 'failed' ? 'failed' : 'partly failed'}`);
+            return;
+          }
+          const targets = (await new (ingestStack().SourceRegistryRepository)(ctx.db).followed()).filter((row) => row.state !== 'paused');
+          if (targets.length === 0) {
+            if (options.json) out.log('[]');
+            else info('no unpaused sources are followed (newsgate sources add <url>)');
+            return;
+          }
+          const results: Array<{ slug: string; run?: IngestRunReport; error?: string }> = targets.map((target) => ({ slug: target.slug }));
+          const progress = startProgress({ label: 'refreshing', total: targets.length, unit: 'sources' });
+          let next = 0;
+          const lane = async () => {
+            while (next < targets.length) {
+              const index = next++;
+              try {
+                results[index]!.run = (await registry.refresh(toGlobalId('Source', targets[index]!.sourceId))).run;
+              } catch (error) {
+                results[index]!.error = error instanceof Error ? error.message : String(error);
+              }
+              progress.increment();
+            }
+          };
+          const lanes = Math.min(options.concurrency ?? ctx.config.worker.concurrency, targets.length);
+          await Promise.all(Array.from({ length: lanes }, lane)).finally(() => progress.stop());
+          if (options.json) out.log(JSON.stringify(results.map(({ slug: s, run: r, error }) => ({ slug: s, ...r, ...(error ? { outcome: 'failed', error } : {}) })), null, 2));
+          else for (const result of results) out.log(`${result.slug}  ${result.run ? summary(result.run) : `failed: ${result.error}`}`);
+          const failed = results.filter((result) => !result.run || result.run.outcome === 'failed' || result.run.outcome === 'partial');
+          if (failed.length > 0) throw new CliError(`${failed.length} of ${results.length} refreshes failed: ${failed.map((result) => result.slug).join(', ')}`);
         }),
-      ),
-    );
+      );
+    });
 
   sources
     .command('import <opml>')
     .description('follow every feed of an OPML file not followed yet')
-    .action((file: string) =>
-      run((ctx) =>
+    .action(async (file: string) => {
+      // Read first: a file that is not there is exit code 4, before any database is opened.
+      const opml = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, error.code === 'ENOENT' ? ExitCode.NOT_FOUND : ExitCode.FAILURE);
+      });
+      await run((ctx) =>
         withIngest(ctx, async (_ingest, registry) => {
-          const report = await registry.importOpml(readFileSync(file));
+          const report = await registry.importOpml(opml);
           for (const added of report.added) out.log(`added    ${added.name}  ${added.feedUrl}`);
           for (const skipped of report.skipped) out.log(`skipped  ${skipped.feedUrl}  (${skipped.reason})`);
           out.log(`${report.added.length} added, ${report.skipped.length} skipped`);
         }),
-      ),
-    );
+      );
+    });
 
   sources
     .command('export')
@@ -141,11 +208,28 @@ export function registerIngestCommands(
           if (ctx.database.kind === 'pglite') {
             logger.warn('embedded database: this worker must be the only process using DATA_DIR; run several workers on Postgres (DATABASE_URL)');
           }
-          const worker = createIngestWorker({ config: ctx.config, database: ctx.database, db: ctx.db, ingest, logger });
-          await worker.start();
-          await stopSignal();
-          logger.info('stopping the ingest worker');
-          await worker.stop();
+          // WORKER_HTTP_PORT: /healthz, and the ingestion counters at /metrics (METRICS, METRICS_TOKEN as the gateway's).
+          const metrics = ctx.config.metrics.enabled ? new WorkerMetrics() : null;
+          if (metrics) ingest.observe(metrics.ingest);
+          const { httpPort } = ctx.config.worker;
+          const http =
+            httpPort === null
+              ? null
+              : await startWorkerHttp({ port: httpPort, host: ctx.config.host, registry: metrics?.registry ?? null, token: ctx.config.metrics.token, logger });
+          try {
+            const worker = ingestStack().createIngestWorker({ config: ctx.config, database: ctx.database, db: ctx.db, ingest, logger });
+            await worker.start();
+            await stopSignal();
+            logger.info('stopping the ingest worker');
+            await worker.stop();
+          } finally {
+            if (http) {
+              const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+              http.closeAllConnections();
+              await closed;
+            }
+            metrics?.registry.clear();
+          }
         });
       }),
     );

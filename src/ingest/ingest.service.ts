@@ -67,6 +67,14 @@ export interface RunOptions {
 /** Called after a run stored new or changed items (the response cache ends its copies). */
 export type ItemsStoredHook = () => Promise<void>;
 
+/** Told what ingestion does as it does it (the metrics, src/metrics/metrics.ts). Must not throw. */
+export interface IngestObserver {
+  /** A fetch of a feed or an article page ended: `ok`, `not_modified` or a FetchError code. */
+  fetched(target: 'feed' | 'page', outcome: string): void;
+  /** A run ended, whatever its outcome (busy and not-due included). */
+  runFinished(report: IngestRunReport): void;
+}
+
 export interface IngestDeps {
   config: AppConfig;
   db: SqlExecutor;
@@ -90,6 +98,7 @@ export class IngestService {
   private readonly agent: GuardedAgent;
   private readonly hosts: HostLimiter;
   private readonly itemsStoredHooks: ItemsStoredHook[] = [];
+  private readonly observers: IngestObserver[] = [];
 
   constructor(private readonly deps: IngestDeps) {
     this.registry = new SourceRegistryRepository(deps.db);
@@ -103,6 +112,11 @@ export class IngestService {
   /** Registers what to call after items are stored (cache invalidation). */
   onItemsStored(hook: ItemsStoredHook): void {
     this.itemsStoredHooks.push(hook);
+  }
+
+  /** Registers an observer of fetches and runs (metrics). */
+  observe(observer: IngestObserver): void {
+    this.observers.push(observer);
   }
 
   /** A fetch under this deployment's rules: deadline, size cap, redirects, address policy, per-host limit. */
@@ -143,7 +157,7 @@ export class IngestService {
     }
     if (!state) {
       const [status] = await this.registry.statusBySourceIds([sourceId]);
-      return emptyReport(sourceId, !status ? 'not-followed' : status.leaseUntil && status.leaseUntil > new Date() ? 'busy' : 'not-due', startedAt);
+      return this.finished(emptyReport(sourceId, !status ? 'not-followed' : status.leaseUntil && status.leaseUntil > new Date() ? 'busy' : 'not-due', startedAt));
     }
 
     const report = emptyReport(sourceId, 'failed', startedAt);
@@ -190,6 +204,11 @@ export class IngestService {
       },
       'ingest run finished',
     );
+    return this.finished(report);
+  }
+
+  private finished(report: IngestRunReport): IngestRunReport {
+    for (const observer of this.observers) observer.runFinished(report);
     return report;
   }
 
@@ -227,6 +246,9 @@ export class IngestService {
     return {
       deps: this.deps,
       fetch: (url, options) => this.fetch(url, options),
+      fetched: (target, outcome) => {
+        for (const observer of this.observers) observer.fetched(target, outcome);
+      },
       registry: this.registry,
       people: this.people,
       sources: this.sources,
@@ -238,6 +260,7 @@ export class IngestService {
 interface RunContext {
   deps: IngestDeps;
   fetch: IngestService['fetch'];
+  fetched: IngestObserver['fetched'];
   registry: SourceRegistryRepository;
   people: PersonRepository;
   sources: SourceRepository;
@@ -267,6 +290,7 @@ class SourceRun {
     this.report.feeds.push(entry);
     try {
       const fetched = await this.ctx.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
+      this.ctx.fetched('feed', fetched.status === 'not-modified' ? 'not_modified' : 'ok');
       entry.httpStatus = fetched.httpStatus;
       if (fetched.status === 'not-modified') {
         entry.outcome = 'not-modified';
@@ -305,6 +329,7 @@ class SourceRun {
       return {};
     } catch (error) {
       if (!(error instanceof FetchError || error instanceof FeedParseError)) throw error;
+      if (error instanceof FetchError) this.ctx.fetched('feed', error.code);
       entry.error = describe(error);
       entry.httpStatus = error instanceof FetchError ? (error.httpStatus ?? null) : entry.httpStatus;
       await this.registry.recordFeed(feed.id, { httpStatus: entry.httpStatus, error: entry.error });
@@ -358,11 +383,13 @@ class SourceRun {
   private async page(item: ProcessedItem): Promise<ExtractedPage | null> {
     try {
       const fetched = await this.ctx.fetch(item.url!, { accept: HTML_ACCEPT, allowTruncated: true });
+      this.ctx.fetched('page', fetched.status === 'not-modified' ? 'not_modified' : 'ok');
       this.report.pagesFetched++;
       if (fetched.status !== 'ok' || !isHtml(fetched.headers.contentType)) return null;
       return extractArticlePage(decodeHtml(fetched.body, fetched.headers.contentType), fetched.finalUrl, { timeZone: this.state.timeZone });
     } catch (error) {
       // A page that cannot be had (gone, refused, too slow) leaves the feed's own copy of the story.
+      if (error instanceof FetchError) this.ctx.fetched('page', error.code);
       this.deps.logger.debug({ url: item.url, err: error }, 'article page not fetched');
       return null;
     }

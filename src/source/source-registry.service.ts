@@ -168,6 +168,7 @@ export class SourceRegistryService {
       state: status.state,
       intervalMinutes: status.intervalMinutes,
       timeZone: status.timeZone,
+      lastFetchedAt: status.lastAttemptAt,
       lastFetchAt: status.lastAttemptAt,
       lastSuccessAt: status.lastSuccessAt,
       lastError: status.lastError,

@@ -45,6 +45,13 @@ export class SourceFetchStatus {
   timeZone!: string | null;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'When the last fetch started; null before the first.' })
+  lastFetchedAt!: Date | null;
+
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'When the last fetch started; null before the first.',
+    deprecationReason: 'Use `lastFetchedAt`, the name `FeedFetchStatus` gives the same time.',
+  })
   lastFetchAt!: Date | null;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'When a fetch last succeeded (304 included).' })

@@ -60,6 +60,14 @@ describe('newsgate sources and worker commands', () => {
     expect(await newsgate('sources', 'refresh', 'dive-into-mark')).toMatch(/^succeeded: 2 items seen, 2 articles created/);
   });
 
+  it('refreshes every followed source with --all, one report each; an unknown slug is exit code 4', async () => {
+    const reports = JSON.parse(await newsgate('sources', 'refresh', '--all', '--json'));
+    expect(reports).toHaveLength(2);
+    expect(reports.map((report: { outcome: string }) => report.outcome)).toEqual(['succeeded', 'succeeded']);
+    expect(reports.map((report: { slug: string }) => report.slug)).toContain('dive-into-mark');
+    await expect(newsgate('sources', 'refresh', 'no-such-source')).rejects.toMatchObject({ exitCode: 4 });
+  });
+
   it('exports OPML that imports back, skipping what is already followed', async () => {
     const exported = await newsgate('sources', 'export');
     expect(parseOpml(Buffer.from(exported)).map((s) => s.feedUrl).sort()).toEqual([server.url('/feeds/atom.xml'), server.url('/sample/feed.rss')].sort());

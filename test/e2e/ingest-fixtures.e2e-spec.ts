@@ -46,6 +46,9 @@ describe('ingesting every kind of feed the fixture server plays', () => {
     const { run, source, slug } = await follow(path);
     expect(run).toMatchObject({ outcome: 'succeeded', itemsSeen: count, error: null });
     expect(source.fetchStatus).toMatchObject({ state: 'ACTIVE', lastError: null, itemsSeen: count, consecutiveFailures: 0 });
+    // The deprecated name answers the same time until it is removed.
+    expect(source.fetchStatus.lastFetchedAt).toEqual(expect.any(String));
+    expect(source.fetchStatus.lastFetchAt).toBe(source.fetchStatus.lastFetchedAt);
     expect(source.fetchStatus.feeds[0]).toMatchObject({ lastStatus: 200, lastError: null, itemsSeen: count });
     expect(await headlines(slug)).toHaveLength(count);
   });

@@ -21,7 +21,7 @@ export async function admin<T = any>(app: TestApp, query: string, variables?: Re
   return ok<T>(await app.gql<T>(query, variables, ADMIN));
 }
 
-export const SOURCE_STATUS_FIELDS = `id slug name feedUrls fetchStatus { state intervalMinutes timeZone lastFetchAt lastSuccessAt lastError lastErrorAt nextRunAt consecutiveFailures itemsSeen itemsSeenTotal running feeds { url lastFetchedAt lastStatus lastError itemsSeen } }`;
+export const SOURCE_STATUS_FIELDS = `id slug name feedUrls fetchStatus { state intervalMinutes timeZone lastFetchedAt lastFetchAt lastSuccessAt lastError lastErrorAt nextRunAt consecutiveFailures itemsSeen itemsSeenTotal running feeds { url lastFetchedAt lastStatus lastError itemsSeen } }`;
 export const RUN_FIELDS = `outcome durationMs itemsSeen articlesCreated articlesUpdated articlesUnchanged feedItemsWritten peopleCreated pagesFetched error feeds { url outcome httpStatus error itemsSeen }`;
 
 export async function addSource(app: TestApp, input: Record<string, unknown>): Promise<{ id: string; slug: string; feedUrls: string[] }> {

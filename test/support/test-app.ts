@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Logger } from 'pino';
 import { createLogger } from '../../src/common/logger';
 import type { AppConfig } from '../../src/config/config';
 import { SqlExecutor } from '../../src/db/sql-executor';
@@ -23,11 +24,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real gateway on an ephemeral port over a database of its own; tests speak HTTP to it. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+/**
+ * The real gateway on an ephemeral port over a database of its own; tests speak HTTP to it.
+ * `logger`: the gateway's logger (tests of the logs pass one writing to a stream of theirs).
+ */
+export async function startTestApp(overrides: Partial<AppConfig> = {}, logger: Logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')): Promise<TestApp> {
   const database = await createTestDatabase(overrides);
   const db = new SqlExecutor(database.handle.dataSource, database.handle.isOpen);
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const gateway = await createGateway({ config: database.config, db, logger });
   const server: Server = await gateway.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

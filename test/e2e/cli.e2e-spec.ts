@@ -1,0 +1,238 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config/config';
+import { openDatabase } from '../../src/db/data-source';
+import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
+
+/**
+ * `newsgate` as scripts run it: a separate process (TypeScript through swc, compiled once and
+ * cached), its exit code, stdout and stderr. On Postgres the commands use a database of this file's
+ * own; on PGlite a data directory restored from the migrated snapshot, which only one process may
+ * open at a time, so the commands that open it run one after the other.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const REGISTER = path.join(ROOT, 'test/support/swc-register.js');
+const MAIN = path.join(ROOT, 'src/cli/main.ts');
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment without any newsgate variable of the outer one (nor jest's NODE_OPTIONS). */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of [...CONFIG_VARIABLES, 'NODE_OPTIONS']) delete env[name];
+  return env;
+}
+
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['-r', REGISTER, MAIN, ...args], { cwd: ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<Run>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done, output: () => ({ stdout, stderr }) };
+}
+
+function newsgate(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return start(args, env).done;
+}
+
+/** An error is one line on stderr, never a stack trace. */
+function expectOneLineError(run: Run, pattern: RegExp): void {
+  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(run.stderr.trimEnd()).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+  expect(run.stdout).toBe('');
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Runs `work` on at most `limit` items at once (the suite runs on two cores). */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+describe('newsgate command line', () => {
+  describe('help', () => {
+    // Each command, and what its help must mention.
+    const COMMANDS: Array<[string[], string[]]> = [
+      [[], ['serve', 'worker', 'migrate', 'seed', 'sources', 'keys', '--version', 'Exit codes:', '3  database unreachable', '4  not found']],
+      [['serve'], ['--port <port>', '--host <host>', 'SIGTERM']],
+      [['worker'], ['SIGINT/SIGTERM', 'WORKER_HTTP_PORT']],
+      [['migrate'], ['DATABASE_URL', 'DATA_DIR']],
+      [['seed'], ['--demo <count>', '--batch-size <n>']],
+      [['sources'], ['add', 'list', 'refresh', 'import', 'export']],
+      [['sources', 'add'], ['<url>', '--name <name>', '--interval <minutes>', '--language <tag>', '--time-zone <zone>']],
+      [['sources', 'list'], ['--json']],
+      [['sources', 'refresh'], ['[slug]', '--all', '--concurrency <n>', '--json']],
+      [['sources', 'import'], ['<opml>']],
+      [['sources', 'export'], ['OPML']],
+      [['keys'], ['create', 'list', 'revoke']],
+      [['keys', 'create'], ['--name <partner>', '--origin <origin>', '--allow-operation <sha256>', '--json']],
+      [['keys', 'list'], ['--json']],
+      [['keys', 'revoke'], ['<id>', 'exit code 4']],
+    ];
+    let runs: Run[];
+
+    beforeAll(async () => {
+      runs = await pool(COMMANDS, 3, ([command]) => newsgate([...command, '--help']));
+    });
+
+    it.each(COMMANDS.map(([command, mentions], index) => [command.join(' ') || '(none)', mentions, index] as const))('newsgate %s --help', (_name, mentions, index) => {
+      const run = runs[index]!;
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: newsgate/);
+      for (const mention of mentions) expect(run.stdout).toContain(mention);
+      expect(run.stdout).toContain('Examples:');
+      expect(run.stderr).toBe('');
+    });
+  });
+
+  describe('usage errors and configuration', () => {
+    it('exits 2 on an unknown command', async () => {
+      const run = await newsgate(['bogus']);
+      expect(run.code).toBe(2);
+      expectOneLineError(run, /^error: unknown command 'bogus'/);
+    });
+
+    it('exits 2 on an unknown option and on a bad argument', async () => {
+      const [option, argument, neither] = await Promise.all([
+        newsgate(['keys', 'list', '--bogus']),
+        newsgate(['seed', '--demo', 'many']),
+        newsgate(['sources', 'refresh']),
+      ]);
+      expect([option.code, argument.code, neither.code]).toEqual([2, 2, 2]);
+      expectOneLineError(option, /^error: unknown option '--bogus'/);
+      expectOneLineError(argument, /^error: option '--demo <count>' argument 'many' is invalid\. Must be a whole number/);
+      expectOneLineError(neither, /^error: give either a source’s slug or --all/);
+    });
+
+    it('exits 2 on invalid configuration, naming the variable', async () => {
+      const [migrate, serve] = await Promise.all([newsgate(['migrate'], { PORT: 'eighty' }), newsgate(['serve'], { PORT: 'eighty' })]);
+      for (const run of [migrate, serve]) {
+        expect(run.code).toBe(2);
+        expectOneLineError(run, /^error: invalid configuration: PORT must be a whole number between 0 and 65535 \(got "eighty"\)$/);
+      }
+    });
+
+    it('exits 3 when the database cannot be reached, without echoing its URL', async () => {
+      const DATABASE_URL = 'postgres://postgres:s3cret@127.0.0.1:1/x';
+      const [migrate, keys] = await Promise.all([newsgate(['migrate'], { DATABASE_URL }), newsgate(['keys', 'list'], { DATABASE_URL })]);
+      for (const run of [migrate, keys]) {
+        expect(run.code).toBe(3);
+        expectOneLineError(run, /^error: the database could not be opened: connect ECONNREFUSED 127\.0\.0\.1:1$/);
+        expect(run.stderr).not.toContain('s3cret');
+      }
+    });
+  });
+
+  describe('against a database', () => {
+    let database: TestDatabase | null = null;
+    let dataDir: string | null = null;
+    let env: Record<string, string>;
+
+    beforeAll(async () => {
+      if (usingPostgresServer()) {
+        database = await createTestDatabase();
+        env = { DATABASE_URL: database.config.databaseUrl! };
+      } else {
+        // A data directory the child processes open, restored from the suite's migrated snapshot.
+        dataDir = mkdtempSync(path.join(os.tmpdir(), 'newsgate-cli-'));
+        const file = process.env.NEWSGATE_PGLITE_SNAPSHOT;
+        const snapshot = file && existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
+        const handle = await openDatabase({ ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir }, { pgliteSnapshot: snapshot });
+        await handle.close();
+        env = { DATA_DIR: dataDir };
+      }
+    });
+    afterAll(async () => {
+      await database?.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    /** Between commands: on PGlite the directory is opened only while no command runs. */
+    async function count(table: 'article' | 'feed_item' | 'source'): Promise<number> {
+      if (database) return (await database.handle.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+      const handle = await openDatabase({ ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: dataDir! });
+      try {
+        return (await handle.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+      } finally {
+        await handle.close();
+      }
+    }
+
+    it('exits 4 when keys revoke or sources refresh names nothing', async () => {
+      const revoke = await newsgate(['keys', 'revoke', randomUUID()], env);
+      expect(revoke.code).toBe(4);
+      expectOneLineError(revoke, /^error: No API key has this ID\.$/);
+      const refresh = await newsgate(['sources', 'refresh', 'no-such-source'], env);
+      expect(refresh.code).toBe(4);
+      expectOneLineError(refresh, /^error: no source has the slug "no-such-source"$/);
+    });
+
+    it('seeds a demo dataset, and seeding it again adds nothing', async () => {
+      const first = await newsgate(['seed', '--demo', '500', '--batch-size', '200'], env);
+      expect(first.code).toBe(0);
+      // stdout is the JSON report alone; without a terminal, no progress bar.
+      expect(JSON.parse(first.stdout)).toMatchObject({ articles: { requested: 500, created: 500, existing: 0 }, feedItemsWritten: 500 });
+      expect(first.stderr).not.toContain('[');
+      expect(await count('article')).toBe(500);
+
+      const second = await newsgate(['seed', '--demo', '500'], env);
+      expect(second.code).toBe(0);
+      expect(JSON.parse(second.stdout)).toMatchObject({ articles: { requested: 500, created: 0, existing: 500 }, feedItemsWritten: 0 });
+      expect([await count('article'), await count('feed_item'), await count('source')]).toEqual([500, 500, 50]);
+    });
+
+    it('serves: answers /healthz, then exits 0 on SIGTERM', async () => {
+      const port = await freePort();
+      const server = start(['serve', '--port', String(port), '--host', '127.0.0.1'], { ...env, WORKER_ENABLED: 'false', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' });
+      let exited: Run | null = null;
+      void server.done.then((run) => (exited = run));
+      const deadline = Date.now() + 45_000;
+      let health: unknown = null;
+      while (!health) {
+        if (exited) throw new Error(`serve exited early: ${JSON.stringify(exited)}`);
+        if (Date.now() > deadline) throw new Error(`serve did not answer: ${JSON.stringify(server.output())}`);
+        health = await fetch(`http://127.0.0.1:${port}/healthz`)
+          .then((res) => (res.ok ? res.json() : null))
+          .catch(() => null);
+        if (!health) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(health).toEqual({ status: 'ok' });
+      server.child.kill('SIGTERM');
+      const run = await server.done;
+      expect(run.signal).toBeNull();
+      expect(run.code).toBe(0);
+    });
+  });
+});

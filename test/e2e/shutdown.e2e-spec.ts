@@ -1,0 +1,245 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
+
+/**
+ * SIGTERM to the real gateway process (src/main.ts, compiled by swc as in the other process tests):
+ * it stops accepting at once, lets the request in flight finish with its answer, closes the pool
+ * and exits 0; and its stdout is JSON lines, every line of a request carrying the request's reqId.
+ *
+ * The request is held up by something real, not a hook in the gateway: a publisher that does not
+ * answer yet (an admin's refreshSource waits on the feed), and on a Postgres server also a lock
+ * the test holds on feed_item (the sidebar's statement waits for it).
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const ADMIN_TOKEN = 'shutdown-admin-token-0123456789';
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+interface Gateway {
+  child: ChildProcess;
+  url: string;
+  stdout(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+async function startGateway(env: Record<string, string>): Promise<Gateway> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/swc-register.js'), path.join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      WORKER_ENABLED: 'false',
+      SEED_ON_EMPTY: 'false',
+      GRAPHQL_LANDING_PAGE: 'false',
+      ADMIN_TOKEN,
+      FETCH_ALLOWLIST: '127.0.0.1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  const deadline = Date.now() + 45_000;
+  while (!stdout.includes('newsgate listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the gateway did not start:\n${stdout}\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, url: `http://127.0.0.1:${port}`, stdout: () => stdout, exited };
+}
+
+async function gql(gateway: Gateway, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const res = await fetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, body: (await res.json()) as { data?: any; errors?: unknown[] } };
+}
+
+/** Resolves with the error code of a new TCP connection to the gateway ('connected' if it was accepted). */
+function tryConnect(url: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Every stdout line is a JSON object; request lines (an access line, or any line of a request) carry reqId. */
+function logLines(stdout: string): Array<Record<string, any>> {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, any>;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+    });
+}
+
+/** A publisher whose feed answers only when the test says so. */
+async function startSlowPublisher(): Promise<{ url: string; requested: () => boolean; release: () => void; close: () => Promise<void> }> {
+  let waiting: ServerResponse | null = null;
+  let requested = false;
+  let released = false;
+  const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Slow</title><link>http://slow.example/</link><item><title>Held story</title><guid>held-1</guid><pubDate>Wed, 03 Sep 2025 12:00:00 GMT</pubDate></item></channel></rss>`;
+  const answer = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss);
+  const server: Server = createHttpServer((_req, res) => {
+    requested = true;
+    if (released) answer(res);
+    else waiting = res;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.rss`,
+    requested: () => requested,
+    release: () => {
+      released = true;
+      if (waiting) answer(waiting);
+      waiting = null;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('SIGTERM', () => {
+  let database: TestDatabase | null = null;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    if (usingPostgresServer()) {
+      database = await createTestDatabase();
+      env = { DATABASE_URL: database.config.databaseUrl!, DATABASE_POOL_SIZE: '4' };
+    } else {
+      env = { DATA_DIR: 'memory://' };
+    }
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('lets the request in flight finish with 200, refuses new connections, closes the pool and exits 0; logs are JSON lines with reqId', async () => {
+    const publisher = await startSlowPublisher();
+    const gateway = await startGateway(env);
+    try {
+      const added = await gql(gateway, 'mutation($input: AddSourceInput!) { addSource(input: $input) { id } }', {
+        input: { name: 'Slow', feedUrls: [publisher.url] },
+      });
+      expect(added.body.errors).toBeUndefined();
+      const inFlight = gql(gateway, 'mutation Refresh($id: ID!) { refreshSource(id: $id) { run { outcome itemsSeen } } }', { id: added.body.data.addSource.id }, { 'x-request-id': 'held-request' });
+      await until(publisher.requested, 'the gateway to fetch the feed');
+
+      gateway.child.kill('SIGTERM');
+      await until(() => gateway.stdout().includes('"shutting down"'), 'the gateway to begin shutting down');
+      expect(await tryConnect(gateway.url)).toBe('ECONNREFUSED');
+      // Still running: it waits for the request it is serving.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(gateway.child.exitCode).toBeNull();
+
+      publisher.release();
+      const released = Date.now();
+      const answered = await inFlight;
+      expect(answered.status).toBe(200);
+      expect(answered.body).toEqual({ data: { refreshSource: { run: { outcome: 'succeeded', itemsSeen: 1 } } } });
+
+      const exit = await gateway.exited;
+      expect([exit.code, exit.signal]).toEqual([0, null]);
+      // The held keep-alive connection closes as soon as its answer is sent, not when the client
+      // lets it go (about 4 s later with fetch) or at the end of the 5-second grace.
+      expect(exit.at - released).toBeLessThan(2500);
+
+      const lines = logLines(gateway.stdout());
+      const messages = lines.map((line) => line.msg);
+      expect(messages.indexOf('shutting down')).toBeLessThan(messages.indexOf('shutdown complete'));
+      const held = lines.filter((line) => line.reqId === 'held-request');
+      expect(held.map((line) => line.msg)).toEqual(['ingest run finished', 'request completed']);
+      expect(held[1]).toMatchObject({ method: 'POST', path: '/graphql', status: 200, operation: 'Refresh' });
+      const access = lines.filter((line) => line.msg === 'request completed');
+      expect(access).toHaveLength(2);
+      for (const line of access) expect(line.reqId).toEqual(expect.any(String));
+      // Start-up and shutdown lines belong to no request.
+      for (const msg of ['shutting down', 'shutdown complete', 'database ready, migrations applied']) {
+        expect(lines.find((line) => line.msg === msg)).not.toHaveProperty('reqId');
+      }
+    } finally {
+      publisher.release();
+      gateway.child.kill('SIGKILL');
+      await publisher.close();
+    }
+  });
+
+  (usingPostgresServer() ? it : it.skip)('a query waiting on a lock in Postgres finishes after SIGTERM, then the process exits 0', async () => {
+    const gateway = await startGateway({ ...env, DATABASE_STATEMENT_TIMEOUT_MS: '20000' });
+    const locker = new Client({ connectionString: env.DATABASE_URL });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE feed_item IN ACCESS EXCLUSIVE MODE');
+      const inFlight = gql(gateway, 'query Sidebar { latestFeed(first: 5) { totalCount edges { node { headline } } } }', {}, { 'x-request-id': 'locked-request' });
+      // The sidebar's statement is waiting for the lock.
+      await until(async () => {
+        const { rows } = await locker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'feed_item'::regclass AND NOT granted`);
+        return rows[0].n > 0;
+      }, 'the sidebar statement to wait on the lock');
+
+      gateway.child.kill('SIGTERM');
+      await until(() => gateway.stdout().includes('"shutting down"'), 'the gateway to begin shutting down');
+      expect(await tryConnect(gateway.url)).toBe('ECONNREFUSED');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(gateway.child.exitCode).toBeNull();
+
+      await locker.query('COMMIT');
+      const released = Date.now();
+      const answered = await inFlight;
+      expect(answered.status).toBe(200);
+      expect(answered.body.errors).toBeUndefined();
+      expect(answered.body.data.latestFeed).toEqual({ totalCount: expect.any(Number), edges: expect.any(Array) });
+
+      const exit = await gateway.exited;
+      expect([exit.code, exit.signal]).toEqual([0, null]);
+      expect(exit.at - released).toBeLessThan(2500);
+      const lines = logLines(gateway.stdout());
+      expect(lines.find((line) => line.reqId === 'locked-request')).toMatchObject({ msg: 'request completed', status: 200, operation: 'Sidebar', sql: expect.any(Number) });
+      expect(lines.at(-1)).toMatchObject({ msg: 'shutdown complete' });
+    } finally {
+      await locker.end().catch(() => undefined);
+      gateway.child.kill('SIGKILL');
+    }
+  });
+});
