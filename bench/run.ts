@@ -147,6 +147,8 @@ async function countStatements(): Promise<Record<string, number>> {
     }
   } finally {
     server.close();
+    // autocannon drops its connections at the deadline; their requests may still be running.
+    await gateway.idle();
     await gateway.stop();
     await database.close();
   }

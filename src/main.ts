@@ -50,9 +50,11 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     // then cut what is left. server.close() drops only the keep-alive sockets idle at that moment:
     // a socket whose request was in flight turns idle when its response ends, and the sweep closes
     // it then instead of after the keep-alive timeout.
+    // Done means the connections closed and the handlers returned: a client that gave up leaves a
+    // handler running with no connection, and the database must outlive it.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    await Promise.race([Promise.all([closed, gateway.idle()]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     clearInterval(sweep);
     server.closeAllConnections();
     await worker?.stop().catch((err) => logger.error({ err }, 'ingest worker stop failed'));

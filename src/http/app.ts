@@ -13,6 +13,7 @@ import { EXPLORER_EXAMPLE } from '../graphql/explorer-example';
 import { countingErrors, operationNamePlugin } from '../graphql/observability';
 import { GatewayMetrics } from '../metrics/metrics';
 import { metricsHandler } from '../metrics/metrics-endpoint';
+import { InFlightWork } from './in-flight';
 import { observeRequests } from './request-observer';
 import { graphiqlRouter } from '../graphql/graphiql.routes';
 import { gatewaySchema } from '../graphql/schema';
@@ -33,6 +34,8 @@ export interface Gateway {
   services: Services;
   /** What writers call after storing new items, so cached responses and feeds end at once. */
   cacheInvalidation: CacheInvalidation;
+  /** Resolves when no request's work is running (shutdown waits on it before closing the database). */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,10 +80,13 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   app.set('trust proxy', config.trustProxy);
   // Every request runs in its own context (reqId on every log line, SQL counted) and ends with an access line.
   const observe = observeRequests(logger, metrics);
+  const inFlight = new InFlightWork();
   app.use((req, res, next) => {
     const requestId = requestIdOf(req);
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
+    // Routes other than /graphql (feeds, health) are done when their response is.
+    if (!isGraphQLPath(req.path)) inFlight.track(new Promise((resolve) => res.once('close', resolve)));
     observe(req, res, requestId, next);
   });
 
@@ -94,7 +100,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   });
   app.all([GRAPHQL_PATH, `${GRAPHQL_PATH}/`], (req, res) => {
     const query = req.originalUrl.indexOf('?');
-    void graphql(req, res, query < 0 ? '' : req.originalUrl.slice(query), res.locals.requestId as string);
+    inFlight.track(graphql(req, res, query < 0 ? '' : req.originalUrl.slice(query), res.locals.requestId as string));
   });
 
   if (metrics) {
@@ -134,6 +140,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
       }),
     services,
     cacheInvalidation: syndication.invalidation,
+    idle: () => inFlight.idle(),
     stop: async () => {
       await apollo.stop();
       await services.ingest.close();
@@ -158,4 +165,8 @@ function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err: error }, 'request failed');
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
+}
+
+function isGraphQLPath(path: string): boolean {
+  return path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/`;
 }

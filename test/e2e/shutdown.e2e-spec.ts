@@ -4,6 +4,8 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
+import { startTestApp } from '../support/test-app';
+import { e2eConfig } from './helpers';
 
 /**
  * SIGTERM to the real gateway process (src/main.ts, compiled by swc as in the other process tests):
@@ -201,6 +203,45 @@ describe('SIGTERM', () => {
       publisher.release();
       gateway.child.kill('SIGKILL');
       await publisher.close();
+    }
+  });
+
+  (usingPostgresServer() ? it : it.skip)('counts a query whose client gave up as in flight until its statements are done', async () => {
+    // Shutdown waits on gateway.idle() as well as on the connections: a client that leaves closes
+    // its connection at once while its query goes on, and pg's pool refuses new statements once
+    // the database is closed ("Cannot use a pool after calling end on the pool", seen under load).
+    const app = await startTestApp({ ...e2eConfig(), statementTimeoutMs: 20_000 });
+    const locker = new Client({ connectionString: app.database.config.databaseUrl! });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE feed_item IN ACCESS EXCLUSIVE MODE');
+      const client = new AbortController();
+      const abandoned = fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ latestFeed(first: 5) { edges { node { headline article { title authors { name } } } } } }' }),
+        signal: client.signal,
+      }).catch((error: Error) => error.name);
+      await until(async () => {
+        const { rows } = await locker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'feed_item'::regclass AND NOT granted`);
+        return rows[0].n > 0;
+      }, 'the sidebar statement to wait on the lock');
+      client.abort();
+      expect(await abandoned).toBe('AbortError');
+
+      let idle = false;
+      const idled = app.gateway.idle().then(() => (idle = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(idle).toBe(false);
+      await locker.query('COMMIT');
+      await idled;
+      expect(idle).toBe(true);
+      // Nothing is running now: shutdown would not wait at all.
+      await expect(Promise.race([app.gateway.idle().then(() => 'idle'), new Promise((resolve) => setTimeout(() => resolve('busy'), 50))])).resolves.toBe('idle');
+    } finally {
+      await locker.end().catch(() => undefined);
+      await app.close();
     }
   });
 
