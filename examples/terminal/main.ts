@@ -67,6 +67,9 @@ async function session(news: NewsClient, pageSize: number): Promise<void> {
     console.log(`\nLatest headlines (${page.headlines.length} of ${page.total})`);
     page.headlines.forEach((item, i) => printHeadline(i + 1, item.headline, `${item.source.name} · ${formatDate(item.publishedAt, item.language)}`, width, item.article !== null));
     if (page.hasMore) console.log('  m: more');
+    if (page.headlines.length > 0 && page.headlines.every((item) => item.article === null)) {
+      console.log('  (none of these links to a stored article yet: search the articles with /<words>)');
+    }
   };
 
   await showLatest(false);
