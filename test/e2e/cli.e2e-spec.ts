@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/data-source';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
+import { freePort } from '../support/free-port';
 
 /**
  * `newsgate` as scripts run it: a separate process (TypeScript through swc, compiled once and
@@ -58,13 +58,6 @@ function expectOneLineError(run: Run, pattern: RegExp): void {
   expect(run.stdout).toBe('');
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Runs `work` on at most `limit` items at once (the suite runs on two cores). */
 async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
 import { startTestApp } from '../support/test-app';
 import { e2eConfig } from './helpers';
+import { freePort } from '../support/free-port';
 
 /**
  * SIGTERM to the real gateway process (src/main.ts, compiled by swc as in the other process tests):
@@ -19,13 +20,6 @@ import { e2eConfig } from './helpers';
 const ROOT = path.resolve(__dirname, '../..');
 const ADMIN_TOKEN = 'shutdown-admin-token-0123456789';
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 interface Gateway {
   child: ChildProcess;

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import { seed } from '../../src/seed/seed';
 import { NewsgateClient, NewsgateError } from '../../src/client';
+import { freePort } from '../support/free-port';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from './helpers';
 
@@ -87,12 +87,7 @@ describe('the typed client against the gateway', () => {
   });
 
   it('reports a gateway it cannot reach as NETWORK_ERROR', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as { port: number };
-        probe.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     const nowhere = new NewsgateClient({ url: `http://127.0.0.1:${port}/graphql`, timeoutMs: 2000 });
     await expect(nowhere.latestFeed()).rejects.toMatchObject({ code: 'NETWORK_ERROR', status: 0 });
   });

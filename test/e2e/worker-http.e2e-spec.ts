@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Command } from 'commander';
 import { createLogger } from '../../src/common/logger';
 import type { AppConfig } from '../../src/config/config';
@@ -7,6 +6,7 @@ import { registerIngestCommands } from '../../src/ingest/ingest.commands';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { ingestConfig } from '../support/ingest-app';
+import { freePort } from '../support/free-port';
 
 /**
  * `newsgate worker` with WORKER_HTTP_PORT: /healthz and /metrics (the ingestion counters and the
@@ -14,13 +14,6 @@ import { ingestConfig } from '../support/ingest-app';
  */
 const TOKEN = 'worker-metrics-token-0123';
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('newsgate worker serves /healthz and /metrics on WORKER_HTTP_PORT', () => {
   let database: TestDatabase;
