@@ -100,7 +100,10 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   });
   app.all([GRAPHQL_PATH, `${GRAPHQL_PATH}/`], (req, res) => {
     const query = req.originalUrl.indexOf('?');
-    inFlight.track(graphql(req, res, query < 0 ? '' : req.originalUrl.slice(query), res.locals.requestId as string));
+    const work = graphql(req, res, query < 0 ? '' : req.originalUrl.slice(query), res.locals.requestId as string);
+    // Shutdown waits for it; the access line of a request whose client left waits for it too.
+    res.locals.work = work;
+    inFlight.track(work);
   });
 
   if (metrics) {

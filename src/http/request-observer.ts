@@ -22,6 +22,14 @@ export function observeRequests(logger: Logger, metrics: GatewayMetrics | null) 
     const started = performance.now();
     const context = newRequestContext(reqId);
     res.once('close', () => {
+      // A client that left before its answer: the access line waits for the work to end, so its
+      // duration and SQL count are the request's whole, not the moment the client gave up.
+      const work = (res as ServerResponse & { locals?: { work?: Promise<unknown> } }).locals?.work;
+      const aborted = !res.writableFinished;
+      if (work && aborted) void work.then(() => record(aborted), () => record(aborted));
+      else record(aborted);
+    });
+    const record = (aborted: boolean) => {
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
       const query = url.indexOf('?');
@@ -34,7 +42,7 @@ export function observeRequests(logger: Logger, metrics: GatewayMetrics | null) 
         const line: Record<string, unknown> = { reqId, method: req.method, path, status, durationMs };
         if (graphql && context.operation !== null) line.operation = context.operation || 'anonymous';
         if (graphql || context.sqlStatements > 0) line.sql = context.sqlStatements;
-        if (!res.writableFinished) line.aborted = true;
+        if (aborted) line.aborted = true;
         logger[level](line, 'request completed');
       }
 
@@ -47,7 +55,7 @@ export function observeRequests(logger: Logger, metrics: GatewayMetrics | null) 
         metrics.sqlStatements('other', context.sqlStatements);
       }
       if (status >= 400) metrics.httpError(route, status);
-    });
+    };
     runInRequestContext(context, next);
   };
 }

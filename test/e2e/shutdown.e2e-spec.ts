@@ -4,6 +4,8 @@ import { connect, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/common/logger';
 import { startTestApp } from '../support/test-app';
 import { e2eConfig } from './helpers';
 import { freePort } from '../support/free-port';
@@ -204,7 +206,14 @@ describe('SIGTERM', () => {
     // Shutdown waits on gateway.idle() as well as on the connections: a client that leaves closes
     // its connection at once while its query goes on, and pg's pool refuses new statements once
     // the database is closed ("Cannot use a pool after calling end on the pool", seen under load).
-    const app = await startTestApp({ ...e2eConfig(), statementTimeoutMs: 20_000 });
+    const logged: Array<Record<string, any>> = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) logged.push(JSON.parse(line));
+        done();
+      },
+    });
+    const app = await startTestApp({ ...e2eConfig(), statementTimeoutMs: 20_000 }, createLogger('info', destination));
     const locker = new Client({ connectionString: app.database.config.databaseUrl! });
     await locker.connect();
     try {
@@ -213,7 +222,7 @@ describe('SIGTERM', () => {
       const client = new AbortController();
       const abandoned = fetch(`${app.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-request-id': 'abandoned-request' },
         body: JSON.stringify({ query: '{ latestFeed(first: 5) { edges { node { headline article { title authors { name } } } } } }' }),
         signal: client.signal,
       }).catch((error: Error) => error.name);
@@ -228,9 +237,17 @@ describe('SIGTERM', () => {
       const idled = app.gateway.idle().then(() => (idle = true));
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(idle).toBe(false);
+      // Its access line waits for the work too, rather than reporting the moment the client left.
+      expect(logged.filter((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed')).toEqual([]);
       await locker.query('COMMIT');
       await idled;
       expect(idle).toBe(true);
+      await until(() => logged.some((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed'), 'the access line');
+      expect(logged.find((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed')).toMatchObject({
+        aborted: true,
+        durationMs: expect.any(Number),
+        sql: 1,
+      });
       // Nothing is running now: shutdown would not wait at all.
       await expect(Promise.race([app.gateway.idle().then(() => 'idle'), new Promise((resolve) => setTimeout(() => resolve('busy'), 50))])).resolves.toBe('idle');
     } finally {
