@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
 import { createLoaders, type GraphQLContext } from '../graphql/context';
-import { GRAPHQL_PATH, graphqlEndpoint, requestIdOf } from './graphql-endpoint';
+import { GRAPHQL_PATH, graphqlEndpoint, isGraphQLPath, requestIdOf } from './graphql-endpoint';
 import { createErrorFormatter } from '../graphql/error-formatter';
 import { EXPLORER_EXAMPLE } from '../graphql/explorer-example';
 import { countingErrors, operationNamePlugin } from '../graphql/observability';
@@ -168,8 +168,4 @@ function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err: error }, 'request failed');
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
-}
-
-function isGraphQLPath(path: string): boolean {
-  return path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/`;
 }

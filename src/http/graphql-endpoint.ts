@@ -8,6 +8,11 @@ import { requestErrorResponse, type EarlyResponse } from '../syndication/request
 import type { GraphQLGuards } from '../syndication/syndication';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** /graphql, with or without its trailing slash: the endpoint, the access log and shutdown agree on it. */
+export function isGraphQLPath(path: string): boolean {
+  return path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/`;
+}
 export const BODY_LIMIT_BYTES = 100 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 

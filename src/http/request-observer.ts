@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { newRequestContext, runInRequestContext, type RequestContext } from '../common/request-context';
 import type { GatewayMetrics, GraphQLOutcome } from '../metrics/metrics';
-import { GRAPHQL_PATH } from './graphql-endpoint';
+import { isGraphQLPath } from './graphql-endpoint';
 
 /** Probes and scrapes come every few seconds: their access lines are debug, everything else info. */
 const QUIET_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
@@ -36,7 +36,7 @@ export function observeRequests(logger: Logger, metrics: GatewayMetrics | null) 
       // Never the query string: it can carry an API key (feeds accept `?key=`) or a whole query.
       const path = query < 0 ? url : url.slice(0, query);
       const status = res.statusCode;
-      const graphql = path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/`;
+      const graphql = isGraphQLPath(path);
       const level = QUIET_PATHS.has(path) ? 'debug' : 'info';
       if (logger.isLevelEnabled(level)) {
         const line: Record<string, unknown> = { reqId, method: req.method, path, status, durationMs };

@@ -1,6 +1,6 @@
-import { Writable } from 'node:stream';
 import { createLogger } from '../../src/common/logger';
 import { sqlStatementCount } from '../../src/db/sql-executor';
+import { captureLogs } from '../support/captured-logs';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { buildFixtures } from '../support/fixtures';
 import { ADMIN, addSource, ingestConfig, refresh } from '../support/ingest-app';
@@ -223,24 +223,17 @@ describe('GET /metrics with METRICS_TOKEN, and with METRICS=false', () => {
 describe('logs', () => {
   let app: TestApp;
   let server: FixtureServer;
-  const lines: string[] = [];
+  const { logger, lines, parsed } = captureLogs('debug');
 
   beforeAll(async () => {
     server = await startFixtureServer();
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split('\n').filter(Boolean));
-        done();
-      },
-    });
-    app = await startTestApp(ingestConfig(), createLogger('debug', destination));
+    app = await startTestApp(ingestConfig(), logger);
   });
   afterAll(async () => {
     await app?.close();
     await server?.close();
   });
 
-  const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
 
   it('every line written while a request is handled carries its reqId, services’ lines and the access line included', async () => {
     const source = await addSource(app, { name: 'Atom', feedUrls: [server.url('/feeds/atom.xml')] });

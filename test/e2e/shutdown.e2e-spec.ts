@@ -4,8 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/common/logger';
+import { captureLogs } from '../support/captured-logs';
 import { startTestApp } from '../support/test-app';
 import { e2eConfig } from './helpers';
 import { freePort } from '../support/free-port';
@@ -206,14 +205,8 @@ describe('SIGTERM', () => {
     // Shutdown waits on gateway.idle() as well as on the connections: a client that leaves closes
     // its connection at once while its query goes on, and pg's pool refuses new statements once
     // the database is closed ("Cannot use a pool after calling end on the pool", seen under load).
-    const logged: Array<Record<string, any>> = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) logged.push(JSON.parse(line));
-        done();
-      },
-    });
-    const app = await startTestApp({ ...e2eConfig(), statementTimeoutMs: 20_000 }, createLogger('info', destination));
+    const logs = captureLogs('info');
+    const app = await startTestApp({ ...e2eConfig(), statementTimeoutMs: 20_000 }, logs.logger);
     const locker = new Client({ connectionString: app.database.config.databaseUrl! });
     await locker.connect();
     try {
@@ -238,12 +231,12 @@ describe('SIGTERM', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(idle).toBe(false);
       // Its access line waits for the work too, rather than reporting the moment the client left.
-      expect(logged.filter((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed')).toEqual([]);
+      expect(logs.parsed().filter((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed')).toEqual([]);
       await locker.query('COMMIT');
       await idled;
       expect(idle).toBe(true);
-      await until(() => logged.some((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed'), 'the access line');
-      expect(logged.find((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed')).toMatchObject({
+      await until(() => logs.parsed().some((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed'), 'the access line');
+      expect(logs.parsed().find((line) => line.reqId === 'abandoned-request' && line.msg === 'request completed')).toMatchObject({
         aborted: true,
         durationMs: expect.any(Number),
         sql: 1,
