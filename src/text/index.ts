@@ -1,4 +1,5 @@
-export { normalizeText, normalizeOptionalText, normalizeMultiline, normalizeForSearch } from './normalize';
+export { normalizeText, normalizeOptionalText, normalizeLine, normalizeOptionalLine, normalizeMultiline, normalizeForSearch } from './normalize';
+export { stripBidiControls, hasBidiControls } from './bidi';
 export { toAsciiDigits } from './digits';
 export {
   type CalendarDate,

@@ -1,3 +1,5 @@
+import { stripBidiControls } from './bidi';
+
 /**
  * The one normalisation every piece of text goes through on its way in (ingest, seed, admin input)
  * and every query goes through before it is compared with stored text. Keeping both sides on the
@@ -27,6 +29,22 @@ export function normalizeText(value: string): string {
 export function normalizeOptionalText(value: string | null | undefined): string | null {
   if (value == null) return null;
   const normalized = normalizeText(value);
+  return normalized === '' ? null : normalized;
+}
+
+/**
+ * One line of plain text that people read as a unit and partners print as one: a title, a
+ * headline, a person's or an outlet's name, a byline. normalizeText, and bidi embedding, override
+ * and isolate controls removed (bidi.ts says why, and what right-to-left text keeps).
+ */
+export function normalizeLine(value: string): string {
+  return normalizeText(stripBidiControls(value));
+}
+
+/** Like normalizeLine, or null for null/undefined/blank input. */
+export function normalizeOptionalLine(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const normalized = normalizeLine(value);
   return normalized === '' ? null : normalized;
 }
 

@@ -16,7 +16,7 @@ import { canonicalUrl, sameSite } from '../../common/canonical-url';
 import { calendarDateToDate, findDatesInText, isValidCalendarDate, type CalendarDate } from '../../text/dates';
 import { normalizeLanguageTag } from '../../text/language';
 import { normalizeOptionalText } from '../../text/normalize';
-import { parseFeedDate } from '../parser';
+import { parseFeedDate, plainTextLine } from '../parser';
 import { cleanBody } from '../processor/body-cleanup';
 import { absoluteHttpUrl, sanitizeHtmlToParagraphs } from '../sanitize';
 
@@ -83,9 +83,10 @@ export function extractArticlePage(html: string, pageUrl: string, options: Extra
   const cleaned = cleanBody(parsed?.content ? sanitizeHtmlToParagraphs(parsed.content, pageUrl) : []);
   const bodyDate = firstBodyDate(cleaned.paragraphs, referenceDate, timeZone);
 
-  const byline = normalizeOptionalText(parsed?.byline) ?? meta.author ?? cleaned.initialsByline;
+  // Title, byline and names are plain text from the same function as every feed format's.
+  const byline = plainTextLine(parsed?.byline) ?? meta.author ?? plainTextLine(cleaned.initialsByline);
   return {
-    title: normalizeOptionalText(parsed?.title) ?? meta.title,
+    title: plainTextLine(parsed?.title) ?? meta.title,
     paragraphs: cleaned.paragraphs,
     byline,
     authorNames: meta.authorNames,
@@ -94,7 +95,7 @@ export function extractArticlePage(html: string, pageUrl: string, options: Extra
     modifiedAt: meta.modifiedAt,
     canonicalUrl: meta.canonicalUrl,
     language: normalizeLanguageTag(meta.language ?? parsed?.lang),
-    siteName: normalizeOptionalText(parsed?.siteName) ?? meta.siteName,
+    siteName: plainTextLine(parsed?.siteName) ?? meta.siteName,
   };
 }
 
@@ -109,14 +110,15 @@ function readMetadata(document: DomDocument, pageUrl: string): PageMetadata {
     }
     return null;
   };
+  const metaLine = (...selectors: string[]): string | null => plainTextLine(metaContent(...selectors));
   const jsonLd = readJsonLd(document);
   const canonicalHref = document.querySelector('link[rel~="canonical" i]')?.getAttribute('href') ?? null;
   const canonical = canonicalHref ? canonicalUrl(canonicalHref, pageUrl) : null;
   const authorNames = jsonLd?.authors ?? [];
   const timeElement = document.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime') ?? null;
   return {
-    title: metaContent('meta[property="og:title"]', 'meta[name="twitter:title"]') ?? jsonLd?.headline ?? null,
-    author: metaContent('meta[name="author"]', 'meta[property="article:author"]') ?? (authorNames.length > 0 ? authorNames.join(', ') : null),
+    title: metaLine('meta[property="og:title"]', 'meta[name="twitter:title"]') ?? jsonLd?.headline ?? null,
+    author: metaLine('meta[name="author"]', 'meta[property="article:author"]') ?? (authorNames.length > 0 ? authorNames.join(', ') : null),
     authorNames,
     imageUrl: absoluteHttpUrl(metaContent('meta[property="og:image"]', 'meta[name="twitter:image"]') ?? jsonLd?.image ?? null, pageUrl),
     publishedAt:
@@ -137,7 +139,7 @@ function readMetadata(document: DomDocument, pageUrl: string): PageMetadata {
     // Only an address on the same site: a page must not be able to claim another publisher's URL.
     canonicalUrl: canonical && sameSite(new URL(canonical).hostname, new URL(pageUrl).hostname) ? canonical : null,
     language: document.documentElement?.getAttribute('lang') ?? metaContent('meta[http-equiv="content-language" i]'),
-    siteName: metaContent('meta[property="og:site_name"]'),
+    siteName: metaLine('meta[property="og:site_name"]'),
   };
 }
 
@@ -160,10 +162,12 @@ function readJsonLd(document: DomDocument): JsonLdArticle | null {
     const article = findArticleNode(data, 0);
     if (article) {
       return {
-        headline: asText(article.headline),
+        headline: plainTextLine(asText(article.headline)),
         datePublished: asText(article.datePublished),
         dateModified: asText(article.dateModified),
-        authors: asList(article.author).map((author) => (typeof author === 'string' ? author : asText((author as Record<string, unknown>)?.name))).filter((name): name is string => !!name),
+        authors: asList(article.author)
+          .map((author) => plainTextLine(typeof author === 'string' ? author : asText((author as Record<string, unknown>)?.name)))
+          .filter((name): name is string => !!name),
         image: asList(article.image).map((image) => (typeof image === 'string' ? image : asText((image as Record<string, unknown>)?.url)))[0] ?? null,
       };
     }

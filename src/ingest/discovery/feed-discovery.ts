@@ -1,7 +1,7 @@
 import { absoluteHttpUrl } from '../sanitize';
-import { normalizeOptionalText } from '../../text/normalize';
 import { normalizeLanguageTag } from '../../text/language';
 import { parseHtmlDocument } from '../article-page/article-page.extractor';
+import { plainTextLine } from '../parser';
 
 export interface DiscoveredFeed {
   url: string;
@@ -31,11 +31,11 @@ export function discoverFeeds(html: string, pageUrl: string): DiscoveredPage {
     const type = (link.getAttribute('type') ?? '').toLowerCase().split(';')[0]!.trim();
     if (!rel.includes('alternate') || !FEED_TYPES.has(type)) continue;
     const url = absoluteHttpUrl(link.getAttribute('href'), pageUrl);
-    if (url && !feeds.some((feed) => feed.url === url)) feeds.push({ url, title: normalizeOptionalText(link.getAttribute('title')), type });
+    if (url && !feeds.some((feed) => feed.url === url)) feeds.push({ url, title: plainTextLine(link.getAttribute('title')), type });
   }
   const title =
-    normalizeOptionalText(document.querySelector('meta[property="og:site_name"]')?.getAttribute('content')) ??
-    normalizeOptionalText(document.querySelector('title')?.textContent);
+    plainTextLine(document.querySelector('meta[property="og:site_name"]')?.getAttribute('content')) ??
+    plainTextLine(document.querySelector('title')?.textContent);
   const canonical = absoluteHttpUrl(document.querySelector('link[rel~="canonical" i]')?.getAttribute('href'), pageUrl);
   return {
     feeds,

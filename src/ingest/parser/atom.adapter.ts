@@ -2,7 +2,7 @@ import {
   ATOM_NS, alternateLink, contentBase, findImage, homeNamespaces, personName, pickDate, plainText,
   rawText, uniqueNonEmpty, urlText,
 } from './common';
-import { rssText, textConstructHtml, textConstructText } from './markup';
+import { plainTextLine, textConstructHtml, textConstructText } from './markup';
 import { ParsedFeed, ParsedFeedItem } from './types';
 import { XmlElement, attr, childNamed, childrenNamed } from './xml';
 
@@ -51,8 +51,8 @@ function readEntry(entry: XmlElement, home: readonly string[], feedAuthors: stri
     imageUrl: findImage(entry, home),
     language: entry.hasOwnLang ? entry.lang : inlineContent?.hasOwnLang ? inlineContent.lang : plainText(childNamed(entry, ['dc'], 'language')),
     categories: uniqueNonEmpty([
-      ...childrenNamed(entry, home, 'category').map((c) => rssText(attr(c, 'label') ?? attr(c, 'term') ?? '')),
-      ...childrenNamed(entry, ['dc'], 'subject').map((e) => rssText(rawText(e) ?? '')),
+      ...childrenNamed(entry, home, 'category').map((c) => plainTextLine(attr(c, 'label') ?? attr(c, 'term') ?? '')),
+      ...childrenNamed(entry, ['dc'], 'subject').map((e) => plainTextLine(rawText(e) ?? '')),
     ]),
     baseUrl: contentBase(inlineContent ?? summary, entry, url),
   };

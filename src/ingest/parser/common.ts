@@ -1,6 +1,6 @@
 import { absoluteHttpUrl } from '../sanitize/url';
 import { readFeedDate } from './feed-date';
-import { normalizeOrNull, rssText } from './markup';
+import { normalizeOrNull, plainTextLine } from './markup';
 import { ParsedFeedItem } from './types';
 import { XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
 
@@ -33,11 +33,12 @@ export function urlText(element: XmlElement | null): string | null {
 }
 
 /**
- * A person as RSS writes one: `jane@example.com (Jane Doe)`, `Jane Doe <jane@example.com>` or a
- * bare name. The display name is kept; an address alone is kept as it is.
+ * A person as feeds write one: `jane@example.com (Jane Doe)`, `Jane Doe <jane@example.com>` or a
+ * bare name, in any format (RSS, Atom, JSON Feed), as plain text (plainTextLine). The display name
+ * is kept; an address alone is kept as it is.
  */
 export function personName(raw: string | null): string | null {
-  const text = raw === null ? null : rssText(raw);
+  const text = raw === null ? null : plainTextLine(raw);
   if (text === null) return null;
   const parenthesised = /^\S+@\S+\s*\((.+)\)$/.exec(text);
   if (parenthesised) return normalizeOrNull(parenthesised[1]);

@@ -2,5 +2,6 @@ export { parseFeed } from './parse-feed';
 export { detectFormat } from './detect';
 export { FeedParseError, type FeedParseErrorCode } from './errors';
 export { parseFeedDate } from './feed-date';
+export { plainTextLine } from './markup';
 export { decodeXmlText, charsetFromContentType, type DecodedText } from './charset';
 export type { ParsedFeed, ParsedFeedItem, ParseFeedOptions, FeedFormat, DetectedFormat } from './types';

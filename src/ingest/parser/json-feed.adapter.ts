@@ -1,8 +1,8 @@
 import { absoluteHttpUrl } from '../sanitize/url';
-import { uniqueNonEmpty } from './common';
+import { personName, uniqueNonEmpty } from './common';
 import { FeedParseError } from './errors';
 import { parseFeedDate, readFeedDate } from './feed-date';
-import { normalizeOrNull, textToHtml } from './markup';
+import { normalizeOrNull, plainTextLine, textToHtml } from './markup';
 import { ParsedFeed, ParsedFeedItem } from './types';
 
 type Json = Record<string, unknown>;
@@ -18,7 +18,8 @@ function str(value: unknown): string | null {
 function names(authors: unknown, author: unknown): string[] {
   // JSON Feed 1.1 has an authors array; 1.0 had a single author.
   const list = Array.isArray(authors) ? authors : isObject(author) ? [author] : [];
-  return uniqueNonEmpty(list.map((a) => (isObject(a) ? normalizeOrNull(str(a.name)) : null)));
+  // Names are plain text like every format's (plainTextLine): markup in them is dropped, not stored.
+  return uniqueNonEmpty(list.map((a) => (isObject(a) ? personName(str(a.name)) : null)));
 }
 
 export const JSON_FEED_VERSION = /^https?:\/\/jsonfeed\.org\/version\/\d/;
@@ -37,7 +38,7 @@ function readItem(item: Json, documentUrl: string | null, feedAuthors: string[])
   return {
     guid: id === '' ? null : id,
     url,
-    title: normalizeOrNull(str(item.title)),
+    title: plainTextLine(str(item.title)),
     summaryHtml: summary === null ? null : textToHtml(summary),
     contentHtml: html !== null && html.trim() !== '' ? html : text !== null && text.trim() !== '' ? textToHtml(text) : null,
     authors: ownAuthors.length > 0 ? ownAuthors : feedAuthors,
@@ -47,7 +48,7 @@ function readItem(item: Json, documentUrl: string | null, feedAuthors: string[])
     updatedAt: parseFeedDate(str(item.date_modified)),
     imageUrl: absoluteHttpUrl(str(item.image), documentUrl) ?? absoluteHttpUrl(str(item.banner_image), documentUrl),
     language: normalizeOrNull(str(item.language)),
-    categories: uniqueNonEmpty((Array.isArray(item.tags) ? item.tags : []).map((tag) => normalizeOrNull(str(tag)))),
+    categories: uniqueNonEmpty((Array.isArray(item.tags) ? item.tags : []).map((tag) => plainTextLine(str(tag)))),
     baseUrl: url ?? documentUrl,
   };
 }
@@ -72,7 +73,7 @@ export function parseJsonFeed(text: string, documentUrl: string | null): ParsedF
   const feedAuthors = names(document.authors, document.author);
   return {
     format: 'jsonfeed',
-    title: normalizeOrNull(str(document.title)),
+    title: plainTextLine(str(document.title)),
     homepageUrl: absoluteHttpUrl(str(document.home_page_url), base),
     language: normalizeOrNull(str(document.language)),
     items: (Array.isArray(document.items) ? document.items : []).filter(isObject).map((item) => readItem(item, base, feedAuthors)),

@@ -1,4 +1,4 @@
-import { normalizeText } from '../../text/normalize';
+import { normalizeOptionalLine, normalizeText } from '../../text/normalize';
 import { html4Entity, isElement, XmlElement, XmlNode, attr, hasElementChildren, textContent } from './xml';
 
 export function escapeHtml(text: string): string {
@@ -112,16 +112,13 @@ export function textConstructHtml(element: XmlElement): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-/** An Atom text construct as plain text. */
+/** An Atom text construct (a title, a name) as one line of plain text (plainTextLine). */
 export function textConstructText(element: XmlElement): string | null {
   switch (textConstructKind(element)) {
-    case 'text': return normalizeOrNull(textContent(element));
-    case 'base64-text': return normalizeOrNull(decodeBase64(element));
+    case 'text': return plainTextLine(textContent(element));
+    case 'base64-text': return plainTextLine(decodeBase64(element));
     case 'unsupported': return null;
-    default: {
-      const html = textConstructHtml(element);
-      return html === null ? null : htmlToPlainText(html);
-    }
+    default: return plainTextLine(textConstructHtml(element), 'html');
   }
 }
 
@@ -174,18 +171,30 @@ function dropNonText(html: string): string {
   return out + html.slice(copied);
 }
 
-/**
- * A short piece of HTML (a title, a name) as one line of plain text. The result is text, never
- * markup, so a tag-stripping pass is enough here; body HTML goes through sanitize/ instead.
- */
-export function htmlToPlainText(html: string): string | null {
-  const stripped = dropNonText(html).replace(/<\/?[A-Za-z][^<>]*>/g, (tag) => (BREAKING_TAG.test(tag) ? ' ' : ''));
-  return normalizeOrNull(decodeHtmlEntities(stripped));
+/** A short piece of HTML as one line: tags dropped (block tags become spaces), entities decoded once. */
+function htmlToLine(html: string): string {
+  return decodeHtmlEntities(dropNonText(html).replace(/<\/?[A-Za-z][^<>]*>/g, (tag) => (BREAKING_TAG.test(tag) ? ' ' : '')));
 }
 
-/** RSS-style text that may be escaped HTML, as plain text. */
-export function rssText(raw: string): string | null {
-  return looksLikeHtml(raw) ? htmlToPlainText(raw) : normalizeOrNull(raw);
+/**
+ * The one way a title, a headline, a person's or an outlet's name or a byline becomes text, from
+ * every format: RSS 2.0 and 1.0, Atom, JSON Feed and article pages (and feed discovery) all call
+ * it, so the same markup gives the same stored text whichever format carried it.
+ *
+ * - `markup: 'html'`: the value is HTML (Atom `type="html"` or xhtml): tags are dropped and
+ *   character references decoded, once.
+ * - `markup: 'text'` (the default): the value is meant as text but feeds do not keep to that
+ *   (RSS titles are often escaped HTML, JSON Feed authors arrive as `<b onmouseover=…>Eve</b>`):
+ *   text holding known tags or entity references is read as HTML, the way Universal Feed Parser
+ *   guesses; `a < b` or `Tom & Jerry` stays as it is.
+ *
+ * Then normalizeLine (src/text): NFC, controls and bidi overrides removed, whitespace folded.
+ * The result is text, never markup, so a tag-stripping pass is enough here; body HTML goes through
+ * sanitize/ instead. Null when nothing is left.
+ */
+export function plainTextLine(raw: string | null | undefined, markup: 'html' | 'text' = 'text'): string | null {
+  if (raw == null) return null;
+  return normalizeOptionalLine(markup === 'html' || looksLikeHtml(raw) ? htmlToLine(raw) : raw);
 }
 
 export function normalizeOrNull(value: string | null | undefined): string | null {

@@ -3,7 +3,7 @@ import {
   ATOM_NS, alternateLink, contentBase, emptyToNull, findImage, homeNamespaces, personName, pickDate,
   plainText, rawText, uniqueNonEmpty, urlText,
 } from './common';
-import { elementHtml, rssText, serializeNodes } from './markup';
+import { elementHtml, plainTextLine, serializeNodes } from './markup';
 import { ParsedFeed, ParsedFeedItem } from './types';
 import { XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
 
@@ -43,7 +43,7 @@ export function readRssItem(item: XmlElement, home: readonly string[]): ParsedFe
   return {
     guid,
     url,
-    title: titleElement ? rssText(textContent(titleElement)) : null,
+    title: titleElement ? plainTextLine(textContent(titleElement)) : null,
     summaryHtml: description ? emptyToNull(elementHtml(description)) : null,
     contentHtml,
     authors: uniqueNonEmpty([
@@ -59,8 +59,8 @@ export function readRssItem(item: XmlElement, home: readonly string[]): ParsedFe
     imageUrl: findImage(item, home),
     language: item.hasOwnLang ? item.lang : plainText(childNamed(item, ['dc'], 'language')),
     categories: uniqueNonEmpty([
-      ...childrenNamed(item, home, 'category').map((e) => rssText(textContent(e))),
-      ...childrenNamed(item, ['dc'], 'subject').map((e) => rssText(textContent(e))),
+      ...childrenNamed(item, home, 'category').map((e) => plainTextLine(textContent(e))),
+      ...childrenNamed(item, ['dc'], 'subject').map((e) => plainTextLine(textContent(e))),
     ]),
     baseUrl: contentBase(contentElement ?? description, item, url),
   };
@@ -69,7 +69,7 @@ export function readRssItem(item: XmlElement, home: readonly string[]): ParsedFe
 export function readRssChannel(channel: XmlElement, root: XmlElement, home: readonly string[]) {
   const title = childNamed(channel, home, 'title') ?? childNamed(channel, ['dc'], 'title');
   return {
-    title: title ? rssText(textContent(title)) : null,
+    title: title ? plainTextLine(textContent(title)) : null,
     homepageUrl: urlText(childNamed(channel, home, 'link')) ?? alternateLink(channel, ATOM_NS),
     language:
       plainText(childNamed(channel, home, 'language')) ??

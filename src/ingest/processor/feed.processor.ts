@@ -2,7 +2,7 @@ import { canonicalUrl } from '../../common/canonical-url';
 import { feedItemKey } from '../../feed-item/feed-item-key';
 import { calendarDateToDate, findDatesInText, type CalendarDate } from '../../text/dates';
 import { guessLanguageFromScript, normalizeLanguageTag } from '../../text/language';
-import { normalizeOptionalText, normalizeText } from '../../text/normalize';
+import { normalizeLine, normalizeOptionalLine, normalizeOptionalText } from '../../text/normalize';
 import type { ParsedFeed, ParsedFeedItem } from '../parser';
 import { htmlToText, sanitizeHtmlToParagraphs } from '../sanitize';
 import { cleanBody } from './body-cleanup';
@@ -68,14 +68,16 @@ function processItem(raw: ParsedFeedItem, source: SourceProfile, feedLanguage: s
   const body = raw.contentHtml ?? raw.summaryHtml;
   const cleaned = cleanBody(body ? sanitizeHtmlToParagraphs(body, base) : []);
   const summary = raw.contentHtml && raw.summaryHtml ? truncate(normalizeOptionalText(htmlToText(raw.summaryHtml)), MAX_SUMMARY_LENGTH) : null;
-  const headline = truncate(normalizeOptionalText(raw.title) ?? cleaned.paragraphs[0] ?? null, MAX_HEADLINE_LENGTH);
+  // One line of plain text whatever it came from: the adapters' titles already are (plainTextLine);
+  // a headline taken from the body loses its bidi controls here.
+  const headline = truncate(normalizeOptionalLine(raw.title) ?? normalizeOptionalLine(cleaned.paragraphs[0]), MAX_HEADLINE_LENGTH);
   if (!headline) return null;
 
   const url = raw.url ? canonicalUrl(raw.url) : null;
   const timeZone = source.timeZone ?? 'UTC';
   const published = raw.publishedAt && raw.publishedWithoutZone ? wallClockIn(raw.publishedAt, timeZone) : raw.publishedAt;
   const publishedAt = published ?? localizedDate(raw.publishedText, timeZone, now) ?? raw.updatedAt ?? null;
-  const authorNames = raw.authors.map(normalizeText).filter((name) => name !== '');
+  const authorNames = raw.authors.map(normalizeLine).filter((name) => name !== '');
   const day = calendarDay(publishedAt ?? now, timeZone);
   return {
     key: feedItemKey({ guid: raw.guid, url, headline, day }),
@@ -84,7 +86,7 @@ function processItem(raw: ParsedFeedItem, source: SourceProfile, feedLanguage: s
     headline,
     summary,
     paragraphs: cleaned.paragraphs,
-    byline: authorNames.length > 0 ? authorNames.join(', ') : cleaned.initialsByline,
+    byline: authorNames.length > 0 ? authorNames.join(', ') : normalizeOptionalLine(cleaned.initialsByline),
     authorNames,
     publishedAt,
     updatedAt: raw.updatedAt,
