@@ -20,6 +20,8 @@ export interface ArticleFacts {
   byline: string | null;
   language: string | null;
   publishedAt: Date;
+  /** The publisher's own date when publishedAt is the fetch time it was clamped to (ingest). */
+  publishedAtClaimed?: Date | null;
   updatedAt: Date | null;
   imageUrl: string | null;
   authorIds: string[];
@@ -44,6 +46,7 @@ export function assembleArticle(facts: ArticleFacts, people: readonly KnownEntit
     paragraphs: facts.paragraphs,
     language: facts.language,
     publishedAt: facts.publishedAt,
+    publishedAtClaimed: facts.publishedAtClaimed ?? null,
     updatedAt: facts.updatedAt,
     imageUrl: facts.imageUrl,
     byline: facts.byline,

@@ -12,6 +12,8 @@ export interface ArticleWrite {
   paragraphs: string[];
   language: string | null;
   publishedAt: Date;
+  /** The publisher's own date when publishedAt is the fetch time it was clamped to (ingest); null otherwise. */
+  publishedAtClaimed?: Date | null;
   /** When the publisher says the story changed; defaults to now() when stored content changes. */
   updatedAt: Date | null;
   imageUrl: string | null;
@@ -43,8 +45,8 @@ const FIND_EXISTING = sql(
 const INSERT = sql(
   'article_insert',
   `INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at,
-     image_url, byline, search_text, content_hash)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, $8::timestamptz), $10, $11, $12, $13)
+     image_url, byline, search_text, content_hash, published_at_claimed)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, $8::timestamptz), $10, $11, $12, $13, $14)
    ON CONFLICT (url) DO NOTHING
    RETURNING id`,
 );
@@ -53,9 +55,10 @@ const INSERT = sql(
 const UPDATE = sql(
   'article_update',
   `UPDATE article SET title = $2, summary = $3, paragraphs = $4, language = $5, published_at = $6,
-     updated_at = GREATEST(COALESCE($7::timestamptz, now()), $6::timestamptz), image_url = $8, byline = $9, search_text = $10, content_hash = $11
-   WHERE id = $1 AND (title, summary, paragraphs, language, published_at, image_url, byline)
-     IS DISTINCT FROM ($2, $3, $4::text[], $5, $6::timestamptz, $8, $9)
+     updated_at = GREATEST(COALESCE($7::timestamptz, now()), $6::timestamptz), image_url = $8, byline = $9, search_text = $10, content_hash = $11,
+     published_at_claimed = $12
+   WHERE id = $1 AND (title, summary, paragraphs, language, published_at, image_url, byline, published_at_claimed)
+     IS DISTINCT FROM ($2, $3, $4::text[], $5, $6::timestamptz, $8, $9, $12::timestamptz)
    RETURNING id`,
 );
 
@@ -94,6 +97,7 @@ export class ArticleWriteRepository {
         article.byline,
         article.searchText,
         article.contentHash,
+        article.publishedAtClaimed ?? null,
       ])) as unknown[];
       outcome = rowsOf(updated).length > 0 ? 'updated' : 'unchanged';
     } else {
@@ -112,6 +116,7 @@ export class ArticleWriteRepository {
         article.byline,
         article.searchText,
         article.contentHash,
+        article.publishedAtClaimed ?? null,
       ])) as Array<{ id: string }>;
       if (inserted[0]) {
         id = inserted[0].id;
@@ -216,6 +221,7 @@ interface StoredArticle {
   paragraphs: string[];
   language: string | null;
   publishedAt: Date;
+  publishedAtClaimed: Date | null;
   imageUrl: string | null;
   byline: string | null;
   authorIds: string[];
@@ -227,7 +233,7 @@ interface StoredArticle {
 const STORED_BY_URLS = sql(
   'article_stored_by_urls',
   `SELECT a.id, a.url, a.source_id AS "sourceId", a.title, a.summary, a.paragraphs, a.language, a.published_at AS "publishedAt",
-     a.image_url AS "imageUrl", a.byline,
+     a.published_at_claimed AS "publishedAtClaimed", a.image_url AS "imageUrl", a.byline,
      ARRAY(SELECT l.person_id::text FROM article_author l WHERE l.article_id = a.id ORDER BY l.position) AS "authorIds",
      ARRAY(SELECT l.person_id::text || ':' || l.count FROM article_mention l WHERE l.article_id = a.id ORDER BY l.person_id) AS mentions,
      ARRAY(SELECT l.source_id::text FROM article_cited_source l WHERE l.article_id = a.id ORDER BY l.source_id) AS "citedSourceIds"
@@ -244,6 +250,7 @@ function sameAsStored(article: ArticleWrite, row: StoredArticle): boolean {
     sameList(row.paragraphs, article.paragraphs) &&
     row.language === article.language &&
     row.publishedAt.getTime() === article.publishedAt.getTime() &&
+    (row.publishedAtClaimed?.getTime() ?? null) === (article.publishedAtClaimed?.getTime() ?? null) &&
     row.imageUrl === article.imageUrl &&
     row.byline === article.byline &&
     sameList(row.authorIds, [...new Set(article.authorIds)]) &&

@@ -56,6 +56,14 @@ export class ArticleEntity {
   @Column({ name: 'published_at', type: 'timestamptz' })
   publishedAt!: Date;
 
+  /**
+   * The date the feed or page gave when it was more than FUTURE_DATE_TOLERANCE_MS past the fetch
+   * time (src/ingest/parser/feed-date.ts): published_at then holds the time the story was first
+   * fetched. Null when published_at is the publisher's own date.
+   */
+  @Column({ name: 'published_at_claimed', type: 'timestamptz', nullable: true })
+  publishedAtClaimed!: Date | null;
+
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 

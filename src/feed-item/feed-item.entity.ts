@@ -42,6 +42,14 @@ export class FeedItemEntity {
   @Column({ name: 'published_at', type: 'timestamptz' })
   publishedAt!: Date;
 
+  /**
+   * The date the feed (or the article page) gave when it was more than FUTURE_DATE_TOLERANCE_MS
+   * past the fetch time (src/ingest/parser/feed-date.ts): published_at then holds the time the
+   * item was first fetched. Null when published_at is the publisher's own date.
+   */
+  @Column({ name: 'published_at_claimed', type: 'timestamptz', nullable: true })
+  publishedAtClaimed!: Date | null;
+
   /** 1-based place in the feed as the source published it. */
   @Column({ type: 'integer' })
   position!: number;

@@ -11,7 +11,7 @@ import type { SourceRecord } from '../source/source.types';
 import { extractArticlePage, type ExtractedPage } from './article-page/article-page.extractor';
 import { decodeHtml, isHtml } from './article-page/html-decode';
 import { FetchError, GuardedAgent, HostLimiter, fetchResource, type FetchOptions, type FetchResult } from './fetcher';
-import { FeedParseError, parseFeed } from './parser';
+import { clampFutureDate, FeedParseError, parseFeed } from './parser';
 import { processFeed, type ProcessedItem } from './processor/feed.processor';
 import { EntityDirectory } from './store/entity-directory';
 import { IngestStore, type StoryToStore } from './store/ingest.store';
@@ -364,7 +364,7 @@ class SourceRun {
       return !existing || (item.updatedAt !== null && item.updatedAt > existing.updatedAt);
     });
     const fetchNow = new Set(wanted.slice(0, maxPagesPerRun));
-    const pages = new Map<ProcessedItem, ExtractedPage | null>();
+    const pages = new Map<ProcessedItem, FetchedPage | null>();
     const queue = [...fetchNow];
     await Promise.all(
       Array.from({ length: Math.min(PAGE_CONCURRENCY, queue.length) }, async () => {
@@ -380,13 +380,17 @@ class SourceRun {
     });
   }
 
-  private async page(item: ProcessedItem): Promise<ExtractedPage | null> {
+  private async page(item: ProcessedItem): Promise<FetchedPage | null> {
     try {
       const fetched = await this.ctx.fetch(item.url!, { accept: HTML_ACCEPT, allowTruncated: true });
       this.ctx.fetched('page', fetched.status === 'not-modified' ? 'not_modified' : 'ok');
       this.report.pagesFetched++;
       if (fetched.status !== 'ok' || !isHtml(fetched.headers.contentType)) return null;
-      return extractArticlePage(decodeHtml(fetched.body, fetched.headers.contentType), fetched.finalUrl, { timeZone: this.state.timeZone });
+      const fetchedAt = new Date();
+      const page = extractArticlePage(decodeHtml(fetched.body, fetched.headers.contentType), fetched.finalUrl, { timeZone: this.state.timeZone });
+      // A page's dates are held to its fetch time like a feed's (clampFutureDate).
+      const published = clampFutureDate(page.publishedAt, fetchedAt);
+      return { ...page, publishedAt: published.date, publishedAtClaimed: published.claimed, modifiedAt: clampFutureDate(page.modifiedAt, fetchedAt).date };
     } catch (error) {
       // A page that cannot be had (gone, refused, too slow) leaves the feed's own copy of the story.
       if (error instanceof FetchError) this.ctx.fetched('page', error.code);
@@ -400,7 +404,10 @@ class SourceRun {
  * A processed item (and its extracted page) as a story for the store. The feed's copy and the
  * page's are merged: the longer body wins, feed metadata (title, authors, date) before the page's.
  */
-function toStory(item: ProcessedItem, page: ExtractedPage | null, mode: 'feed' | 'headline'): StoryToStore {
+/** An extracted page whose dates were clamped to the time it was fetched. */
+type FetchedPage = ExtractedPage & { publishedAtClaimed: Date | null };
+
+function toStory(item: ProcessedItem, page: FetchedPage | null, mode: 'feed' | 'headline'): StoryToStore {
   const story: StoryToStore = {
     key: item.key,
     position: item.position,
@@ -409,6 +416,7 @@ function toStory(item: ProcessedItem, page: ExtractedPage | null, mode: 'feed' |
     imageUrl: item.imageUrl ?? page?.imageUrl ?? null,
     language: item.language,
     publishedAt: item.publishedAt ?? page?.publishedAt ?? null,
+    publishedAtClaimed: item.publishedAt !== null ? item.publishedAtClaimed : (page?.publishedAtClaimed ?? null),
     updatedAt: item.updatedAt ?? page?.modifiedAt ?? null,
     article: null,
   };

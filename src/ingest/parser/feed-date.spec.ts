@@ -1,4 +1,4 @@
-import { parseFeedDate, readFeedDate } from './feed-date';
+import { clampFutureDate, FUTURE_DATE_TOLERANCE_MS, parseFeedDate, readFeedDate } from './feed-date';
 
 describe('parseFeedDate', () => {
   it.each([
@@ -59,5 +59,25 @@ describe('readFeedDate', () => {
     expect(readFeedDate('Wed, 03 Sep 2025 10:00:00 GMT')?.zoneless).toBe(false);
     expect(readFeedDate('Wed, 03 Sep 2025 10:00:00 +0600')?.zoneless).toBe(false);
     expect(readFeedDate('৩ সেপ্টেম্বর')).toBeNull();
+  });
+});
+
+describe('clampFutureDate', () => {
+  const fetchedAt = new Date('2025-09-03T12:00:00Z');
+
+  it('replaces a date later than the fetch time plus the tolerance by the fetch time, keeping the claim', () => {
+    const claimed = parseFeedDate('Fri, 01 Jan 9999 00:00:00 GMT')!;
+    expect(clampFutureDate(claimed, fetchedAt)).toEqual({ date: fetchedAt, claimed });
+    const justOver = new Date(fetchedAt.getTime() + FUTURE_DATE_TOLERANCE_MS + 1);
+    expect(clampFutureDate(justOver, fetchedAt)).toEqual({ date: fetchedAt, claimed: justOver });
+  });
+
+  it('believes dates up to the tolerance ahead (clock drift, stories scheduled for the hour), and every past date', () => {
+    expect(FUTURE_DATE_TOLERANCE_MS).toBe(10 * 60_000);
+    const atTolerance = new Date(fetchedAt.getTime() + FUTURE_DATE_TOLERANCE_MS);
+    expect(clampFutureDate(atTolerance, fetchedAt)).toEqual({ date: atTolerance, claimed: null });
+    const past = new Date('1999-01-01T00:00:00Z');
+    expect(clampFutureDate(past, fetchedAt)).toEqual({ date: past, claimed: null });
+    expect(clampFutureDate(null, fetchedAt)).toEqual({ date: null, claimed: null });
   });
 });

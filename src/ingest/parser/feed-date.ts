@@ -22,6 +22,30 @@ export interface FeedDate {
   zoneless: boolean;
 }
 
+/**
+ * How far past the fetch time a feed's or page's date is still believed: clocks drift, and a story
+ * scheduled for the hour is often in the feed a few minutes early. README (Ingestion) documents it.
+ */
+export const FUTURE_DATE_TOLERANCE_MS = 10 * 60_000;
+
+export interface ClampedDate {
+  /** The date to store: the given one, or the fetch time when the given one was too far ahead. */
+  date: Date | null;
+  /** The date as the publisher gave it, when it was replaced by the fetch time; null otherwise. */
+  claimed: Date | null;
+}
+
+/**
+ * A publication date is at most the fetch time plus FUTURE_DATE_TOLERANCE_MS: nothing is
+ * published after we saw it. A later date (`Fri, 01 Jan 9999`, a producer's clock years ahead)
+ * would sit at the top of every newest-first list for good; it becomes the fetch time, and the
+ * claim is kept beside it so that nothing is lost and the clamping shows.
+ */
+export function clampFutureDate(date: Date | null, fetchedAt: Date): ClampedDate {
+  if (date === null || date.getTime() <= fetchedAt.getTime() + FUTURE_DATE_TOLERANCE_MS) return { date, claimed: null };
+  return { date: fetchedAt, claimed: date };
+}
+
 /** parseFeedDate, also saying whether the text carried a zone. */
 export function readFeedDate(raw: string | null | undefined): FeedDate | null {
   if (raw == null) return null;

@@ -20,6 +20,18 @@ describe('processFeed', () => {
     expect(items.map((item) => item.position)).toEqual([1, 2, 3, 4]);
   });
 
+  it('clamps a date past the fetch time to the fetch time, keeping the claim and a key that does not move', () => {
+    const feed = rss(`<item><title>Far</title><pubDate>Fri, 01 Jan 9999 00:00:00 GMT</pubDate><dcterms:modified xmlns:dcterms="http://purl.org/dc/terms/">9999-01-02T00:00:00Z</dcterms:modified></item>
+           <item><title>Soon</title><guid>soon</guid><pubDate>${new Date(NOW.getTime() + 5 * 60_000).toUTCString()}</pubDate></item>`);
+    const [far, soon] = process(feed);
+    expect(far).toMatchObject({ publishedAt: NOW, publishedAtClaimed: new Date('9999-01-01T00:00:00Z'), updatedAt: NOW });
+    // Five minutes ahead is within the tolerance: believed as it is.
+    expect(soon).toMatchObject({ publishedAt: new Date(NOW.getTime() + 5 * 60_000), publishedAtClaimed: null });
+    // An item keyed by headline and day is keyed by the day the feed gave, so a later fetch finds the same item.
+    const later = processFeed(parseFeed(feed, { url: 'https://news.example/feed.xml' }), { id: 's', language: 'en', timeZone: null }, { now: new Date('2025-09-07T12:00:00Z') });
+    expect(later[0]!.key).toBe(far!.key);
+  });
+
   it('keeps the first of an item listed twice, and drops items with nothing to show', () => {
     const items = process(rss(`<item><title>One</title><guid>x</guid></item><item><title>One again</title><guid>x</guid></item><item><guid>y</guid></item>`));
     expect(items.map((item) => item.headline)).toEqual(['One']);

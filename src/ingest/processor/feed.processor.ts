@@ -3,7 +3,7 @@ import { feedItemKey } from '../../feed-item/feed-item-key';
 import { calendarDateToDate, findDatesInText, type CalendarDate } from '../../text/dates';
 import { guessLanguageFromScript, normalizeLanguageTag } from '../../text/language';
 import { normalizeLine, normalizeOptionalLine, normalizeOptionalText } from '../../text/normalize';
-import type { ParsedFeed, ParsedFeedItem } from '../parser';
+import { clampFutureDate, type ParsedFeed, type ParsedFeedItem } from '../parser';
 import { htmlToText, sanitizeHtmlToParagraphs } from '../sanitize';
 import { cleanBody } from './body-cleanup';
 
@@ -33,8 +33,14 @@ export interface ProcessedItem {
   byline: string | null;
   /** The people the feed names as authors, as printed. */
   authorNames: string[];
-  /** Null when the feed gives no readable date: the store keeps the first-seen time then. */
+  /**
+   * Null when the feed gives no readable date: the store keeps the first-seen time then. Never
+   * later than the fetch time plus FUTURE_DATE_TOLERANCE_MS (see publishedAtClaimed).
+   */
   publishedAt: Date | null;
+  /** The feed's date when it was further ahead than that and publishedAt became the fetch time. */
+  publishedAtClaimed: Date | null;
+  /** Clamped like publishedAt, without keeping the claim. */
   updatedAt: Date | null;
   imageUrl: string | null;
   language: string | null;
@@ -44,7 +50,8 @@ const MAX_HEADLINE_LENGTH = 300;
 const MAX_SUMMARY_LENGTH = 2000;
 
 /**
- * A parsed feed as ProcessedItems, in feed order. Items with neither a title nor any text are
+ * A parsed feed as ProcessedItems, in feed order. `now` is the time the feed was fetched: dates
+ * later than it (plus a tolerance) are clamped to it. Items with neither a title nor any text are
  * dropped (there is nothing to show); an item repeated in the same feed (same key) is kept once,
  * first occurrence winning, since feeds list newest first.
  */
@@ -78,7 +85,9 @@ function processItem(raw: ParsedFeedItem, source: SourceProfile, feedLanguage: s
   const published = raw.publishedAt && raw.publishedWithoutZone ? wallClockIn(raw.publishedAt, timeZone) : raw.publishedAt;
   const publishedAt = published ?? localizedDate(raw.publishedText, timeZone, now) ?? raw.updatedAt ?? null;
   const authorNames = raw.authors.map(normalizeLine).filter((name) => name !== '');
+  // The key takes the day the feed gave, clamped or not: the item is the same item at every fetch.
   const day = calendarDay(publishedAt ?? now, timeZone);
+  const clamped = clampFutureDate(publishedAt, now);
   return {
     key: feedItemKey({ guid: raw.guid, url, headline, day }),
     position: 0,
@@ -88,8 +97,9 @@ function processItem(raw: ParsedFeedItem, source: SourceProfile, feedLanguage: s
     paragraphs: cleaned.paragraphs,
     byline: authorNames.length > 0 ? authorNames.join(', ') : normalizeOptionalLine(cleaned.initialsByline),
     authorNames,
-    publishedAt,
-    updatedAt: raw.updatedAt,
+    publishedAt: clamped.date,
+    publishedAtClaimed: clamped.claimed,
+    updatedAt: clampFutureDate(raw.updatedAt, now).date,
     imageUrl: raw.imageUrl,
     language:
       normalizeLanguageTag(raw.language) ??

@@ -6,6 +6,7 @@ import { feedItemDatesByKey, upsertFeedItems, type FeedItemWrite } from '../../f
 import { insertPersonIfAbsent } from '../../person/person.repository';
 import { normalizeForSearch } from '../../text/normalize';
 import { slugify } from '../../text/slug';
+import { FUTURE_DATE_TOLERANCE_MS } from '../parser/feed-date';
 import { bylineNames, isCreatablePersonName } from '../processor/byline';
 import type { EntityDirectory } from './entity-directory';
 
@@ -20,6 +21,11 @@ export interface StoryToStore {
   language: string | null;
   /** Null when neither feed nor page dates it: the first-seen time is kept. */
   publishedAt: Date | null;
+  /**
+   * The feed's or page's date when it was too far past the fetch time and publishedAt is the
+   * fetch time instead (clampFutureDate). The story then keeps the date it was first stored with.
+   */
+  publishedAtClaimed: Date | null;
   updatedAt: Date | null;
   /** Null for a headline only (no link, or its page left for a later run). */
   article: {
@@ -81,14 +87,23 @@ export class IngestStore {
 
   private async storeBatch(manager: EntityManager, sourceId: string, batch: StoryToStore[]) {
     const now = new Date();
-    const undated = batch.filter((story) => story.publishedAt === null);
-    const knownDates = await feedItemDatesByKey(manager, sourceId, undated.map((story) => story.key));
+    // Undated stories, and stories whose date was clamped to the fetch time, keep the date they
+    // were first stored with: otherwise a clamped story would be re-dated "now" at every fetch and
+    // stay at the top of every newest-first list, which is what clamping is there to prevent.
+    const unsure = batch.filter((story) => story.publishedAt === null || story.publishedAtClaimed !== null);
+    const knownDates = await feedItemDatesByKey(manager, sourceId, unsure.map((story) => story.key));
     const knownArticleDates = await this.writer.datesByUrl(
       manager,
-      undated.filter((story) => story.url !== null && !knownDates.has(story.key)).map((story) => story.url!),
+      unsure.filter((story) => story.url !== null && !knownDates.has(story.key)).map((story) => story.url!),
     );
-    const dateOf = (story: StoryToStore): Date =>
-      story.publishedAt ?? knownDates.get(story.key) ?? (story.url ? knownArticleDates.get(story.url)?.publishedAt : undefined) ?? now;
+    const latestBelievable = now.getTime() + FUTURE_DATE_TOLERANCE_MS;
+    const dateOf = (story: StoryToStore): Date => {
+      if (story.publishedAt !== null && story.publishedAtClaimed === null) return story.publishedAt;
+      const known = knownDates.get(story.key) ?? (story.url ? knownArticleDates.get(story.url)?.publishedAt : undefined);
+      // A far-future date stored before clamping existed is not kept either.
+      if (known && known.getTime() <= latestBelievable) return known;
+      return story.publishedAt ?? now;
+    };
 
     // People created in this transaction join the directory only once it commits.
     const newPeople: Array<{ id: string; slug: string; name: string }> = [];
@@ -108,6 +123,7 @@ export class IngestStore {
             byline: story.article.byline,
             language: story.language,
             publishedAt,
+            publishedAtClaimed: story.publishedAtClaimed,
             updatedAt: story.updatedAt,
             imageUrl: story.imageUrl,
             authorIds,
@@ -138,6 +154,7 @@ export class IngestStore {
         imageUrl: story.imageUrl,
         language: story.language,
         publishedAt,
+        publishedAtClaimed: story.publishedAtClaimed,
         position: story.position,
         articleId,
       });
