@@ -10,7 +10,7 @@ import { SourceRepository } from '../source/source.repository';
 import type { SourceRecord } from '../source/source.types';
 import { extractArticlePage, type ExtractedPage } from './article-page/article-page.extractor';
 import { decodeHtml, isHtml } from './article-page/html-decode';
-import { FetchError, GuardedAgent, HostLimiter, fetchResource, type FetchOptions, type FetchResult } from './fetcher';
+import { BlockedAddressError, FetchError, GuardedAgent, HostLimiter, fetchResource, refusedHost, type FetchOptions, type FetchResult } from './fetcher';
 import { clampFutureDate, FeedParseError, parseFeed } from './parser';
 import { processFeed, type ProcessedItem } from './processor/feed.processor';
 import { EntityDirectory } from './store/entity-directory';
@@ -132,6 +132,15 @@ export class IngestService {
         userAgent: fetch.userAgent ?? undefined,
       }),
     );
+  }
+
+  /**
+   * Why this deployment's fetcher would refuse to reach the URL's host (a private, loopback,
+   * link-local or metadata address that FETCH_ALLOWLIST does not open), or null. Sources are
+   * checked with it when added or changed; fetches are checked again at connect time.
+   */
+  refusedAddress(url: string): Promise<BlockedAddressError | null> {
+    return refusedHost(this.agent.policy, new URL(url));
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { ADMIN } from '../auth/auth-checker';
+import { CacheHint } from '../syndication/cache-hints';
 import type { GraphQLContext } from '../graphql/context';
 import { SourceRegistryService } from './source-registry.service';
 import { AddSourceInput, RefreshSourcePayload, RemoveSourcePayload, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
@@ -44,7 +45,15 @@ export class SourceRegistryResolver {
     return this.registry.refresh(id);
   }
 
-  @FieldResolver(() => [String], { description: 'The feeds the source is followed through (RSS, Atom, RDF, JSON Feed); empty when it is not followed.' })
+  // Operational data, like fetchStatus: a feed URL can hold a private path or a token meant for
+  // us. The field is non-null, so it is refused with an error (not null) for anyone but admins,
+  // and @cacheControl(maxAge: 0) keeps an admin's answer out of every cache.
+  @Authorized(ADMIN)
+  @CacheHint(0)
+  @FieldResolver(() => [String], {
+    description:
+      'The feeds the source is followed through (RSS, Atom, RDF, JSON Feed); empty when it is not followed (admin only: other callers get an error, and with it no source).',
+  })
   feedUrls(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext) {
     return this.registry.feedUrls(ctx.loaders, source);
   }

@@ -9,7 +9,7 @@ import type { IngestRunReport, IngestService } from '../ingest/ingest.service';
 import { parseOpml, writeOpml, OpmlError } from '../ingest/opml/opml';
 import { FeedParseError, parseFeed } from '../ingest/parser';
 import { normalizeLanguageTag } from '../text/language';
-import { normalizeOptionalText, normalizeText } from '../text/normalize';
+import { normalizeLine, normalizeOptionalText } from '../text/normalize';
 import { slugify } from '../text/slug';
 import { FetchState } from './source-fetch-state.entity';
 import type { AddSourceInput, FeedFetchStatus, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
@@ -56,7 +56,7 @@ export class SourceRegistryService {
   async add(input: AddSourceInput): Promise<SourceRecord> {
     let feedUrls = normalizeFeedUrls(input.feedUrls ?? []);
     let homepageUrl = input.homepageUrl != null ? httpUrl(input.homepageUrl, 'homepageUrl') : null;
-    let name = input.name != null ? normalizeText(input.name) : '';
+    let name = input.name != null ? normalizeLine(input.name) : '';
     let language = input.language != null ? languageTag(input.language) : null;
     if (feedUrls.length === 0) {
       if (!homepageUrl) throw new BadUserInputError('Give "feedUrls", or a "homepageUrl" whose page links to its feeds.', { argument: 'input.feedUrls' });
@@ -64,13 +64,15 @@ export class SourceRegistryService {
       if (found.feedUrls.length === 0) {
         throw new BadUserInputError(`No feed found at ${homepageUrl}: it is not a feed and links to none (<link rel="alternate">).`, { argument: 'input.homepageUrl' });
       }
-      feedUrls = found.feedUrls;
-      homepageUrl = found.homepageUrl ?? homepageUrl;
+      // What a page links to is held to the same rules as what an admin types.
+      feedUrls = normalizeFeedUrls(found.feedUrls);
+      homepageUrl = found.homepageUrl ? httpUrl(found.homepageUrl, 'homepageUrl') : homepageUrl;
       name ||= found.title ?? '';
       language ??= found.language;
     }
     if (name === '') throw new BadUserInputError('"name" must not be empty.', { argument: 'input.name' });
     if (name.length > MAX_NAME_LENGTH) throw new BadUserInputError(`"name" must be at most ${MAX_NAME_LENGTH} characters.`, { argument: 'input.name' });
+    await this.assertFetchable(feedUrls);
     const intervalMinutes = interval(input.fetchIntervalMinutes ?? this.defaultIntervalMinutes);
     const timeZone = input.timeZone != null ? zone(input.timeZone) : null;
     const country = input.country != null ? countryCode(input.country) : null;
@@ -103,7 +105,7 @@ export class SourceRegistryService {
    */
   async update(id: string, input: UpdateSourceInput): Promise<SourceRecord> {
     const sourceId = fromGlobalIdOfType(id, 'Source');
-    const name = input.name != null ? normalizeText(input.name) : undefined;
+    const name = input.name != null ? normalizeLine(input.name) : undefined;
     if (name === '') throw new BadUserInputError('"name" must not be empty.', { argument: 'input.name' });
     const patch = {
       name,
@@ -111,6 +113,7 @@ export class SourceRegistryService {
       language: input.language !== undefined ? (input.language === null ? null : languageTag(input.language)) : undefined,
     };
     const feedUrls = input.feedUrls != null ? normalizeFeedUrls(input.feedUrls) : null;
+    if (feedUrls) await this.assertFetchable(feedUrls);
     const intervalMinutes = input.fetchIntervalMinutes != null ? interval(input.fetchIntervalMinutes) : null;
     const timeZone = input.timeZone !== undefined ? (input.timeZone === null ? null : zone(input.timeZone)) : undefined;
 
@@ -141,6 +144,22 @@ export class SourceRegistryService {
       await unfollow(manager, sourceId);
       return { sourceId: id, purged: false, articlesDeleted: 0 };
     });
+  }
+
+  /**
+   * Refuses feed URLs the fetcher would refuse to reach (a private, loopback, link-local or cloud
+   * metadata address, literal or as the host name resolves now) unless FETCH_ALLOWLIST opens them:
+   * an admin learns it when adding the source, not from a BLOCKED_ADDRESS at every fetch after.
+   */
+  private async assertFetchable(feedUrls: readonly string[]): Promise<void> {
+    const refusals = await Promise.all(feedUrls.map((url) => this.ingest.refusedAddress(url)));
+    const index = refusals.findIndex((refusal) => refusal !== null);
+    if (index === -1) return;
+    const refusal = refusals[index]!;
+    throw new BadUserInputError(
+      `"feedUrls" holds an address the fetcher refuses: BLOCKED_ADDRESS: ${refusal.host} is ${refusal.address}, ${refusal.reason} address. FETCH_ALLOWLIST opens hosts and ranges meant to be reached.`,
+      { argument: 'input.feedUrls', reason: 'BLOCKED_ADDRESS', index },
+    );
   }
 
   /** Fetches the source now and returns when done (waiting for a run another worker has in progress). */
@@ -226,13 +245,15 @@ export class SourceRegistryService {
         report.skipped.push({ feedUrl: subscription.feedUrl, reason: 'already followed' });
         continue;
       }
+      // The report is printed and may be logged: a refused URL's password is not repeated there.
+      const shown = withoutCredentials(subscription.feedUrl);
       const name = subscription.title ?? new URL(subscription.feedUrl).hostname;
       try {
         await this.add({ name, homepageUrl: subscription.homepageUrl, feedUrls: [subscription.feedUrl], language: subscription.language });
         report.added.push({ name, feedUrl: subscription.feedUrl });
       } catch (error) {
         if (!(error instanceof BadUserInputError || error instanceof ConflictError)) throw error;
-        report.skipped.push({ feedUrl: subscription.feedUrl, reason: error.message });
+        report.skipped.push({ feedUrl: shown, reason: error.message });
       }
     }
     return report;
@@ -258,6 +279,12 @@ export class SourceRegistryService {
   }
 }
 
+/**
+ * An absolute http(s) URL as stored, every way one comes in (GraphQL, the CLI, OPML, discovery).
+ * A URL with user info (`http://user:pass@host/`) is refused: the credentials would be stored
+ * and shown wherever the URL is (fetch status, logs, OPML exports), and publishers' feeds are
+ * public. The message never repeats the URL, which holds the secret.
+ */
 function httpUrl(raw: string, argument: string): string {
   let url: URL;
   try {
@@ -266,8 +293,26 @@ function httpUrl(raw: string, argument: string): string {
     throw new BadUserInputError(`"${argument}" is not an absolute URL.`, { argument: `input.${argument}` });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadUserInputError(`"${argument}" must be an http or https URL.`, { argument: `input.${argument}` });
+  if (url.username !== '' || url.password !== '') {
+    throw new BadUserInputError(`"${argument}" must not carry a user name or password (user:password@host): newsgate follows public feeds only.`, {
+      argument: `input.${argument}`,
+      reason: 'URL_WITH_CREDENTIALS',
+    });
+  }
   url.hash = '';
   return url.href;
+}
+
+function withoutCredentials(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.username === '' && url.password === '') return raw;
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return raw;
+  }
 }
 
 function normalizeFeedUrls(urls: string[]): string[] {

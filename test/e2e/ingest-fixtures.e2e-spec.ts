@@ -159,9 +159,13 @@ describe('ingesting every kind of feed the fixture server plays', () => {
     }
   });
 
-  it('keeps fetch status from anonymous callers and partners', async () => {
-    const res = await app.gql(`{ sources(first: 1) { edges { node { name feedUrls fetchStatus { state } } } } }`);
+  it('keeps fetch status and feed URLs from anonymous callers and partners', async () => {
+    const res = await app.gql(`{ sources(first: 1) { edges { node { name fetchStatus { state } } } } }`);
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    // feedUrls is non-null: refusing it takes the source with it (security-holes.e2e-spec.ts has more).
+    const urls = await app.gql(`{ sources(first: 1) { edges { node { name feedUrls } } } }`);
+    expect(urls.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(urls.raw).not.toContain(server.origin);
     const mutation = await app.gql(`mutation { addSource(input: { name: "x", feedUrls: ["https://x.example/feed"] }) { id } }`);
     expect(mutation.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     const asAdmin = await app.gql(`{ sources(first: 1) { edges { node { fetchStatus { state } } } } }`, undefined, ADMIN);

@@ -1,4 +1,4 @@
-import { AddressPolicy, guardedLookup, LookupAll, parseAllowlist } from './address-guard';
+import { AddressPolicy, guardedLookup, LookupAll, parseAllowlist, refusedHost } from './address-guard';
 
 describe('AddressPolicy', () => {
   const strict = new AddressPolicy();
@@ -104,5 +104,31 @@ describe('parseAllowlist', () => {
   it('splits FETCH_ALLOWLIST on commas and whitespace', () => {
     expect(parseAllowlist(' 127.0.0.1, feeds.intranet\n10.0.0.0/8 ,,')).toEqual(['127.0.0.1', 'feeds.intranet', '10.0.0.0/8']);
     expect(parseAllowlist(undefined)).toEqual([]);
+  });
+});
+
+describe('refusedHost (sources checked when added)', () => {
+  const answer = (addresses: string[] | NodeJS.ErrnoException): LookupAll => (_host, _options, callback) =>
+    Array.isArray(addresses) ? callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }))) : callback(addresses, []);
+  const strict = new AddressPolicy();
+
+  it('refuses a name whose every address is refused, naming the address', async () => {
+    const refused = await refusedHost(strict, new URL('http://intranet.example/feed'), answer(['10.0.0.7', '127.0.0.1']));
+    expect(refused).toMatchObject({ host: 'intranet.example', address: '10.0.0.7', reason: expect.stringMatching(/private/) });
+  });
+
+  it('accepts a name with one address the fetcher may connect to (it connects to that one only)', async () => {
+    expect(await refusedHost(strict, new URL('http://mixed.example/feed'), answer(['10.0.0.7', '93.184.216.34']))).toBeNull();
+  });
+
+  it('accepts a name that does not resolve now', async () => {
+    expect(await refusedHost(strict, new URL('http://gone.example/feed'), answer(Object.assign(new Error('nope'), { code: 'ENOTFOUND' })))).toBeNull();
+  });
+
+  it('judges literal addresses without DNS, and follows the allowlist', async () => {
+    const noDns = answer(Object.assign(new Error('not asked'), { code: 'EAI_FAIL' }));
+    expect(await refusedHost(strict, new URL('http://[fd00:ec2::254]/'), noDns)).toMatchObject({ reason: expect.stringMatching(/metadata/) });
+    expect(await refusedHost(new AddressPolicy(['127.0.0.1']), new URL('http://127.0.0.1:8080/feed'), noDns)).toBeNull();
+    expect(await refusedHost(new AddressPolicy(['feeds.intranet']), new URL('http://feeds.intranet/rss'), answer(['10.0.0.7']))).toBeNull();
   });
 });

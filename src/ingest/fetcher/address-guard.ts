@@ -145,6 +145,33 @@ export class AddressPolicy {
   }
 }
 
+/**
+ * Whether the fetcher would refuse this URL's host as things stand now, so that a source can be
+ * refused when it is added instead of failing at every fetch: a literal IP address the policy
+ * refuses, or a name whose addresses, as DNS gives them now, are all refused (a name resolving to
+ * 127.0.0.1 is as private as 127.0.0.1). A name that does not resolve now is not refused here (DNS
+ * may be down, the name may be registered later). Whatever this says, every fetch checks again at
+ * connect time (guardedConnector), which is what defeats DNS rebinding.
+ */
+export async function refusedHost(policy: AddressPolicy, url: URL, lookup: LookupAll = systemLookup): Promise<BlockedAddressError | null> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(host)) {
+    const reason = policy.check(host, host);
+    return reason === null ? null : new BlockedAddressError(host, host, reason);
+  }
+  const addresses = await new Promise<dns.LookupAddress[]>((resolve) => {
+    lookup(host, { all: true }, (error, found) => resolve(error ? [] : found));
+  });
+  let refused: BlockedAddressError | null = null;
+  for (const { address } of addresses) {
+    const reason = policy.check(host, address);
+    // One address the fetcher may connect to is enough: it connects to that one only.
+    if (reason === null) return null;
+    refused ??= new BlockedAddressError(host, address, reason);
+  }
+  return refused;
+}
+
 /** A lookup that only ever hands the socket addresses the policy allows. */
 export function guardedLookup(policy: AddressPolicy, lookup: LookupAll = systemLookup): net.LookupFunction {
   const guarded = (

@@ -14,5 +14,5 @@ export {
 } from './fetch-resource';
 export { FetchError, type FetchErrorCode, type FetchErrorDetails } from './errors';
 export { HostLimiter } from './host-limiter';
-export { AddressPolicy, GuardedAgent, parseAllowlist, type GuardedAgentOptions, type LookupAll } from './address-guard';
+export { AddressPolicy, BlockedAddressError, GuardedAgent, parseAllowlist, refusedHost, type GuardedAgentOptions, type LookupAll } from './address-guard';
 export { parseRetryAfter } from './retry-after';
