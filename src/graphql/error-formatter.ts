@@ -3,13 +3,34 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError } from '../common/errors/domain-errors';
 
+export interface ErrorFormatterOptions {
+  /**
+   * Keep graphql-js's "Did you mean …?" suggestions. They name fields, arguments, types and enum
+   * values near what a client typed, which spells the schema out to anyone guessing; the gateway
+   * keeps them exactly when introspection is on (the schema is public then anyway).
+   */
+  suggestions: boolean;
+}
+
+/**
+ * Every suggestion graphql-js writes: `Did you mean "latestFeed"?`, `Did you mean "a", "b", or
+ * "c"?`, `Did you mean the enum value "NEWEST_FIRST"?`, `Did you mean to use an inline fragment on
+ * "Article"?`. Names cannot hold a question mark, so the first one ends the suggestion.
+ */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/** A message without graphql-js's suggestions. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
+}
+
 /**
  * The one place errors become what a client sees. Domain errors keep their message and code;
- * GraphQL's own errors (syntax, validation, variable coercion) keep theirs; everything else is
- * masked and logged, so no stack trace, SQL text or connection string reaches a response, whatever
- * NODE_ENV says.
+ * GraphQL's own errors (syntax, validation, variable coercion) keep theirs, without suggestions
+ * unless `options.suggestions`; everything else is masked and logged, so no stack trace, SQL text
+ * or connection string reaches a response, whatever NODE_ENV says.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, options: ErrorFormatterOptions = { suggestions: false }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { locations: formatted.locations, path: formatted.path };
@@ -24,7 +45,8 @@ export function createErrorFormatter(logger: Logger) {
       // A limit's own code (QUERY_TOO_DEEP, ...; syndication/graphql-limits.ts) says more than
       // Apollo's GRAPHQL_VALIDATION_FAILED.
       const code = typeof limit === 'string' ? limit : typeof original.extensions?.code === 'string' ? original.extensions.code : 'BAD_REQUEST';
-      return { ...base, message: formatted.message, extensions: { ...extensions, code } };
+      const message = options.suggestions ? formatted.message : withoutSuggestions(formatted.message);
+      return { ...base, message, extensions: { ...extensions, code } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -58,7 +58,8 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     // main.ts owns shutdown (HTTP, then Apollo, then the database); Apollo's own signal handlers
     // would race it and re-raise the signal.
     stopOnTerminationSignals: false,
-    formatError: countingErrors(createErrorFormatter(logger), metrics),
+    // Field suggestions ("Did you mean …?") only where introspection shows the schema anyway.
+    formatError: countingErrors(createErrorFormatter(logger, { suggestions: config.introspection }), metrics),
     plugins: [
       ...syndication.apollo.plugins,
       operationNamePlugin<GraphQLContext>(),

@@ -15,8 +15,9 @@ export const LIMIT_CODES = {
  * graphql-armor's depth, cost, alias and directive rules, run with GraphQL validation, so an
  * operation over a limit is refused before any resolver (and so any SQL) runs. Each reports its
  * own code instead of armor's generic BAD_USER_INPUT; the error formatter passes it on. Tokens are
- * counted before Apollo parses (withinTokenLimit), and armor's field-suggestion masking is left to
- * the introspection setting.
+ * counted before Apollo parses (withinTokenLimit). Armor's field-suggestion masking stays off:
+ * it misses enum-value and inline-fragment suggestions and leaves a stray "?"; the error formatter
+ * removes every "Did you mean …?" instead whenever introspection is off (graphql/error-formatter.ts).
  */
 export function armorValidationRules(limits: AppConfig['graphqlLimits']): ValidationRule[] {
   const report = (code: string) => (context: ValidationContext | null, error: GraphQLError) => {

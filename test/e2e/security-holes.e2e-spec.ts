@@ -311,4 +311,53 @@ describe('security holes', () => {
       expect(source.feedUrls).toEqual([viaName]);
     });
   });
+
+  describe('field suggestions', () => {
+    // What a client guessing at the schema sends: a near-miss field, mutation, argument, type,
+    // enum value and input field (the last through a variable, which graphql-js checks apart).
+    const probes: Array<{ query: string; variables?: Record<string, unknown>; secret: string }> = [
+      { query: '{ latestFed(first: 1) { totalCount } }', secret: 'latestFeed' },
+      { query: 'mutation { addSourc(input: { name: "x" }) { id } }', secret: 'addSource' },
+      { query: '{ latestFeed(firts: 1) { totalCount } }', secret: '"first"' },
+      { query: 'query($f: ArticleFiltr) { articles(filter: $f) { totalCount } }', secret: 'ArticleFilter' },
+      { query: '{ articles(orderBy: NEWST_FIRST) { totalCount } }', secret: 'NEWEST_FIRST' },
+      { query: 'query($f: ArticleFilter) { articles(filter: $f) { totalCount } }', variables: { f: { serch: 'x' } }, secret: '"search"' },
+      { query: '{ node(id: "x") { ... on Articl { id } } }', secret: 'Article"' },
+    ];
+
+    let production: TestApp;
+    beforeAll(async () => {
+      // NODE_ENV=production and GRAPHQL_INTROSPECTION unset: introspection is off.
+      production = await startTestApp(e2eConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: '', ADMIN_TOKEN }));
+    });
+    afterAll(async () => {
+      await production?.close();
+    });
+
+    it('names nothing of the schema when introspection is off, for queries, mutations and variables', async () => {
+      expect(production.database.config.introspection).toBe(false);
+      const introspection = await production.gql('{ __schema { queryType { name } } }');
+      expect(introspection.errors?.length).toBeGreaterThan(0);
+      for (const { query, variables, secret } of probes) {
+        for (const headers of [{}, ADMIN]) {
+          const res = await production.gql(query, variables, headers);
+          expect(res.errors?.length).toBeGreaterThan(0);
+          expect(res.raw).not.toMatch(/Did you mean|Suggestion/);
+          expect(res.raw).not.toContain(secret);
+        }
+      }
+      // The error still says what was wrong with what the client sent.
+      const [error] = (await production.gql(probes[0]!.query)).errors!;
+      expect(error!.message).toBe('Cannot query field "latestFed" on type "Query".');
+      expect(error!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it('suggests when introspection is on (the schema is public then)', async () => {
+      expect(app.database.config.introspection).toBe(true);
+      const res = await app.gql(probes[0]!.query);
+      expect(res.errors![0]!.message).toBe('Cannot query field "latestFed" on type "Query". Did you mean "latestFeed"?');
+      const enumProbe = await app.gql(probes[4]!.query);
+      expect(enumProbe.raw).toContain('NEWEST_FIRST');
+    });
+  });
 });
