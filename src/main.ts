@@ -5,8 +5,9 @@ import { createLogger } from './common/logger';
 import { openDatabase } from './db/data-source';
 import { SqlExecutor } from './db/sql-executor';
 import { createGateway } from './http/app';
+import { connectionDrain } from './http/connection-drain';
 import { createIngestWorker } from './ingest/scheduler/ingest-worker';
-import { databaseFailure } from './cli/errors';
+import { databaseFailure, errorLine, exitCodeFor } from './cli/errors';
 import { seedIfEmpty } from './seed/seed';
 
 /**
@@ -25,10 +26,13 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const loaded = loadConfigOrExit();
   const config = { ...loaded, port: options.port ?? loaded.port, host: options.host ?? loaded.host };
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config).catch((error: unknown) => {
+  // The gateway owns an embedded DATA_DIR and lets newsgate commands in through it.
+  const database = await openDatabase(config, { role: 'server' }).catch((error: unknown) => {
     throw databaseFailure(error);
   });
   logger.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready, migrations applied');
+  const owner = database.embedded?.engine;
+  if (owner) logger.info({ pid: process.pid }, `embedded database: this process owns ${owner.dataDir}; newsgate commands run through it`);
   const db = new SqlExecutor(database.dataSource, database.isOpen);
   if (config.seedOnEmpty && database.kind === 'pglite') {
     const seeded = await seedIfEmpty(db, logger);
@@ -36,6 +40,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   }
   const gateway = await createGateway({ config, db, logger });
   const server: Server = await gateway.listen(config.port, config.host);
+  const connections = connectionDrain(server);
   logger.info(`newsgate listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
   // The worker shares the gateway's ingest service, so what it stores ends cached responses at once.
   const worker = config.worker.enabled ? createIngestWorker({ config, database, db, ingest: gateway.services.ingest, logger }) : null;
@@ -52,6 +57,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     // it then instead of after the keep-alive timeout.
     // Done means the connections closed and the handlers returned: a client that gave up leaves a
     // handler running with no connection, and the database must outlive it.
+    // Answers still to come say `Connection: close`: no client sends another request on a socket about to go.
+    connections.drain();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
     await Promise.race([Promise.all([closed, gateway.idle()]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
@@ -68,8 +75,9 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
 }
 
 if (require.main === module) {
+  // The same one line and exit code as `newsgate serve` (3: the database cannot be opened).
   serve().catch((error) => {
-    console.error('newsgate failed to start:', error instanceof Error ? error.message : error);
-    process.exit(1);
+    process.stderr.write(`newsgate failed to start: ${(errorLine(error) ?? '').replace(/^error: /, '')}\n`);
+    process.exit(exitCodeFor(error));
   });
 }

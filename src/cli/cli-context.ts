@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig, type AppConfig } from '../config/config';
 import { createLogger } from '../common/logger';
 import type { DatabaseHandle } from '../db/data-source';
+import type { EmbeddedRole } from '../db/embedded/embedded-database';
 import { SqlExecutor } from '../db/sql-executor';
 import { databaseFailure } from './errors';
 
@@ -17,17 +18,25 @@ export function createCliLogger(level: string): Logger {
   return createLogger(level, pino.destination({ dest: 2, sync: true }));
 }
 
+export interface CliContextOptions {
+  /**
+   * `server` for long-running commands (`newsgate worker`): they own an embedded DATA_DIR and let
+   * other commands in. Every other command runs through such an owner when one is running.
+   */
+  role?: EmbeddedRole;
+}
+
 /**
  * Runs a command against the configured (migrated) database and always closes it. Invalid
  * configuration throws ConfigError (exit code 2), a database that cannot be opened or migrated
  * a CliError with exit code 3 (src/cli/errors.ts).
  */
-export async function withCliContext<T>(work: (ctx: CliContext) => Promise<T>): Promise<T> {
+export async function withCliContext<T>(work: (ctx: CliContext) => Promise<T>, options: CliContextOptions = {}): Promise<T> {
   const config = loadConfig();
   const logger = createCliLogger(config.logLevelExplicit ? config.logLevel : 'warn');
   // Loaded here, not at the top: TypeORM and the entities cost ~0.4 s that `--help` need not pay.
   const { openDatabase } = require('../db/data-source') as typeof import('../db/data-source');
-  const database = await openDatabase(config).catch((error: unknown) => {
+  const database = await openDatabase(config, { role: options.role }).catch((error: unknown) => {
     throw databaseFailure(error);
   });
   try {

@@ -4,6 +4,7 @@ import { registerIngestCommands } from '../ingest/ingest.commands';
 import { registerKeyCommands } from '../syndication/api-key.commands';
 import { openCacheInvalidation } from '../syndication/cache-invalidation';
 import { withCliContext } from './cli-context';
+import { registerDatabaseCommands } from './database-commands';
 import { portNumber, wholeNumber } from './options';
 import { startProgress } from './progress';
 
@@ -48,8 +49,9 @@ function registerCoreCommands(program: Command): void {
     .option('--batch-size <n>', 'articles per transaction with --demo', wholeNumber(1, 50_000), 1000)
     .action((options: { demo?: number; batchSize: number }) =>
       withCliContext(async ({ config, db, logger }) => {
-        // With REDIS_URL, the gateways' shared response cache is ended once the seed commits.
-        const cache = await openCacheInvalidation(config, logger);
+        // The gateways' cached responses end once the seed commits: through Redis (REDIS_URL), or
+        // the embedded database's owner when this runs beside it.
+        const cache = await openCacheInvalidation(config, logger, db);
         const { seed, generateDemoData } = seeders();
         try {
           if (options.demo === undefined) {
@@ -79,4 +81,9 @@ function registerCoreCommands(program: Command): void {
     );
 }
 
-export const COMMANDS: Array<(program: Command) => void> = [registerCoreCommands, (program) => registerKeyCommands(program), (program) => registerIngestCommands(program)];
+export const COMMANDS: Array<(program: Command) => void> = [
+  registerCoreCommands,
+  registerDatabaseCommands,
+  (program) => registerKeyCommands(program),
+  (program) => registerIngestCommands(program),
+];

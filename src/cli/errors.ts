@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { BadUserInputError, DatabaseUnavailableError, DomainError, NotFoundError } from '../common/errors/domain-errors';
 import { ConfigError } from '../config/config';
+import { EmbeddedDatabaseError } from '../db/embedded/embedded-database';
 
 /**
  * The exit codes of `newsgate`, the one contract scripts rely on. Every command throws; only
@@ -13,7 +14,10 @@ export const ExitCode = {
   FAILURE: 1,
   /** Unknown command or option, a missing or bad argument, invalid configuration. */
   USAGE: 2,
-  /** The database cannot be reached or opened, or its migrations failed. */
+  /**
+   * The database cannot be reached or opened (an embedded one in use by a process that does not
+   * share it, or damaged), or its migrations failed.
+   */
   DATABASE: 3,
   /** What the command names does not exist (a key's id, a source's slug). */
   NOT_FOUND: 4,
@@ -27,7 +31,7 @@ Exit codes:
   0  success
   1  failure: the command ran and failed (e.g. a refresh whose feeds failed)
   2  usage: unknown command or option, bad argument, invalid configuration
-  3  database unreachable, or a migration failed
+  3  database unreachable, in use by another process, damaged, or a migration failed
   4  not found (e.g. keys revoke <unknown id>, sources refresh <unknown slug>)
 
 Errors are one line on stderr (with a stack trace when LOG_LEVEL=debug); results go to stdout.`;
@@ -44,8 +48,12 @@ export class CliError extends Error {
   }
 }
 
-/** A failure to open (connect to, or migrate) the database: exit code 3, with the driver's reason. */
+/**
+ * A failure to open (connect to, or migrate) the database: exit code 3, with the driver's reason.
+ * The embedded database's own refusals (in use, damaged) are whole sentences with the way out.
+ */
 export function databaseFailure(error: unknown): CliError {
+  if (error instanceof EmbeddedDatabaseError) return new CliError(error.message, ExitCode.DATABASE, { cause: error });
   return new CliError(`the database could not be opened: ${reasonOf(error)}`, ExitCode.DATABASE, { cause: error });
 }
 
@@ -61,6 +69,7 @@ function isDatabaseUnreachable(error: unknown): boolean {
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
+  if (error instanceof EmbeddedDatabaseError) return ExitCode.DATABASE;
   // Commander's own: --help and --version are 0, every parse error (unknown command, option, bad or
   // missing argument, a command group run without its subcommand) is a usage error.
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;

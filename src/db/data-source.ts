@@ -1,7 +1,13 @@
+import path from 'node:path';
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { PGlite } from '@electric-sql/pglite';
 import type { AppConfig } from '../config/config';
 import { MIGRATIONS } from '../../migrations';
+import { attachChangeSignals, ChangeSignals } from './change-signals';
+import { describeCommand, type OwnerInfo } from './embedded/data-dir-lock';
+import { openEmbedded, openPglite, type EmbeddedOwner, type EmbeddedRole } from './embedded/embedded-database';
+import { CHANGES_CHANNEL } from './embedded/pglite-host';
 import { ENTITIES } from './entities';
 
 
@@ -11,8 +17,13 @@ export interface DatabaseHandle {
   kind: 'postgres' | 'pglite';
   /** False once the database is closed or, for the embedded one, gone. */
   isOpen(): boolean;
-  /** The embedded database itself, when there is one (snapshots, diagnostics). */
-  pglite?: Awaited<ReturnType<typeof openPglite>>;
+  /** The embedded database itself, when this process has it open (snapshots, diagnostics). */
+  pglite?: PGlite;
+  /**
+   * An embedded DATA_DIR: `owner` when this process opened it, `client` when it runs through the
+   * socket of the process that owns it (`owner` names that one).
+   */
+  embedded?: { access: 'owner' | 'client'; dataDir: string; owner?: OwnerInfo; engine?: EmbeddedOwner };
   close(): Promise<void>;
 }
 
@@ -50,10 +61,22 @@ const common = {
  * so both databases run the same driver, SQL and migrations. The pool holds one connection because
  * PGlite is one single-user backend; typeorm-pglite is avoided because it shares that backend
  * between "connections" and one transaction's rollback can undo another's committed rows.
+ *
+ * A DATA_DIR has one owner process at a time (embedded/data-dir-lock.ts). The owner's adapter
+ * goes through PgliteHost (embedded/pglite-host.ts), which a gateway or worker also opens to other
+ * newsgate processes on a Unix socket; a command started while such an owner runs reaches the
+ * database through that socket with the ordinary pg driver, as it would a Postgres server.
+ * `memory://` (tests) has one process by definition and uses PGlite directly.
  */
 export interface BuildOptions {
   /** A PGlite data-directory snapshot (dumpDataDir) to start from: tests restore a migrated one. */
   pgliteSnapshot?: Blob | File;
+  /**
+   * How this process uses an embedded DATA_DIR (embedded/embedded-database.ts): `server` owns it
+   * and serves newsgate commands (the gateway, the worker); `command` (the default) owns it alone
+   * when it is free, or runs through the live server that owns it.
+   */
+  role?: EmbeddedRole;
 }
 
 export async function buildDataSource(config: AppConfig, options: BuildOptions = {}): Promise<DatabaseHandle> {
@@ -83,10 +106,79 @@ export async function buildDataSource(config: AppConfig, options: BuildOptions =
     };
   }
 
-  const pglite = await openPglite(config.dataDir, options.pgliteSnapshot);
+  if (config.dataDir === 'memory://') {
+    const pglite = await openPglite(config.dataDir, options.pgliteSnapshot);
+    const dataSource = await pgliteDataSource(pglite);
+    attachChangeSignals(dataSource, new ChangeSignals());
+    return {
+      dataSource,
+      kind: 'pglite',
+      pglite,
+      isOpen: () => dataSource.isInitialized && !pglite.closed,
+      close: async () => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        // Idempotent: shutdown paths may close twice.
+        if (!pglite.closed) await pglite.close();
+      },
+    };
+  }
+
+  const embedded = await openEmbedded(config.dataDir, { role: options.role ?? 'command', snapshot: options.pgliteSnapshot });
+  if (embedded.kind === 'client') {
+    const socketDir = path.dirname(embedded.socket);
+    const port = Number(/\.s\.PGSQL\.(\d+)$/.exec(embedded.socket)?.[1] ?? 5432);
+    const dataSource = new DataSource({
+      ...common,
+      host: socketDir,
+      port,
+      username: 'postgres',
+      database: 'postgres',
+      poolSize: 1,
+      // The owner's sessions list shows who is connected.
+      applicationName: `${describeCommand()} (pid ${process.pid})`.slice(0, 63),
+      extra: { max: 1, connectionTimeoutMillis: 10_000 },
+    });
+    // What this process changes, the owner hears at once (its caches end before its next request).
+    attachChangeSignals(dataSource, new ChangeSignals((name) => dataSource.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, name]).then(() => undefined)));
+    return {
+      dataSource,
+      kind: 'pglite',
+      embedded: { access: 'client', dataDir: embedded.dataDir, owner: embedded.owner },
+      isOpen: () => dataSource.isInitialized,
+      close: async () => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+      },
+    };
+  }
+
+  const dataSource = await pgliteDataSource(embedded.host.ownerConnection()).catch(async (error: unknown) => {
+    await embedded.close();
+    throw error;
+  });
+  attachChangeSignals(dataSource, embedded.changes);
+  return {
+    dataSource,
+    kind: 'pglite',
+    pglite: embedded.pglite,
+    embedded: { access: 'owner', dataDir: embedded.dataDir, engine: embedded },
+    isOpen: () => dataSource.isInitialized && !embedded.pglite.closed,
+    close: async () => {
+      try {
+        if (dataSource.isInitialized) await dataSource.destroy();
+      } finally {
+        // Idempotent: shutdown paths may close twice.
+        await embedded.close();
+      }
+    },
+  };
+}
+
+/** TypeORM's postgres driver over PGlite's node-postgres adapter (one connection). */
+async function pgliteDataSource(pglite: PGlite): Promise<DataSource> {
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  const pgConfig = createPgConfig(pglite);
-  const dataSource = new DataSource({
+  // PGlite itself, or PgliteHost's connection that stands in for it.
+  const pgConfig = createPgConfig(pglite as unknown as Parameters<typeof createPgConfig>[0] & object);
+  return new DataSource({
     ...common,
     poolSize: 1,
     extra: {
@@ -101,27 +193,6 @@ export async function buildDataSource(config: AppConfig, options: BuildOptions =
       idleTimeoutMillis: 0,
     },
   });
-  return {
-    dataSource,
-    kind: 'pglite',
-    pglite,
-    isOpen: () => dataSource.isInitialized && !pglite.closed,
-    close: async () => {
-      if (dataSource.isInitialized) await dataSource.destroy();
-      // Idempotent: shutdown paths may close twice.
-      if (!pglite.closed) await pglite.close();
-    },
-  };
-}
-
-async function openPglite(dataDir: string, snapshot?: Blob | File) {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const extensions = { pg_trgm };
-  const pglite =
-    dataDir === 'memory://' ? new PGlite({ extensions, loadDataDir: snapshot }) : new PGlite({ dataDir, extensions, loadDataDir: snapshot });
-  await pglite.waitReady;
-  return pglite;
 }
 
 /** Builds, initialises and migrates: what the server, the worker and the CLI all start with. */
@@ -133,6 +204,8 @@ export async function openDatabase(config: AppConfig, options: BuildOptions = {}
     if (handle.kind === 'pglite') await handle.dataSource.query(`SET pg_trgm.word_similarity_threshold = ${WORD_SIMILARITY_THRESHOLD}`);
     const migrate = () => handle.dataSource.runMigrations({ transaction: 'each' });
     await (config.databaseUrl ? withMigrationLock(config.databaseUrl, migrate) : migrate());
+    // Other processes come in once the schema is current.
+    if (options.role === 'server') await handle.embedded?.engine?.serve();
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw error;

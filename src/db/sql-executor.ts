@@ -2,6 +2,7 @@ import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DatabaseUnavailableError, wrapDatabaseError } from '../common/errors/domain-errors';
 import { currentRequest } from '../common/request-context';
+import { changeSignalsOf, type ChangeSignals } from './change-signals';
 
 /**
  * A named SQL statement. The name makes node-postgres prepare the statement once per connection
@@ -57,6 +58,14 @@ export class SqlExecutor {
     private readonly isOpen: () => boolean = () => dataSource.isInitialized,
   ) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  /**
+   * The embedded database's change signals (every process using the database sees them), or null
+   * on Postgres: what the gateway caches ends when another newsgate process changes the data.
+   */
+  get changes(): ChangeSignals | null {
+    return changeSignalsOf(this.dataSource);
   }
 
   private classify(error: unknown) {

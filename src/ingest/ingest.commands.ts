@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createCliLogger, withCliContext, type CliContext } from '../cli/cli-context';
+import { createCliLogger, withCliContext, type CliContext, type CliContextOptions } from '../cli/cli-context';
 import { CliError, ExitCode } from '../cli/errors';
 import { wholeNumber } from '../cli/options';
 import { startProgress } from '../cli/progress';
@@ -24,7 +24,7 @@ function ingestStack() {
 }
 
 /** Runs a command with a configured, migrated database; tests pass their own. */
-export type IngestCliRunner = <T>(work: (ctx: CliContext) => Promise<T>) => Promise<T>;
+export type IngestCliRunner = <T>(work: (ctx: CliContext) => Promise<T>, options?: CliContextOptions) => Promise<T>;
 
 export interface CommandOutput {
   /** Results, for scripts (stdout). */
@@ -44,7 +44,7 @@ const untilSignal: StopSignal = () =>
 
 /** The ingest services over one database, with stored items ending the shared response cache (REDIS_URL). */
 async function withIngest<T>(ctx: CliContext, work: (ingest: IngestService, registry: SourceRegistryService) => Promise<T>): Promise<T> {
-  const cache = await openCacheInvalidation(ctx.config, ctx.logger);
+  const cache = await openCacheInvalidation(ctx.config, ctx.logger, ctx.db);
   const { IngestService, SourceRegistryService, SourceRegistryRepository } = ingestStack();
   const ingest = new IngestService({ config: ctx.config, db: ctx.db, logger: ctx.logger });
   ingest.onItemsStored(() => cache.invalidation.newItemsStored());
@@ -206,7 +206,7 @@ export function registerIngestCommands(
         const logger = createLogger(ctx.config.logLevel);
         await withIngest({ ...ctx, logger }, async (ingest) => {
           if (ctx.database.kind === 'pglite') {
-            logger.warn('embedded database: this worker must be the only process using DATA_DIR; run several workers on Postgres (DATABASE_URL)');
+            logger.warn('embedded database: this worker owns DATA_DIR (newsgate commands run through it, a gateway cannot start on it); run gateways and several workers on Postgres (DATABASE_URL)');
           }
           // WORKER_HTTP_PORT: /healthz, and the ingestion counters at /metrics (METRICS, METRICS_TOKEN as the gateway's).
           const metrics = ctx.config.metrics.enabled ? new WorkerMetrics() : null;
@@ -231,6 +231,7 @@ export function registerIngestCommands(
             metrics?.registry.clear();
           }
         });
-      }),
+        // A long-running process: it owns an embedded DATA_DIR and lets newsgate commands in.
+      }, { role: 'server' }),
     );
 }

@@ -10,10 +10,12 @@ import { seed } from './seed';
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config);
-  // With REDIS_URL, the gateways' shared response cache is ended once the seed commits.
-  const cache = await openCacheInvalidation(config, createLogger(config.logLevel));
+  const db = new SqlExecutor(database.dataSource);
+  // The gateways' cached responses end once the seed commits: through Redis (REDIS_URL), or the
+  // embedded database's owner when this runs beside it.
+  const cache = await openCacheInvalidation(config, createLogger(config.logLevel), db);
   try {
-    const report = await seed(new SqlExecutor(database.dataSource), undefined, { invalidation: cache.invalidation });
+    const report = await seed(db, undefined, { invalidation: cache.invalidation });
     console.log(
       `Seeded ${database.kind}: ${report.sources} sources, ${report.people} people; ` +
         report.articles.map((a) => `${a.file}: article ${a.outcome}`).join('; ') +

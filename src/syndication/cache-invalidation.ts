@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
+import type { SqlExecutor } from '../db/sql-executor';
 import { connectRedis } from './redis';
 import { MemoryCacheGeneration, RedisCacheGeneration, type CacheGeneration } from './response-cache.store';
 
@@ -27,13 +28,20 @@ export class CacheInvalidation {
   }
 }
 
+/** The name of the response cache's generation: its Redis key, and the embedded database's change signal. */
+export const RESPONSE_CACHE_SIGNAL = 'cache-generation';
+
 /**
  * For processes other than the gateway (CLI seed, ingestion worker): with REDIS_URL they bump the
- * shared generation the gateways read; without it there is no shared cache to end, and the
+ * shared generation the gateways read; on the embedded database (`db`) its change signal, which
+ * reaches the gateway that owns the database; otherwise there is no shared cache to end, and the
  * in-process one of a separate gateway lapses by its max-age.
  */
-export async function openCacheInvalidation(config: AppConfig, logger: Logger): Promise<{ invalidation: CacheInvalidation; close(): Promise<void> }> {
-  if (!config.redisUrl) return { invalidation: new CacheInvalidation(new MemoryCacheGeneration()), close: async () => undefined };
+export async function openCacheInvalidation(config: AppConfig, logger: Logger, db?: SqlExecutor): Promise<{ invalidation: CacheInvalidation; close(): Promise<void> }> {
+  if (!config.redisUrl) {
+    const generation = db?.changes?.generation(RESPONSE_CACHE_SIGNAL) ?? new MemoryCacheGeneration();
+    return { invalidation: new CacheInvalidation(generation, logger), close: async () => undefined };
+  }
   const redis = await connectRedis(config.redisUrl, logger);
   return {
     invalidation: new CacheInvalidation(new RedisCacheGeneration(redis, config.redisKeyPrefix), logger),

@@ -14,7 +14,7 @@ import { gatewaySchema } from '../graphql/schema';
 import { staticCachePolicyPlugin } from '../graphql/static-cache-policy.plugin';
 import type { Services } from '../services';
 import { keyRevocationSignal } from './api-key.revocations';
-import { CacheInvalidation } from './cache-invalidation';
+import { CacheInvalidation, RESPONSE_CACHE_SIGNAL } from './cache-invalidation';
 import { feedRouter } from './feed.routes';
 import { armorValidationRules } from './graphql-limits';
 import { limitsPlugin } from './limits.plugin';
@@ -56,7 +56,11 @@ export interface Syndication {
 export async function createSyndication(config: AppConfig, db: SqlExecutor, services: Services, logger: Logger): Promise<Syndication> {
   const redis: Redis | null = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
   const sharedCache = redis ? new RedisKeyValueCache(redis, `${config.redisKeyPrefix}cache:`, logger) : undefined;
-  const generation: CacheGeneration = redis ? new RedisCacheGeneration(redis, config.redisKeyPrefix) : new MemoryCacheGeneration();
+  // Without Redis: the embedded database's signal, which newsgate commands run beside this
+  // process also bump (a seed ends cached responses at once), or this process's own.
+  const generation: CacheGeneration = redis
+    ? new RedisCacheGeneration(redis, config.redisKeyPrefix)
+    : (db.changes?.generation(RESPONSE_CACHE_SIGNAL) ?? new MemoryCacheGeneration());
   const limiter = new CostLimiter(config, redis);
   const apiKeys = services.services.apiKeys;
   const revocations = keyRevocationSignal({ redis, redisKeyPrefix: config.redisKeyPrefix, databaseUrl: config.databaseUrl, db });

@@ -1,0 +1,470 @@
+import { unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+import * as wire from './wire';
+
+/** The channel on which newsgate processes tell the owner what they changed (see ../change-signals.ts). */
+export const CHANGES_CHANNEL = 'newsgate_changes';
+
+/**
+ * A transaction may sit idle this long while others wait for the one backend; then its client is
+ * disconnected and the transaction rolled back (Postgres' idle_in_transaction_session_timeout).
+ */
+const IDLE_IN_TRANSACTION_LIMIT_MS = 60_000;
+/** On close, a client's transaction in progress gets this long to finish before it is rolled back. */
+const CLOSE_GRACE_MS = 5_000;
+const BACKUP_CHUNK_BYTES = 1 << 20;
+
+/** Messages of the extended query protocol: their effects last until the next Sync. */
+const EXTENDED = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map(wire.code));
+const SYNC = wire.code('S');
+const TERMINATE = wire.code('X');
+
+/** ReadyForQuery's transaction status: idle, in a transaction block, in a failed one. */
+type Status = 'I' | 'T' | 'E' | null;
+
+class Session {
+  /** Statement and portal names as the client knows them → the names they have in the one backend. */
+  readonly statements = new Map<string, string>();
+  readonly portals = new Map<string, string>();
+  /** Extended-protocol messages sent since the last Sync: the session is inside a statement sequence. */
+  extendedPending = false;
+  started = false;
+  closed = false;
+  idleTimer: NodeJS.Timeout | null = null;
+  /** The session's messages run one after another, in order. */
+  tail: Promise<unknown> = Promise.resolve();
+  queued = 0;
+
+  constructor(
+    readonly id: number,
+    public label: string,
+    readonly socket: Socket | null,
+  ) {}
+}
+
+export interface HostOptions {
+  /** A consistent backup of the data directory (gzipped tar), for newsgate's backup request. */
+  backup?: () => Promise<Buffer>;
+  /** A NOTIFY committed by any session on a channel this host listens to. */
+  onNotification?: (channel: string, payload: string) => void;
+}
+
+export interface HostStats {
+  /** Client connections. */
+  clients: number;
+  /** Sessions waiting for the backend (this process's own included). */
+  waiting: number;
+  /** Who holds the backend: this process, a client, or nobody. */
+  holder: 'this process' | 'client' | null;
+}
+
+/**
+ * Shares one PGlite, a single-user Postgres backend, between this process and other newsgate
+ * processes that connect through a Unix socket speaking the Postgres wire protocol, so that each
+ * of them behaves as a session of its own.
+ *
+ * - Transactions stay apart: a session that starts a transaction (or a statement sequence of the
+ *   extended protocol) holds the backend until it is idle again, as ReadyForQuery reports after
+ *   its Sync; everyone else waits their turn, this process's own connection included (it reaches
+ *   PGlite through ownerConnection(), never around the queue). Without this, one session's
+ *   statements run inside another's transaction, and one rollback erases the other's commits.
+ * - Prepared statements stay apart: every session prepares its statements under names of its own
+ *   in the backend (the gateway and a command both name theirs `article_latest`), and a session's
+ *   statements are closed when it leaves.
+ * - A client that disconnects mid-transaction, or sits idle in one for a minute, is rolled back.
+ * - NOTIFY on CHANGES_CHANNEL is delivered to this process (onNotification) and not to clients.
+ *
+ * @electric-sql/pglite-socket 0.2 was not used: its queue lets this process's connection bypass
+ * it, shares prepared statement names between clients (42P05 "already exists" as soon as two of
+ * them prepare the same one), hands the backend to another client between the messages of an
+ * extended-protocol sequence when they arrive in separate chunks, and stops for good after a
+ * failed message.
+ */
+export class PgliteHost {
+  private holder: Session | null = null;
+  private readonly waiting: Array<{ session: Session; grant: () => void }> = [];
+  private readonly clients = new Set<Session>();
+  private readonly cleanups = new Set<Promise<void>>();
+  private readonly onRelease: Array<() => void> = [];
+  private readonly owner = new Session(0, 'this process', null);
+  private server: Server | null = null;
+  private socketPath: string | null = null;
+  private startupReply: Buffer | null = null;
+  private nextId = 1;
+  private closing = false;
+
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly options: HostOptions = {},
+  ) {}
+
+  /** Prepares what clients are told at connection time and subscribes to CHANGES_CHANNEL. */
+  async start(): Promise<void> {
+    await this.exclusive(async () => {
+      this.startupReply = Buffer.from(await this.pglite.execProtocolRaw(wire.startup({ user: 'postgres', database: 'postgres' })));
+      await this.execute(wire.query(`LISTEN ${CHANGES_CHANNEL}`));
+    });
+  }
+
+  /** What PGlite's node-postgres adapter gets in place of PGlite: this process's own session. */
+  ownerConnection(): PGlite {
+    const pglite = this.pglite;
+    const connection = {
+      waitReady: pglite.waitReady,
+      execProtocolStream: (message: Uint8Array, options?: Parameters<PGlite['execProtocolStream']>[1]) =>
+        this.run(this.owner, message[0]!, async () => {
+          const messages = await pglite.execProtocolStream(message, options);
+          let status: Status = null;
+          for (const received of messages) {
+            if (received.name === 'notification') {
+              const { channel, payload } = received as unknown as { channel: string; payload: string };
+              this.notify(channel, payload);
+            } else if (received.name === 'readyForQuery') {
+              status = (received as unknown as { status: Status }).status;
+            }
+          }
+          return { value: messages, status };
+        }),
+    };
+    return connection as unknown as PGlite;
+  }
+
+  /**
+   * Runs `work` while no session is inside a transaction or statement sequence, with nothing else
+   * running: a CHECKPOINT and a copy of the data directory, for example.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const session = new Session(-1, 'newsgate', null);
+    return this.run(session, 0, async () => ({ value: await work(), status: 'I' }));
+  }
+
+  /** Accepts other processes' connections on a Unix socket (its directory must be private). */
+  async listen(socketPath: string): Promise<void> {
+    const server = createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.socketPath = socketPath;
+  }
+
+  stats(): HostStats {
+    return {
+      clients: this.clients.size,
+      waiting: this.waiting.length,
+      holder: this.holder === null ? null : this.holder.socket ? 'client' : 'this process',
+    };
+  }
+
+  /**
+   * Stops accepting, gives a client's transaction in progress a few seconds, then disconnects
+   * every client (rolling back what they left open). PGlite itself stays open: its owner closes it.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const server = this.server;
+    this.server = null;
+    const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const goodbye = wire.errorResponse('FATAL', '57P01', 'the database is shutting down (its owner process is stopping)');
+    for (const client of this.clients) if (this.holder !== client) this.terminate(client, goodbye);
+    if (this.holder?.socket) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((resolve) => this.onRelease.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+      clearTimeout(timer);
+    }
+    for (const client of [...this.clients]) this.terminate(client, goodbye);
+    await Promise.all([...this.cleanups]);
+    await stopped;
+    if (this.socketPath) {
+      try {
+        unlinkSync(this.socketPath);
+      } catch {
+        // Removed with the server already.
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The queue for the one backend.
+
+  /** Runs one message of `session` once the backend is free for it, and keeps it while the session is mid-transaction. */
+  private run<T>(session: Session, type: number, exec: () => Promise<{ value: T; status: Status }>): Promise<T> {
+    session.queued++;
+    const task = session.tail.then(async () => {
+      await this.acquire(session);
+      this.clearIdle(session);
+      let status: Status = null;
+      let failed = false;
+      try {
+        const result = await exec();
+        status = result.status;
+        return result.value;
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        session.queued--;
+        if (EXTENDED.has(type)) session.extendedPending = true;
+        else if (type === SYNC) session.extendedPending = false;
+        // A failure here is PGlite's own (it is gone): holding the backend would stop everyone.
+        if (failed || (status === 'I' && !session.extendedPending)) this.release(session);
+        else if (session.socket && !session.closed) this.armIdle(session);
+      }
+    });
+    session.tail = task.catch(() => undefined);
+    return task;
+  }
+
+  private acquire(session: Session): Promise<void> | void {
+    if (this.holder === session) return;
+    if (this.holder === null && this.waiting.length === 0) {
+      this.holder = session;
+      return;
+    }
+    return new Promise<void>((grant) => this.waiting.push({ session, grant }));
+  }
+
+  private release(session: Session): void {
+    if (this.holder !== session) return;
+    this.holder = null;
+    const next = this.waiting.shift();
+    if (next) {
+      this.holder = next.session;
+      next.grant();
+    }
+    for (const resolve of this.onRelease.splice(0)) resolve();
+  }
+
+  /** Executes raw protocol bytes on the backend (the caller holds it) and delivers notifications. */
+  private async execute(bytes: Buffer): Promise<{ forward: Buffer; status: Status }> {
+    const output = Buffer.from(await this.pglite.execProtocolRaw(bytes));
+    return this.scan(output);
+  }
+
+  /** Takes our notifications out of the backend's output and finds its last ReadyForQuery. */
+  private scan(output: Buffer): { forward: Buffer; status: Status } {
+    let status: Status = null;
+    const kept: Buffer[] = [];
+    let keptFrom = 0;
+    let offset = 0;
+    while (offset + 5 <= output.length) {
+      const type = String.fromCharCode(output[offset]!);
+      const end = offset + 1 + output.readInt32BE(offset + 1);
+      if (type === 'Z') status = String.fromCharCode(output[offset + 5]!) as Status;
+      if (type === 'A') {
+        const [channel, next] = wire.readCString(output, offset + 9);
+        const [payload] = wire.readCString(output, next);
+        if (channel === CHANGES_CHANNEL) {
+          this.notify(channel, payload);
+          kept.push(output.subarray(keptFrom, offset));
+          keptFrom = end;
+        }
+      }
+      offset = end;
+    }
+    if (keptFrom === 0) return { forward: output, status };
+    kept.push(output.subarray(keptFrom));
+    return { forward: Buffer.concat(kept), status };
+  }
+
+  private notify(channel: string, payload: string): void {
+    try {
+      this.options.onNotification?.(channel, payload);
+    } catch {
+      // A listener's failure is not the sender's.
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Client connections.
+
+  private accept(socket: Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const session = new Session(this.nextId++, 'a newsgate command', socket);
+    this.clients.add(session);
+    const reader = new wire.MessageReader(true);
+    const inbox: Buffer[] = [];
+    let pumping = false;
+    const pump = async () => {
+      if (pumping) return;
+      pumping = true;
+      try {
+        while (inbox.length > 0 && !session.closed) await this.handle(session, inbox.shift()!);
+      } catch (error) {
+        this.terminate(session, wire.errorResponse('FATAL', 'XX000', `the embedded database failed: ${error instanceof Error ? error.message : String(error)}`));
+      } finally {
+        pumping = false;
+      }
+    };
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        inbox.push(...reader.push(chunk));
+      } catch {
+        this.terminate(session, wire.errorResponse('FATAL', '08P01', 'invalid message from the client'));
+        return;
+      }
+      void pump();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.end(session));
+  }
+
+  private async handle(session: Session, bytes: Buffer): Promise<void> {
+    const socket = session.socket!;
+    if (!session.started) {
+      const request = bytes.readInt32BE(4);
+      if (request === wire.SSL_REQUEST || request === wire.GSSENC_REQUEST) {
+        socket.write('N');
+      } else if (request === wire.CANCEL_REQUEST) {
+        // Nothing runs concurrently to cancel: statements run one at a time, each to its end.
+        socket.destroy();
+      } else if (request === wire.BACKUP_REQUEST) {
+        await this.sendBackup(socket);
+      } else if (request === wire.PROTOCOL_V3) {
+        session.label = wire.startupParameters(bytes.subarray(8)).application_name || session.label;
+        session.started = true;
+        socket.write(this.startupReply!);
+      } else {
+        this.terminate(session, wire.errorResponse('FATAL', '08P01', 'unsupported protocol version'));
+      }
+      return;
+    }
+    const type = bytes[0]!;
+    if (type === TERMINATE) {
+      socket.end();
+      this.end(session);
+      return;
+    }
+    const renamed = this.rename(session, bytes);
+    await this.run(session, type, async () => {
+      // Disconnected while waiting: its cleanup, next in its queue, undoes what it left.
+      if (session.closed) return { value: undefined, status: null };
+      const { forward, status } = await this.execute(renamed);
+      if (!socket.destroyed && forward.length > 0) socket.write(forward);
+      return { value: undefined, status };
+    });
+  }
+
+  /** Gives the client's prepared statements and portals names of the session's own in the shared backend. */
+  private rename(session: Session, bytes: Buffer): Buffer {
+    const type = String.fromCharCode(bytes[0]!);
+    const body = bytes.subarray(5);
+    const statement = (name: string) => this.alias(session, session.statements, 's', name);
+    const portal = (name: string) => this.alias(session, session.portals, 'p', name);
+    switch (type) {
+      case 'P': {
+        const [name, next] = wire.readCString(body, 0);
+        return name ? wire.message('P', Buffer.concat([wire.cstring(statement(name)), body.subarray(next)])) : bytes;
+      }
+      case 'B': {
+        const [portalName, next] = wire.readCString(body, 0);
+        const [statementName, after] = wire.readCString(body, next);
+        if (!portalName && !statementName) return bytes;
+        return wire.message('B', Buffer.concat([wire.cstring(portal(portalName)), wire.cstring(statement(statementName)), body.subarray(after)]));
+      }
+      case 'D':
+      case 'C': {
+        const kind = String.fromCharCode(body[0]!);
+        const [name, next] = wire.readCString(body, 1);
+        if (!name) return bytes;
+        return wire.message(type, Buffer.concat([body.subarray(0, 1), wire.cstring(kind === 'S' ? statement(name) : portal(name)), body.subarray(next)]));
+      }
+      case 'E': {
+        const [name, next] = wire.readCString(body, 0);
+        return name ? wire.message('E', Buffer.concat([wire.cstring(portal(name)), body.subarray(next)])) : bytes;
+      }
+      default:
+        return bytes;
+    }
+  }
+
+  private alias(session: Session, names: Map<string, string>, kind: 's' | 'p', name: string): string {
+    if (!name) return '';
+    let alias = names.get(name);
+    if (!alias) {
+      alias = `newsgate_${session.id}${kind}${names.size + 1}`;
+      names.set(name, alias);
+    }
+    return alias;
+  }
+
+  private armIdle(session: Session): void {
+    this.clearIdle(session);
+    session.idleTimer = setTimeout(() => {
+      this.terminate(
+        session,
+        wire.errorResponse('FATAL', '25P03', `terminating the connection: it kept a transaction open for ${IDLE_IN_TRANSACTION_LIMIT_MS / 1000} s without a statement, while the embedded database runs one transaction at a time`),
+      );
+    }, IDLE_IN_TRANSACTION_LIMIT_MS);
+    session.idleTimer.unref();
+  }
+
+  private clearIdle(session: Session): void {
+    if (session.idleTimer) clearTimeout(session.idleTimer);
+    session.idleTimer = null;
+  }
+
+  /** Sends a last message, closes the connection and cleans up after the session. */
+  private terminate(session: Session, last: Buffer): void {
+    const socket = session.socket;
+    if (socket && !socket.destroyed) socket.end(last, () => socket.destroy());
+    this.end(session);
+  }
+
+  /** The session is gone: roll back what it left open, close its statements, free the backend. */
+  private end(session: Session): void {
+    if (session.closed) return;
+    session.closed = true;
+    this.clearIdle(session);
+    this.clients.delete(session);
+    if (this.holder !== session && session.queued === 0 && session.statements.size === 0) return;
+    const cleanup = this.run(session, 0, async () => {
+      if (session.extendedPending || this.pglite.isInTransaction()) {
+        // A simple-query ROLLBACK also aborts the implicit transaction of an unfinished extended
+        // sequence (a Sync would commit it); after an error the backend skips to the Sync, and a
+        // failed transaction block needs a second ROLLBACK.
+        await this.execute(wire.query('ROLLBACK'));
+        await this.execute(wire.sync());
+        if (this.pglite.isInTransaction()) await this.execute(wire.query('ROLLBACK'));
+      }
+      session.extendedPending = false;
+      const statements = [...session.statements.values()];
+      session.statements.clear();
+      session.portals.clear();
+      if (statements.length > 0) await this.execute(Buffer.concat([...statements.map((name) => wire.close('S', name)), wire.sync()]));
+      return { value: undefined, status: 'I' as Status };
+    })
+      .catch(() => undefined)
+      .finally(() => this.cleanups.delete(cleanup));
+    this.cleanups.add(cleanup);
+  }
+
+  private async sendBackup(socket: Socket): Promise<void> {
+    let data: Buffer;
+    try {
+      if (!this.options.backup) throw new Error('this process does not make backups');
+      data = await this.options.backup();
+    } catch (error) {
+      socket.end(wire.errorResponse('ERROR', 'XX000', error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    for (let offset = 0; offset < data.length && !socket.destroyed; offset += BACKUP_CHUNK_BYTES) {
+      if (!socket.write(wire.message('d', data.subarray(offset, offset + BACKUP_CHUNK_BYTES)))) {
+        await new Promise<void>((resolve) => {
+          socket.once('drain', resolve);
+          socket.once('close', resolve);
+        });
+      }
+    }
+    if (!socket.destroyed) socket.end(wire.message('c'));
+  }
+}
