@@ -9,6 +9,7 @@ import { SourceResolver } from '../source/source.resolver';
 import { ApiKeyResolver } from '../syndication/api-key.resolver';
 import { cacheControlDirective } from '../syndication/cache-hints';
 import type { GraphQLContext } from './context';
+import { describeInputLimits } from './input-limits';
 import { NodeResolver } from './node.resolver';
 
 export const RESOLVERS = [NodeResolver, ArticleResolver, SourceResolver, PersonResolver, FeedItemResolver, ApiKeyResolver, SourceRegistryResolver] as const;
@@ -21,11 +22,12 @@ let schema: GraphQLSchema | undefined;
  * several apps (tests) can share one schema.
  */
 export function gatewaySchema(): GraphQLSchema {
-  schema ??= buildSchemaSync({
+  if (schema) return schema;
+  schema = buildSchemaSync({
     resolvers: [...RESOLVERS],
     container: ({ context }: ResolverData<GraphQLContext>) => context.resolvers,
     // Arguments are validated by services, which know the domain rules; class-validator would be
-    // a second, slower rulebook.
+    // a second, slower rulebook. Their lengths are checked before any resolver (input-limits.ts).
     validate: false,
     authChecker: AuthChecker,
     // Cache hints are @cacheControl directives on types and fields (syndication/cache-hints.ts).
@@ -36,6 +38,8 @@ export function gatewaySchema(): GraphQLSchema {
   if (query && !query.description) query.description = 'The entry points for reading news: articles, sources, people and the latest-headlines feed.';
   const mutation = schema.getMutationType();
   if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys.';
+  // Every String and ID argument and input field says how long it may be.
+  describeInputLimits(schema);
   return schema;
 }
 

@@ -16,6 +16,7 @@ import { metricsHandler } from '../metrics/metrics-endpoint';
 import { InFlightWork } from './in-flight';
 import { observeRequests } from './request-observer';
 import { graphiqlRouter } from '../graphql/graphiql.routes';
+import { inputLimitsPlugin } from '../graphql/input-limits';
 import { gatewaySchema } from '../graphql/schema';
 import { createServices, type Services } from '../services';
 import type { CacheInvalidation } from '../syndication/cache-invalidation';
@@ -61,6 +62,8 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     // Field suggestions ("Did you mean …?") only where introspection shows the schema anyway.
     formatError: countingErrors(createErrorFormatter(logger, { suggestions: config.introspection }), metrics),
     plugins: [
+      // Every string argument within its length before anything runs (graphql/input-limits.ts).
+      inputLimitsPlugin<GraphQLContext>(gatewaySchema()),
       ...syndication.apollo.plugins,
       operationNamePlugin<GraphQLContext>(),
       config.landingPage

@@ -1,6 +1,7 @@
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import type { SqlExecutor } from '../db/sql-executor';
 import type { Loaders } from '../graphql/context';
+import { inputLengthError } from '../graphql/input-limits';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import { discoverFeeds } from '../ingest/discovery/feed-discovery';
 import { decodeHtml } from '../ingest/article-page/html-decode';
@@ -286,6 +287,9 @@ export class SourceRegistryService {
  * public. The message never repeats the URL, which holds the secret.
  */
 function httpUrl(raw: string, argument: string): string {
+  // GraphQL checked this already (graphql/input-limits.ts); the CLI and OPML imports come here directly.
+  const tooLong = inputLengthError('url', raw, `input.${argument}`);
+  if (tooLong) throw tooLong;
   let url: URL;
   try {
     url = new URL(raw.trim());

@@ -53,7 +53,7 @@ export class CreatedApiKey {
 
 @InputType('CreateApiKeyInput', { description: 'A key to issue to a partner.' })
 export class CreateApiKeyInput {
-  @Field({ description: 'The partner’s name (1 to 200 characters).' })
+  @Field({ description: 'The partner’s name, not empty.' })
   name!: string;
 
   @Field(() => [String], { nullable: true, description: 'Browser origins (`https://partner.example`) allowed to call with the key.' })

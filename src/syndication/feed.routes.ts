@@ -2,6 +2,7 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../config/config';
 import type { Viewer } from '../graphql/context';
+import { inputLengthError, type InputKind } from '../graphql/input-limits';
 import { CACHE_SECONDS } from './cache-hints';
 import { FEED_SIZE, type FeedFilters, type FeedService } from './feed.service';
 import { entityTag, FEED_CONTENT_TYPES, renderFeed, type FeedFormat } from './feed-writer';
@@ -17,6 +18,9 @@ interface RenderedFeed {
 }
 
 const FILTERS = ['source', 'person', 'language', 'q'] as const;
+
+/** Each filter is limited like the GraphQL argument it stands for (graphql/input-limits.ts). */
+const FILTER_KINDS: Record<(typeof FILTERS)[number], InputKind> = { source: 'slug', person: 'slug', language: 'languageTag', q: 'search' };
 
 export interface FeedRouteDeps {
   config: AppConfig;
@@ -38,11 +42,12 @@ export function feedRouter({ config, feeds, limiter, cache, generation }: FeedRo
     router.get(`/feeds/latest.${format}`, async (req: Request, res: Response) => {
       try {
         const viewer = res.locals.viewer as Viewer;
+        // Refused before it is charged or any SQL runs: the same limits as GraphQL's arguments.
+        const filters = readFilters(req);
         const decision = await chargeViewer(limiter, viewer, FEED_SIZE);
         if (decision) for (const [name, value] of rateLimitHeaders(decision)) res.setHeader(name, value);
         if (decision && !decision.allowed) throw rateLimitedError(decision, FEED_SIZE);
 
-        const filters = readFilters(req);
         const cacheKey = `feed:${await generation.current()}:${format}:${JSON.stringify(filters)}`;
         let rendered = await readCached(cache, cacheKey);
         if (!rendered) {
@@ -76,7 +81,10 @@ function readFilters(req: Request): FeedFilters {
   const filters: FeedFilters = {};
   for (const name of FILTERS) {
     const value = req.query[name];
-    if (typeof value === 'string' && value.trim() !== '') filters[name] = value.normalize('NFC').trim();
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    const tooLong = inputLengthError(FILTER_KINDS[name], value, name);
+    if (tooLong) throw tooLong;
+    filters[name] = value.normalize('NFC').trim();
   }
   return filters;
 }
