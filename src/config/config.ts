@@ -136,6 +136,11 @@ const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: positiveInt(100_000).default(2_000),
   GRAPHQL_MAX_DIRECTIVES: positiveInt(1_000).default(10),
   GRAPHQL_BATCHING: booleanFromEnv.default(false),
+  PERSISTED_QUERY_MAX_LENGTH: positiveInt(1_000_000).default(10_000),
+  PERSISTED_QUERY_TTL_ANONYMOUS_SECONDS: positiveInt(30 * 24 * 3600).default(3600),
+  PERSISTED_QUERY_TTL_PARTNER_SECONDS: positiveInt(30 * 24 * 3600).default(24 * 3600),
+  PERSISTED_QUERY_REGISTRATIONS_ANONYMOUS_PER_HOUR: positiveInt(1_000_000).default(60),
+  PERSISTED_QUERY_REGISTRATIONS_PARTNER_PER_HOUR: positiveInt(1_000_000).default(1000),
   RESPONSE_CACHE: booleanFromEnv.default(true),
   CORS_ORIGINS: originList.optional(),
   PUBLIC_URL: z.string().url('must be an absolute http(s) URL such as https://api.news.example').optional(),
@@ -221,6 +226,18 @@ export interface AppConfig {
   graphqlLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxDirectives: number };
   /** Accept a JSON array of operations in one request. */
   batching: boolean;
+  /**
+   * What a caller may register as an automatic persisted query (syndication/persisted-queries.ts):
+   * anonymous registrations filled Redis with thousands of padded queries kept for a day.
+   */
+  persistedQueries: {
+    /** Longest query text that is stored (the client's own operations are under 1,000 characters). */
+    maxQueryLength: number;
+    /** How long a registration is kept, by who registered it (admins as partners). */
+    ttlSeconds: { anonymous: number; partner: number };
+    /** New registrations per caller (client address or key) per hour; beyond, queries run unstored. */
+    registrationsPerHour: { anonymous: number; partner: number };
+  };
   /** Cache whole responses of anonymous and partner reads (in Redis when configured). */
   responseCache: boolean;
   /** Browser origins allowed without a key (partners' origins are configured on their keys). */
@@ -309,6 +326,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
     },
     batching: e.GRAPHQL_BATCHING,
+    persistedQueries: {
+      maxQueryLength: e.PERSISTED_QUERY_MAX_LENGTH,
+      ttlSeconds: { anonymous: e.PERSISTED_QUERY_TTL_ANONYMOUS_SECONDS, partner: e.PERSISTED_QUERY_TTL_PARTNER_SECONDS },
+      registrationsPerHour: { anonymous: e.PERSISTED_QUERY_REGISTRATIONS_ANONYMOUS_PER_HOUR, partner: e.PERSISTED_QUERY_REGISTRATIONS_PARTNER_PER_HOUR },
+    },
     responseCache: e.RESPONSE_CACHE,
     corsOrigins: e.CORS_ORIGINS ?? [],
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,

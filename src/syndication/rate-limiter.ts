@@ -96,3 +96,26 @@ async function settle(promise: Promise<RateLimiterRes>): Promise<{ allowed: bool
     throw rejection;
   }
 }
+
+/**
+ * How many new automatic persisted queries one caller (client address or partner key) may
+ * register per hour: a fixed window per caller, in Redis when configured (shared by every
+ * gateway, with an in-process limiter as insurance) or in the process. See persisted-queries.ts.
+ */
+export class RegistrationLimiter {
+  private readonly limiters: Record<LimitTier, RateLimiterAbstract>;
+
+  constructor(config: AppConfig, redis: Redis | null) {
+    const build = (tier: LimitTier): RateLimiterAbstract => {
+      const options = { points: config.persistedQueries.registrationsPerHour[tier], duration: 3600, keyPrefix: `${config.redisKeyPrefix}rl:apq:${tier}` };
+      if (!redis) return new RateLimiterMemory(options);
+      return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) });
+    };
+    this.limiters = { anonymous: build('anonymous'), partner: build('partner') };
+  }
+
+  /** Takes one registration from the caller's hour; false when none is left. */
+  async take(tier: LimitTier, caller: string): Promise<boolean> {
+    return (await settle(this.limiters[tier].consume(caller, 1))).allowed;
+  }
+}

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
 import express, { type Router } from 'express';
 import type Redis from 'ioredis';
@@ -18,12 +18,11 @@ import { CacheInvalidation, RESPONSE_CACHE_SIGNAL } from './cache-invalidation';
 import { feedRouter } from './feed.routes';
 import { armorValidationRules } from './graphql-limits';
 import { limitsPlugin } from './limits.plugin';
-import { CostLimiter } from './rate-limiter';
+import { PersistedQueryStore, persistedQueryPolicyPlugin } from './persisted-queries';
+import { CostLimiter, RegistrationLimiter } from './rate-limiter';
 import { connectRedis } from './redis';
 import { authenticate, corsPerKey, CorsPolicy, identifyCaller, requestShapeError, type EarlyResponse } from './request-guards';
 import { MemoryCacheGeneration, RedisCacheGeneration, RedisKeyValueCache, type CacheGeneration } from './response-cache.store';
-
-const PERSISTED_QUERY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface GraphQLGuards {
   identify(headers: IncomingHttpHeaders, address: string): Promise<Viewer>;
@@ -37,8 +36,8 @@ export interface Syndication {
     plugins: ApolloServerPlugin<GraphQLContext>[];
     validationRules: ValidationRule[];
     allowBatchedHttpRequests: boolean;
-    persistedQueries: { ttl: number | null };
-    cache?: KeyValueCache<string>;
+    persistedQueries: { cache: KeyValueCache<string> };
+    cache: KeyValueCache<string>;
   };
   /** What /graphql checks before Apollo sees a request: who is calling, CORS, the request's shape. */
   graphqlGuards: GraphQLGuards;
@@ -55,7 +54,10 @@ export interface Syndication {
  */
 export async function createSyndication(config: AppConfig, db: SqlExecutor, services: Services, logger: Logger): Promise<Syndication> {
   const redis: Redis | null = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
-  const sharedCache = redis ? new RedisKeyValueCache(redis, `${config.redisKeyPrefix}cache:`, logger) : undefined;
+  // The server's cache (responses, persisted queries, feeds): Redis when configured, else what
+  // Apollo would make itself, made here so that persisted queries can be written with their own TTL.
+  const serverCache: KeyValueCache<string> = redis ? new RedisKeyValueCache(redis, `${config.redisKeyPrefix}cache:`, logger) : new InMemoryLRUCache<string>();
+  const persistedQueries = new PersistedQueryStore(serverCache);
   // Without Redis: the embedded database's signal, which newsgate commands run beside this
   // process also bump (a seed ends cached responses at once), or this process's own.
   const generation: CacheGeneration = redis
@@ -68,6 +70,8 @@ export async function createSyndication(config: AppConfig, db: SqlExecutor, serv
 
   const plugins: ApolloServerPlugin<GraphQLContext>[] = [
     limitsPlugin(limiter),
+    // Before the response cache, whose cached answers end the responseForOperation hooks.
+    persistedQueryPolicyPlugin(persistedQueries, new RegistrationLimiter(config, redis), config.persistedQueries, logger),
     // Cache policies come from the @cacheControl hints once per document (graphql/static-cache-policy.plugin.ts),
     // not from Apollo's per-field hooks. Anything without a hint is not cacheable (max-age 0): admin
     // data, and types nobody has judged yet.
@@ -93,10 +97,10 @@ export async function createSyndication(config: AppConfig, db: SqlExecutor, serv
       plugins,
       validationRules: armorValidationRules(config.graphqlLimits),
       allowBatchedHttpRequests: config.batching,
-      // Automatic persisted queries, in the server's cache (Redis when configured); a day is long
-      // enough for any client to come back with the hash, short enough that Redis does not grow for ever.
-      persistedQueries: { ttl: PERSISTED_QUERY_TTL_SECONDS },
-      cache: sharedCache,
+      // Automatic persisted queries, in the server's cache; what is stored, for how long and how
+      // much per caller is persistedQueryPolicyPlugin's to decide (persisted-queries.ts).
+      persistedQueries: { cache: persistedQueries },
+      cache: serverCache,
     },
     graphqlGuards: {
       identify: (headers, address) => identifyCaller(headers, undefined, address, config, apiKeys),
