@@ -94,6 +94,7 @@ const wholeNumber = (min: number, max: number) =>
 const envSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: wholeNumber(1, 3600).default(65),
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('data'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -152,6 +153,13 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 export interface AppConfig {
   port: number;
   host: string;
+  /**
+   * How long the gateway keeps an idle keep-alive connection open. Longer than the idle timeout of
+   * whatever reuses connections in front of it (60 s on the common load balancers), so it is
+   * always the client that closes an idle connection, never the gateway under a request the
+   * client has just sent (see src/http/app.ts).
+   */
+  keepAliveTimeoutSeconds: number;
   /** Set: that Postgres server. Unset: the embedded PGlite database in dataDir. */
   databaseUrl: string | null;
   /** Embedded database folder; `memory://` keeps it in memory (tests). */
@@ -275,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    keepAliveTimeoutSeconds: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR === 'memory://' ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databasePoolSize: e.DATABASE_POOL_SIZE,

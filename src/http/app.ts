@@ -142,6 +142,15 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     listen: (port, host) =>
       new Promise<Server>((resolve, reject) => {
         const server = createServer(app);
+        // Keep-alive has a race only the server can settle: a server that closes an idle connection
+        // just as the client sends its next request on it loses that request to a reset
+        // (ECONNRESET), and the client cannot tell whether it ran. Node's default (5 s) is shorter
+        // than the idle timeout of the load balancers and proxies that reuse connections to us
+        // (60 s is common), and than the pause of a client whose process was busy, so it is the
+        // gateway that would close first. Kept longer, and announced in every response
+        // (`Keep-Alive: timeout=…`, which undici and so Node's fetch obey), the idle connection is
+        // always closed by the client. test/e2e/keep-alive.e2e-spec.ts shows the race.
+        server.keepAliveTimeout = config.keepAliveTimeoutSeconds * 1000;
         server.once('error', reject);
         server.listen(port, host, () => resolve(server));
       }),

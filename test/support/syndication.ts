@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { redisAnswers } from '../../src/syndication/redis';
 import { sqlStatementCount } from '../../src/db/sql-executor';
 import { createGateway, type Gateway } from '../../src/http/app';
-import type { TestApp } from './test-app';
+import { closeServer, type TestApp } from './test-app';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -48,8 +48,7 @@ export async function startExtraGateway(app: TestApp, overrides: Partial<AppConf
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     gateway,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      await closeServer(server);
       await gateway.stop();
     },
   };

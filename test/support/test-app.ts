@@ -17,6 +17,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestApp {
   url: string;
+  /** The gateway's HTTP server (tests of connections watch it). */
+  server: Server;
   db: SqlExecutor;
   database: TestDatabase;
   gateway: Gateway;
@@ -36,6 +38,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}, logger: L
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    server,
     db,
     database,
     gateway,
@@ -55,10 +58,27 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}, logger: L
       return { status: response.status, headers: response.headers, data: body.data, errors: body.errors, raw };
     },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      await closeServer(server);
       await gateway.stop();
       await database.drop();
     },
   };
+}
+
+/**
+ * Stops a server as the gateway's shutdown does: no new connections, each kept-alive connection
+ * closed as soon as it is idle (server.close() alone closes only those idle at that moment, and the
+ * gateway keeps idle ones for a minute), and whatever is still busy after 5 s cut.
+ */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 20);
+    const cut = setTimeout(() => server.closeAllConnections(), 5000);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
