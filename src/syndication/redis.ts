@@ -20,6 +20,8 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
     warned = true;
   });
   redis.on('ready', () => {
+    // Said once the outage that was warned about is over, so the log shows both ends of it.
+    if (warned) logger.info('redis reachable again; limits and caches are shared through it');
     warned = false;
   });
   // A gateway starts without Redis too (ioredis keeps reconnecting): limits and caches are then
