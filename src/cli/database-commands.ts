@@ -33,6 +33,10 @@ function isInside(file: string, directory: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
+function exitCodes(lines: string[]): string {
+  return `\nExit codes:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+}
+
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 }
@@ -45,6 +49,10 @@ export function registerDatabaseCommands(program: Command): void {
       'save the embedded database (DATA_DIR) to <file>, a .tar.gz of its data directory; works while the gateway runs (it makes the copy between two transactions)',
     )
     .option('--force', 'overwrite <file> if it exists')
+    .addHelpText(
+      'after',
+      exitCodes(['0  saved', '2  DATABASE_URL is set (use pg_dump), or <file> exists without --force', '3  DATA_DIR is in use by a process that does not share it, or damaged', '4  DATA_DIR holds no database']),
+    )
     .action(async (file: string, options: { force?: boolean }) => {
       const config = loadConfig();
       const dataDir = embeddedDataDir(config, 'backup');
@@ -76,6 +84,16 @@ export function registerDatabaseCommands(program: Command): void {
       'replace the embedded database (DATA_DIR) with a backup from `newsgate backup`; refuses while any process uses DATA_DIR, and needs --force when it holds a database (which is then kept aside, not deleted)',
     )
     .option('--force', 'replace a DATA_DIR that holds a database; the old one is renamed to <DATA_DIR>.before-restore-<time>')
+    .addHelpText(
+      'after',
+      exitCodes([
+        '0  restored',
+        '1  <file> is not a backup (DATA_DIR is left as it was)',
+        '2  DATABASE_URL is set (use pg_restore or psql), or DATA_DIR holds a database and --force is missing',
+        '3  a process uses DATA_DIR: stop it first',
+        '4  <file> does not exist',
+      ]) + '\n\nA damaged DATA_DIR is what restore --force is for: it is moved aside, never opened.',
+    )
     .action(async (file: string, options: { force?: boolean }) => {
       const config = loadConfig();
       const dataDir = embeddedDataDir(config, 'restore');

@@ -361,7 +361,12 @@ describe('the embedded database has exactly one owner', () => {
     expect(JSON.parse(after.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Partner Y' })]));
   }, 4 * PATIENCE_MS);
 
-  it('backup and restore are for the embedded database: with DATABASE_URL they point to pg_dump (exit 2)', async () => {
+  it('backup and restore are for the embedded database: with DATABASE_URL they point to pg_dump (exit 2); their help has examples and exit codes', async () => {
+    for (const command of ['backup', 'restore']) {
+      const help = await newsgate([command, '--help'], {});
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`Usage: newsgate ${command} \\[options\\] <file>[\\s\\S]*--force[\\s\\S]*Exit codes:\\n  0  [\\s\\S]*Examples:\\n  \\$ newsgate ${command} `));
+    }
     const DATABASE_URL = 'postgres://postgres@127.0.0.1:1/x';
     const [backup, restore] = await Promise.all([newsgate(['backup', path.join(root, 'pg.tar.gz')], { DATABASE_URL }), newsgate(['restore', backupFile], { DATABASE_URL })]);
     for (const [run, command] of [[backup, 'backup'], [restore, 'restore']] as const) {

@@ -173,13 +173,11 @@ export class PgliteHost {
     const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     const goodbye = wire.errorResponse('FATAL', '57P01', 'the database is shutting down (its owner process is stopping)');
     for (const client of this.clients) if (this.holder !== client) this.terminate(client, goodbye);
-    if (this.holder?.socket) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([new Promise<void>((resolve) => this.onRelease.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
-      clearTimeout(timer);
-    }
+    if (this.holder?.socket) await this.within(CLOSE_GRACE_MS, new Promise<void>((resolve) => this.onRelease.push(resolve)));
     for (const client of [...this.clients]) this.terminate(client, goodbye);
-    await Promise.all([...this.cleanups]);
+    // Cleanups need the backend, which this process's own session may still hold (a request's
+    // transaction that outlived the shutdown's drain): they get the same grace, not forever.
+    await this.within(CLOSE_GRACE_MS, Promise.all([...this.cleanups]));
     await stopped;
     if (this.socketPath) {
       try {
@@ -188,6 +186,12 @@ export class PgliteHost {
         // Removed with the server already.
       }
     }
+  }
+
+  private async within(ms: number, work: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 
   // ---------------------------------------------------------------------------------------------
