@@ -134,7 +134,7 @@ export async function buildDataSource(config: AppConfig, options: BuildOptions =
       username: 'postgres',
       database: 'postgres',
       poolSize: 1,
-      // The owner's sessions list shows who is connected.
+      // How this session is named to the owner, as application_name is to a Postgres server.
       applicationName: `${describeCommand()} (pid ${process.pid})`.slice(0, 63),
       extra: { max: 1, connectionTimeoutMillis: 10_000 },
     });

@@ -78,9 +78,10 @@ export async function startPglite(dataDir: string, snapshot?: Blob | File): Prom
     return await openPglite(dataDir, snapshot);
   } catch (error) {
     const reason = firstLine(error);
-    // Anything but the operating system refusing a file (permissions, a full disk): PGlite could
-    // not start on what it found.
-    if (hadDatabase && (isEngineAbort(error) || typeof (error as { code?: unknown } | null)?.code !== 'string')) throw damaged(dataDir, reason, error);
+    // PGlite stopped on what it found in the directory (a PANIC is WebAssembly's `Aborted()`), as
+    // opposed to the operating system refusing a file (a Node error code: permissions, a full disk).
+    const refusedBySystem = typeof (error as { code?: unknown } | null)?.code === 'string' && !isEngineAbort(error);
+    if (hadDatabase && !snapshot && !refusedBySystem) throw damaged(dataDir, reason, error);
     throw new EmbeddedDatabaseError(`the embedded database in ${dataDir} could not be ${hadDatabase ? 'opened' : 'created'}: ${reason}`, 'failed', { cause: error });
   }
 }
