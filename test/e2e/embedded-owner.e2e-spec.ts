@@ -301,10 +301,13 @@ describe('the embedded database has exactly one owner', () => {
     const seedRun = await seed.done;
     expect(seedRun.code).not.toBe(0);
     // The dead owner's lock is still there; the next process takes it over and recovers.
-    expect((JSON.parse(readFileSync(lockFile, 'utf8')) as OwnerInfo).pid).toBe(gateway.child.pid);
+    const dead = JSON.parse(readFileSync(lockFile, 'utf8')) as OwnerInfo;
+    expect(dead.pid).toBe(gateway.child.pid);
     const migrate = await newsgate(['migrate'], env);
     expect(migrate.code).toBe(0);
     expect(existsSync(lockFile)).toBe(false);
+    // Its socket went with its lock.
+    expect(existsSync(path.dirname(dead.socket!))).toBe(false);
     expect(await count('feed_item')).toBeGreaterThanOrEqual(acknowledged);
   }, 4 * PATIENCE_MS);
 

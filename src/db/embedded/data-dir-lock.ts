@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, realpathSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, rmdirSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -230,9 +230,24 @@ async function removeStale(lockPath: string, stale: OwnerInfo): Promise<void> {
   }
   try {
     const current = await readOwner(lockPath);
-    if (typeof current === 'object' && current.nonce === stale.nonce) unlinkSync(lockPath);
+    if (typeof current === 'object' && current.nonce === stale.nonce) {
+      unlinkSync(lockPath);
+      removeDeadSocket(stale.socket);
+    }
   } finally {
     rmdirSync(guard);
+  }
+}
+
+/** A killed owner leaves its socket and the directory it made for it: both go with its lock. */
+function removeDeadSocket(socket: string | null): void {
+  if (!socket || !/[\\/]\.s\.PGSQL\.\d+$/.test(socket)) return;
+  try {
+    if (lstatSync(socket).isSocket()) unlinkSync(socket);
+    // Only ever removes an empty directory.
+    rmdirSync(path.dirname(socket));
+  } catch {
+    // Gone already, or not ours to remove.
   }
 }
 
