@@ -9,6 +9,7 @@ import { describeCommand, type OwnerInfo } from './embedded/data-dir-lock';
 import { openEmbedded, openPglite, type EmbeddedOwner, type EmbeddedRole } from './embedded/embedded-database';
 import { CHANGES_CHANNEL } from './embedded/pglite-host';
 import { ENTITIES } from './entities';
+import { statementObserverLogger } from './sql-executor';
 
 
 export interface DatabaseHandle {
@@ -51,6 +52,8 @@ const common = {
   // gen_random_uuid() is built into Postgres 13+; uuid-ossp would be one more extension to install.
   uuidExtension: 'pgcrypto',
   logging: false,
+  // Logs nothing: it shows what managers and transactions send to the statement observer.
+  logger: statementObserverLogger,
 } as const;
 
 /**

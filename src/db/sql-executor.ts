@@ -1,5 +1,5 @@
 import type { Pool, QueryResultRow } from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, Logger } from 'typeorm';
 import { DatabaseUnavailableError, wrapDatabaseError } from '../common/errors/domain-errors';
 import { currentRequest } from '../common/request-context';
 import { changeSignalsOf, type ChangeSignals } from './change-signals';
@@ -14,8 +14,15 @@ export interface SqlStatement {
   readonly text: string;
 }
 
+/** The names of sql() statements by their text (see statementObserverLogger). */
+const namesByText = new Map<string, string>();
+
 export function sql(name: string, text: string): SqlStatement {
-  return { name, text: text.replace(/\s+/g, ' ').trim() };
+  const statement = { name, text: text.replace(/\s+/g, ' ').trim() };
+  // Written once per statement, at module load: what goes through TypeORM (writes, transactions)
+  // reaches the observer as bare text, and this gives it its name back.
+  namesByText.set(statement.text, name);
+  return statement;
 }
 
 /** For SQL assembled from a bounded set of fragments (filters): named after a hash of its text. */
@@ -27,6 +34,57 @@ export function dynamicSql(prefix: string, text: string): SqlStatement {
   }
   return { name: `${prefix}_${hash.toString(36)}_${normalized.length.toString(36)}`, text: normalized };
 }
+
+/** A statement as this process sends it to the database, for whoever observes them. */
+export interface ObservedStatement {
+  /** The sql() or dynamicSql() name; null for SQL written inline and TypeORM's START TRANSACTION, COMMIT, ROLLBACK. */
+  readonly name: string | null;
+  readonly text: string;
+  /**
+   * `pool`: SqlExecutor.rows, sent named (prepared once per connection). `typeorm`: through a
+   * TypeORM manager or query runner (transactions, rowsIn, the write repositories), sent unnamed.
+   */
+  readonly via: 'pool' | 'typeorm';
+}
+
+/**
+ * Told of each statement as it is sent. It may return a function to be told when the statement is
+ * answered (or fails): pooled statements only, since statements through TypeORM are followed no
+ * further than their sending (a query runner sends its statements one after another).
+ */
+export type StatementListener = (statement: ObservedStatement) => void | (() => void);
+
+/** The observer, or null: all the hot path pays when nobody listens is checking this. */
+let listener: StatementListener | null = null;
+
+/**
+ * Calls `onStatement` with every statement sent through the executor or TypeORM, synchronously
+ * and in the order they are sent, until the returned function is called. One observer at a time
+ * (the SQL snapshot tests capture one operation at a time); it must not throw.
+ */
+export function observeStatements(onStatement: StatementListener): () => void {
+  if (listener !== null) throw new Error('SQL statements are already being observed');
+  listener = onStatement;
+  return () => {
+    if (listener === onStatement) listener = null;
+  };
+}
+
+/**
+ * The logger of every data source (src/db/data-source.ts): TypeORM calls logQuery for each
+ * statement a manager or query runner sends, just before sending it, which is how the observer
+ * sees transactions and writes. Nothing is logged anywhere; TypeORM's own logging stays off.
+ */
+export const statementObserverLogger: Logger = {
+  logQuery(query) {
+    if (listener !== null) listener({ name: namesByText.get(query) ?? null, text: query, via: 'typeorm' });
+  },
+  logQueryError() {},
+  logQuerySlow() {},
+  logSchemaBuild() {},
+  logMigration() {},
+  log() {},
+};
 
 let statementCount = 0;
 
@@ -74,6 +132,7 @@ export class SqlExecutor {
 
   async rows<T extends QueryResultRow>(statement: SqlStatement, values: unknown[] = []): Promise<T[]> {
     counted();
+    if (listener !== null) return this.observedRows<T>(listener, statement, values);
     try {
       const result = await this.pool.query<T>({ name: statement.name, text: statement.text, values });
       return result.rows;
@@ -82,9 +141,25 @@ export class SqlExecutor {
     }
   }
 
+  /** rows() while an observer listens: it is told when the statement is sent, and when it is answered. */
+  private async observedRows<T extends QueryResultRow>(onStatement: StatementListener, statement: SqlStatement, values: unknown[]): Promise<T[]> {
+    const answered = onStatement({ name: statement.name, text: statement.text, via: 'pool' });
+    try {
+      const result = await this.pool.query<T>({ name: statement.name, text: statement.text, values });
+      return result.rows;
+    } catch (error) {
+      throw this.classify(error);
+    } finally {
+      if (answered) answered();
+    }
+  }
+
   /** Runs inside a TypeORM transaction: the manager's connection, never the pool (PGlite has one). */
   async rowsIn<T extends QueryResultRow>(manager: EntityManager, statement: SqlStatement, values: unknown[] = []): Promise<T[]> {
     counted();
+    // The manager's logger reports the statement (statementObserverLogger); this names it, which
+    // a dynamicSql() statement otherwise is not.
+    if (listener !== null) namesByText.set(statement.text, statement.name);
     try {
       return (await manager.query(statement.text, values)) as T[];
     } catch (error) {
@@ -93,10 +168,13 @@ export class SqlExecutor {
   }
 
   async ping(): Promise<void> {
+    const answered = listener === null ? undefined : listener({ name: null, text: 'SELECT 1', via: 'pool' });
     try {
       await this.pool.query('SELECT 1');
     } catch (error) {
       throw new DatabaseUnavailableError(error);
+    } finally {
+      if (answered) answered();
     }
   }
 
