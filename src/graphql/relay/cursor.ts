@@ -46,10 +46,23 @@ function decode(cursor: string, kind: string, argumentName: string): unknown[] {
   return parsed.slice(2);
 }
 
+/**
+ * A cursor's values must be ones its SQL can compare, or a forged cursor fails the statement (a
+ * masked database error) instead of the argument: Postgres timestamps begin at 4714-11-24 BC
+ * (JavaScript dates never pass their end), feed_item.position is an integer, text holds no NUL.
+ */
+const EARLIEST_TIMESTAMP_MS = Date.UTC(-4713, 10, 24);
+const INT4_MIN = -(2 ** 31);
+const INT4_MAX = 2 ** 31 - 1;
+
 function parseDate(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return Number.isNaN(date.getTime()) || date.getTime() < EARLIEST_TIMESTAMP_MS ? null : date;
+}
+
+function isInt4(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= INT4_MIN && (value as number) <= INT4_MAX;
 }
 
 export const timeIdCursor = {
@@ -69,7 +82,7 @@ export const timePositionIdCursor = {
   decode(cursor: string, kind: string, argumentName: string): TimePositionIdKey {
     const [publishedAt, position, id, ...rest] = decode(cursor, kind, argumentName);
     const date = parseDate(publishedAt);
-    if (!date || !Number.isSafeInteger(position) || typeof id !== 'string' || !UUID.test(id) || rest.length > 0) {
+    if (!date || !isInt4(position) || typeof id !== 'string' || !UUID.test(id) || rest.length > 0) {
       throw new BadUserInputError(`"${argumentName}" is not a valid cursor for this list.`, { argument: argumentName });
     }
     return { publishedAt: date, position: position as number, id };
@@ -80,7 +93,7 @@ export const nameIdCursor = {
   encode: (key: NameIdKey, kind: string) => encode(kind, [key.name, key.id]),
   decode(cursor: string, kind: string, argumentName: string): NameIdKey {
     const [name, id, ...rest] = decode(cursor, kind, argumentName);
-    if (typeof name !== 'string' || typeof id !== 'string' || !UUID.test(id) || rest.length > 0) {
+    if (typeof name !== 'string' || name.includes('\u0000') || typeof id !== 'string' || !UUID.test(id) || rest.length > 0) {
       throw new BadUserInputError(`"${argumentName}" is not a valid cursor for this list.`, { argument: argumentName });
     }
     return { name, id };
