@@ -21,9 +21,9 @@ import { addSource, ingestConfig, refresh } from '../support/ingest-app';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Issue 3, section 7: the same story is stored once however it arrives (twice in one feed, under
- * tracking-decorated links, from two workers at once), a changed story updates its article, and
- * a run that dies in the middle leaves whole batches only, which the next run completes.
+ * Ingestion stores each story once however it arrives (twice in one feed, under tracking-decorated
+ * links, from two workers at once), a changed story updates its article, and a run that dies in
+ * the middle leaves whole batches only, which the next run completes.
  *
  * What each database supports: on Postgres, workers are separate processes sharing a pg-boss
  * queue, so the races below run on separate connections and a worker is killed with SIGKILL. The

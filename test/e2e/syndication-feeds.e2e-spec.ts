@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
@@ -8,9 +8,13 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN_TOKEN, admin } from '../support/syndication';
 
 /**
- * §1 of issue 4: RSS 2.0, Atom 1.0 and JSON Feed 1.1, filtered by source, person, language and
- * search; read by strict XML parsers and Debian's python3-feedparser, Atom validated by jing
+ * The gateway's feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1, filtered by source, person, language
+ * and search; read by strict XML parsers and Debian's python3-feedparser, Atom validated by jing
  * against RFC 4287's RELAX NG schema; ETag/Last-Modified with 304; Cache-Control; ?key=.
+ *
+ * The outside tools run as child processes the test waits for without blocking: the gateway
+ * answers from this same process, and a synchronous spawn would freeze it (and its connections'
+ * timers) for as long as Java takes to start.
  */
 const NASTY_TITLE = 'Rates <up> & "down" ]]> again\u0001 ok';
 const ARABIC_TITLE = 'الأخبار العاجلة من القاهرة';
@@ -18,20 +22,44 @@ const ATOM_SCHEMA = path.resolve(__dirname, '../fixtures/syndication/atom.rnc');
 // Debian's python3 (python3-feedparser lives there); the PATH one may be another installation.
 const DEBIAN_PYTHON = '/usr/bin/python3';
 
-function available(command: string, args: string[]): boolean {
-  return spawnSync(command, args, { encoding: 'utf8' }).status === 0;
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
 }
-const HAVE_FEEDPARSER = available(DEBIAN_PYTHON, ['-c', 'import feedparser']);
-const HAVE_JING = available('jing', []) || spawnSync('sh', ['-c', 'command -v jing']).status === 0;
-const HAVE_PYTHON = available('python3', ['-c', 'import xml.parsers.expat']);
+
+/** Runs a command to its end, `input` on its stdin; a command that cannot start has status null. */
+function run(command: string, args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', () => resolve({ status: null, stdout, stderr }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    // A tool that exits without reading its input (or never starts) must not fail the test with EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
 
 describe('feeds out', () => {
   let app: TestApp;
+  let HAVE_FEEDPARSER = false;
+  let HAVE_JING = false;
+  let HAVE_PYTHON = false;
   const fetchFeed = (format: string, query = '', headers: Record<string, string> = {}) =>
     fetch(`${app.url}/feeds/latest.${format}${query}`, { headers });
 
   beforeAll(async () => {
-    app = await startTestApp({ adminToken: ADMIN_TOKEN });
+    const ok = async (command: string, args: string[]) => (await run(command, args)).status === 0;
+    [app, HAVE_FEEDPARSER, HAVE_JING, HAVE_PYTHON] = await Promise.all([
+      startTestApp({ adminToken: ADMIN_TOKEN }),
+      ok(DEBIAN_PYTHON, ['-c', 'import feedparser']),
+      ok('sh', ['-c', 'command -v jing']),
+      ok('python3', ['-c', 'import xml.parsers.expat']),
+    ]);
     await seed(app.db);
     const [reuters] = await app.db.manager.query(`SELECT id FROM source WHERE slug = 'reuters'`);
     const [aljazeera] = await app.db.manager.query(`SELECT id FROM source WHERE slug = 'al-jazeera'`);
@@ -52,24 +80,24 @@ describe('feeds out', () => {
   });
   afterAll(() => app?.close());
 
-  function strictXml(body: string): void {
+  async function strictXml(body: string): Promise<void> {
     expect(XMLValidator.validate(body)).toBe(true);
     if (!HAVE_PYTHON) return;
     // expat: a conforming, non-validating XML 1.0 parser that rejects control characters outright.
-    const expat = spawnSync('python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())'], { input: body });
-    expect(expat.stderr.toString()).toBe('');
+    const expat = await run('python3', ['-c', 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())'], body);
+    expect(expat.stderr).toBe('');
     expect(expat.status).toBe(0);
   }
 
-  function feedparser(body: string, contentType: string): { bozo: number; exc: string; version: string; titles: string[]; langs: Array<string | null>; links: string[] } {
+  async function feedparser(body: string, contentType: string): Promise<{ bozo: number; exc: string; version: string; titles: string[]; langs: Array<string | null>; links: string[] }> {
     const script = `import sys, json, feedparser
 d = feedparser.parse(sys.stdin.buffer.read(), response_headers={"content-type": sys.argv[1]})
 print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), "version": d.version,
   "titles": [e.get("title") for e in d.entries], "langs": [e.get("language") or (e.get("title_detail") or {}).get("language") for e in d.entries],
   "links": [e.get("link") for e in d.entries]}))`;
-    const run = spawnSync(DEBIAN_PYTHON, ['-c', script, contentType], { input: body });
-    expect(run.status).toBe(0);
-    return JSON.parse(run.stdout.toString());
+    const parsed = await run(DEBIAN_PYTHON, ['-c', script, contentType], body);
+    expect(parsed.status).toBe(0);
+    return JSON.parse(parsed.stdout);
   }
 
   it('writes RSS 2.0 that strict parsers and feedparser accept, control characters stripped', async () => {
@@ -77,14 +105,14 @@ print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), 
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
     const body = await res.text();
-    strictXml(body);
+    await strictXml(body);
     expect(body).not.toMatch(/[\u0001\u0002]/);
     expect(body).toContain('<dc:creator>Jane Reporter</dc:creator>');
     expect(body).toContain('<dc:publisher>Reuters</dc:publisher>');
     expect(body).toContain('<dc:language>ar</dc:language>');
     expect(body).toContain('<media:content url="https://reuters.example/img/rates.jpg" medium="image"/>');
     if (!HAVE_FEEDPARSER) return console.log('skipped feedparser check: apt-get install python3-feedparser');
-    const parsed = feedparser(body, 'application/rss+xml');
+    const parsed = await feedparser(body, 'application/rss+xml');
     expect(parsed).toMatchObject({ bozo: 0, version: 'rss20' });
     expect(parsed.titles[0]).toBe('Rates <up> & "down" ]]> again ok');
     expect(parsed.titles[1]).toBe(ARABIC_TITLE);
@@ -95,27 +123,29 @@ print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), 
     const res = await fetchFeed('atom');
     expect(res.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     const body = await res.text();
-    strictXml(body);
     expect(body).toContain(`<entry xml:lang="ar"><id>`);
     expect(body).toContain(`<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml" dir="rtl">${ARABIC_TITLE}</div></title>`);
     expect(body).toContain('<author><name>Jane Reporter</name></author>');
     expect(body).toContain('<link rel="enclosure" href="https://reuters.example/img/rates.jpg"/>');
-    if (HAVE_JING) {
+    // The three readers at once: jing (a Java start-up) dominates.
+    const validated = async () => {
+      if (!HAVE_JING) return console.log('skipped jing validation: apt-get install jing');
       const dir = mkdtempSync(path.join(os.tmpdir(), 'newsgate-atom-'));
       const file = path.join(dir, 'latest.atom');
       writeFileSync(file, body);
-      const jing = spawnSync('jing', ['-c', ATOM_SCHEMA, file], { encoding: 'utf8' });
+      const jing = await run('jing', ['-c', ATOM_SCHEMA, file]).finally(() => rmSync(dir, { recursive: true, force: true }));
       // jing reports validity errors on stdout; Debian's launcher warns about optional jars on stderr.
       expect(jing.stdout).toBe('');
       expect(jing.status).toBe(0);
-    } else {
-      console.log('skipped jing validation: apt-get install jing');
-    }
-    if (!HAVE_FEEDPARSER) return console.log('skipped feedparser check: apt-get install python3-feedparser');
-    const parsed = feedparser(body, 'application/atom+xml');
-    expect(parsed).toMatchObject({ bozo: 0, version: 'atom10' });
-    expect(parsed.titles.slice(0, 2)).toEqual(['Rates <up> & "down" ]]> again ok', ARABIC_TITLE]);
-    expect(parsed.langs[1]).toBe('ar');
+    };
+    const read = async () => {
+      if (!HAVE_FEEDPARSER) return console.log('skipped feedparser check: apt-get install python3-feedparser');
+      const parsed = await feedparser(body, 'application/atom+xml');
+      expect(parsed).toMatchObject({ bozo: 0, version: 'atom10' });
+      expect(parsed.titles.slice(0, 2)).toEqual(['Rates <up> & "down" ]]> again ok', ARABIC_TITLE]);
+      expect(parsed.langs[1]).toBe('ar');
+    };
+    await Promise.all([strictXml(body), validated(), read()]);
   });
 
   it('writes JSON Feed 1.1 with authors, language, publisher and direction', async () => {
