@@ -256,6 +256,29 @@ function toFetchError(error: unknown, url: string, deadlineHit: boolean, timeout
   return new FetchError('NETWORK', `${code ? `${code}: ` : ''}${message}`, { url, cause: error });
 }
 
+/** How a connection that closed under a request, before any answer, fails in undici. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/**
+ * A GET, sent once more if its connection was lost before any answer came. Kept-alive
+ * connections have a race the client cannot avoid: a publisher closes a connection it deems idle
+ * (after 5 s on Apache's and Node's defaults) just as our next request goes out on it, and drops
+ * that request unread. undici closes idle connections ahead of the publisher's announced timeout,
+ * but not while this process is busy, and storing a large feed in the embedded database keeps it
+ * busy for seconds: the first fetch after that would fail for nothing. A GET may be repeated
+ * (RFC 9110, 9.2.2). Once is enough: by the time the failure is seen the event loop has run, and
+ * the other connections the publisher closed meanwhile are seen closed too. An answer cut off
+ * after its headers is not repeated (that is a publisher's failure, reported as one).
+ */
+async function sendGet(url: URL, options: Parameters<typeof request>[1] & { signal: AbortSignal }): Promise<Dispatcher.ResponseData> {
+  try {
+    return await request(url, options);
+  } catch (error) {
+    if (options.signal.aborted || !CONNECTION_LOST.has((error as { code?: string })?.code ?? '')) throw error;
+    return request(url, options);
+  }
+}
+
 /**
  * GET one resource (a feed, a page) from the open internet, defensively:
  * - http and https only; every redirect hop (at most maxRedirects) is followed by hand and its
@@ -265,6 +288,7 @@ function toFetchError(error: unknown, url: string, deadlineHit: boolean, timeout
  * - one deadline covers everything (TIMEOUT), and the decoded body is capped while it streams
  *   (TOO_LARGE);
  * - conditional GET with etag / lastModified, 304 giving { status: 'not-modified' };
+ * - a request whose connection is lost before any answer is sent once more (see sendGet);
  * - failures reject with FetchError, never anything else.
  */
 export async function fetchResource(url: string, opts: FetchOptions = {}): Promise<FetchResult> {
@@ -306,7 +330,7 @@ export async function fetchResource(url: string, opts: FetchOptions = {}): Promi
 
       let response: Dispatcher.ResponseData;
       try {
-        response = await request(current, {
+        response = await sendGet(current, {
           method: 'GET',
           headers,
           dispatcher: agent,
