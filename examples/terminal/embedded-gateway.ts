@@ -22,8 +22,10 @@ export async function startEmbeddedGateway(): Promise<{ url: string; stop(): Pro
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The app is done with it: its kept-alive connections go now, not after the gateway's idle timeout.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await gateway.stop();
       await database.close();
     },
