@@ -182,7 +182,14 @@ export class SqlExecutor {
     return this.dataSource.manager;
   }
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      // A transaction that cannot begin or commit because the database is down fails like a
+      // statement does (SERVICE_UNAVAILABLE); any other error leaves as it came.
+      const classified = this.classify(error);
+      throw classified instanceof DatabaseUnavailableError ? classified : error;
+    }
   }
 }

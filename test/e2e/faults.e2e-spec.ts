@@ -28,6 +28,7 @@ import { E2E_ENV, e2eConfig, expectNoLeak } from './helpers';
  * deadlines far above what they take) rather than for fixed times.
  */
 const ROOT = path.resolve(__dirname, '../..');
+const ADMIN_TOKEN = 'faults-admin-token-0123456789abcdef';
 const SIDEBAR = '{ latestFeed(first: 20) { edges { node { headline source { name } article { title } } } } }';
 /** No request may take longer than this, database down or not: beyond it, it counts as a hang. */
 const REQUEST_BOUND_MS = 20_000;
@@ -199,7 +200,15 @@ class PostgresCluster {
     });
     postmaster.stderr!.on('data', (chunk) => (this.log = (this.log + chunk).slice(-20_000)));
     this.postmaster = postmaster;
-    this.exited = new Promise((resolve) => postmaster.once('exit', () => resolve()));
+    // Should the test process end without its afterAll (a crash, a killed worker), no cluster stays behind.
+    const orphaned = () => postmaster.kill('SIGQUIT');
+    process.once('exit', orphaned);
+    this.exited = new Promise((resolve) =>
+      postmaster.once('exit', () => {
+        process.off('exit', orphaned);
+        resolve();
+      }),
+    );
     let acceptedAt = 0;
     await until(async () => {
       if (postmaster.exitCode !== null) throw new Error(`postgres exited at start:\n${this.log}`);
@@ -252,8 +261,14 @@ class RedisProcess {
 
   async start(): Promise<void> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'newsgate-faults-redis-'));
-    this.child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-    this.child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    this.child = child;
+    const orphaned = () => child.kill('SIGKILL');
+    process.once('exit', orphaned);
+    child.once('exit', () => {
+      process.off('exit', orphaned);
+      rmSync(dir, { recursive: true, force: true });
+    });
     const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
     probe.on('error', () => undefined);
     try {
@@ -289,6 +304,7 @@ describe('Postgres stopped and started under a steady stream of sidebar requests
   let gateway: Gateway;
   let server: Server;
   let base: string;
+  let sourceId: string;
   const logs = captureLogs('warn');
 
   beforeAll(async () => {
@@ -299,13 +315,15 @@ describe('Postgres stopped and started under a steady stream of sidebar requests
     await admin.query('CREATE DATABASE newsgate');
     await admin.end();
     // The configuration the gateway would read from its environment, on this cluster.
-    const config = { ...loadConfig({ ...E2E_ENV, DATABASE_URL: cluster.url('newsgate') }), databasePoolSize: 4 };
+    const config = { ...loadConfig({ ...E2E_ENV, DATABASE_URL: cluster.url('newsgate'), ADMIN_TOKEN }), databasePoolSize: 4 };
     database = await openDatabase(config);
     const db = new SqlExecutor(database.dataSource, database.isOpen);
     await seed(db);
     gateway = await createGateway({ config, db, logger: logs.logger });
     server = await gateway.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const sources = await send('sources', `${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources(first: 1) { edges { node { id } } } }' }) });
+    sourceId = JSON.parse(sources.raw!).data.sources.edges[0].node.id;
   }, 120_000);
   afterAll(async () => {
     server?.close();
@@ -340,6 +358,14 @@ describe('Postgres stopped and started under a steady stream of sidebar requests
         const feed = await send('feed', `${base}/feeds/latest.rss`, {});
         expect([feed.status, errorCodes(feed)]).toEqual([503, ['SERVICE_UNAVAILABLE']]);
         expectNoLeak(feed.raw!);
+        // Writes too: an admin's change, which runs in a transaction, is retryable as well.
+        const write = await send('write', `${base}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+          body: JSON.stringify({ query: 'mutation($id: ID!) { updateSource(id: $id, input: { name: "Renamed" }) { id } }', variables: { id: sourceId } }),
+        });
+        expect([write.status, errorCodes(write)]).toEqual([200, ['SERVICE_UNAVAILABLE']]);
+        expectNoLeak(write.raw!);
 
         // Back: nothing is done to the gateway. A request begun once Postgres accepts connections
         // must succeed; the pool holds no dead connection to fail it on.
@@ -473,8 +499,6 @@ async function greedyUntilRefused(request: (n: number) => Promise<Outcome>): Pro
 }
 
 // ---------------------------------------------------------------------------------------------
-
-const ADMIN_TOKEN = 'faults-admin-token-0123456789abcdef';
 
 interface GatewayProcess {
   child: ChildProcess;
