@@ -488,7 +488,7 @@ describe('Redis killed (SIGKILL) and restarted under load', () => {
   }, 120_000);
 });
 
-/** Spends a greedy caller's bucket (100 points of reserve, 60 a request) until it is refused. */
+/** Spends a greedy caller's bucket until it is refused: each request costs 61, more than a second's 50, so only the reserve (100 every 2 s) pays, once. */
 async function greedyUntilRefused(request: (n: number) => Promise<Outcome>): Promise<Outcome> {
   for (let n = 0; n < 20; n++) {
     const outcome = await request(n);
