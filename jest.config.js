@@ -24,5 +24,5 @@ module.exports = {
   // kills it and reports a leak that is not one. A worker kept alive by a real leak still is.
   workerGracefulExitTimeout: 5000,
 };
+// The migrated PGlite snapshot every test file restores, kept between runs (no teardown).
 module.exports.globalSetup = '<rootDir>/test/support/global-setup.ts';
-module.exports.globalTeardown = '<rootDir>/test/support/global-teardown.ts';
