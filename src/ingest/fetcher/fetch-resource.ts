@@ -270,7 +270,7 @@ const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
  * the other connections the publisher closed meanwhile are seen closed too. An answer cut off
  * after its headers is not repeated (that is a publisher's failure, reported as one).
  */
-async function sendGet(url: URL, options: Parameters<typeof request>[1] & { signal: AbortSignal }): Promise<Dispatcher.ResponseData> {
+async function sendGet(url: URL, options: Parameters<typeof request>[1] & { signal: AbortSignal }): Promise<Dispatcher.ResponseData<unknown>> {
   try {
     return await request(url, options);
   } catch (error) {
@@ -328,7 +328,7 @@ export async function fetchResource(url: string, opts: FetchOptions = {}): Promi
         if (reason !== null) throw new FetchError('BLOCKED_ADDRESS', new BlockedAddressError(literal, literal, reason).message, { url: current.href });
       }
 
-      let response: Dispatcher.ResponseData;
+      let response: Dispatcher.ResponseData<unknown>;
       try {
         response = await sendGet(current, {
           method: 'GET',
