@@ -164,7 +164,8 @@ describe('SIGTERM', () => {
 
       gateway.child.kill('SIGTERM');
       await until(() => gateway.stdout().includes('"shutting down"'), 'the gateway to begin shutting down');
-      expect(await tryConnect(gateway.url)).toBe('ECONNREFUSED');
+      // The listening socket closes on the event loop's next turn: wait for the refusal.
+      await until(async () => (await tryConnect(gateway.url)) === 'ECONNREFUSED', 'new connections to be refused');
       // Still running: it waits for the request it is serving.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(gateway.child.exitCode).toBeNull();
@@ -265,7 +266,8 @@ describe('SIGTERM', () => {
 
       gateway.child.kill('SIGTERM');
       await until(() => gateway.stdout().includes('"shutting down"'), 'the gateway to begin shutting down');
-      expect(await tryConnect(gateway.url)).toBe('ECONNREFUSED');
+      // The listening socket closes on the event loop's next turn: wait for the refusal.
+      await until(async () => (await tryConnect(gateway.url)) === 'ECONNREFUSED', 'new connections to be refused');
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(gateway.child.exitCode).toBeNull();
 
