@@ -57,16 +57,16 @@ export function migratedSnapshot(): Blob | undefined {
  * (a quarter of a second per restore, half a second in a test file).
  */
 class BytesBlob extends Blob {
-  constructor(private readonly bytes: Buffer) {
-    super([]);
-  }
+  readonly #data: Buffer;
 
-  override get size(): number {
-    return this.bytes.length;
+  constructor(data: Buffer) {
+    super([]);
+    this.#data = data;
+    Object.defineProperty(this, 'size', { value: data.length });
   }
 
   override arrayBuffer(): Promise<ArrayBuffer> {
-    const { buffer, byteOffset, length } = this.bytes;
+    const { buffer, byteOffset, length } = this.#data;
     return Promise.resolve(byteOffset === 0 && length === buffer.byteLength ? (buffer as ArrayBuffer) : (buffer.slice(byteOffset, byteOffset + length) as ArrayBuffer));
   }
 }
