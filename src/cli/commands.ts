@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config';
-import { registerIngestCommands } from '../ingest/ingest.commands';
+import { registerIngestCommands } from './ingest-commands';
 import { registerKeyCommands } from '../syndication/api-key.commands';
 import { openCacheInvalidation } from '../syndication/cache-invalidation';
 import { withCliContext } from './cli-context';

@@ -21,7 +21,8 @@
  * and the sidebar and byline are also recognised by their shape.
  */
 import { findDatesInText, isValidCalendarDate, type CalendarDate, type FoundDate } from '../text/dates';
-import { normalizeForSearch, normalizeMultiline, normalizeText } from '../text/normalize';
+import { normalizeMultiline, normalizeText } from '../text/normalize';
+import { isBylineShaped, isPageFurniture, labelKey } from '../text/page-lines';
 
 export interface LatestItem {
   headline: string;
@@ -44,15 +45,6 @@ export interface ParsedNewsPage {
 /** Lines a text extractor leaves where the page showed an image. */
 export const IMAGE_MARKERS: readonly string[] = ['img', 'image', 'photo', 'picture', 'ছবি', 'صورة', '图片', 'фото', 'Bild'];
 
-/** Share buttons and similar page chrome that is never article text. */
-export const PAGE_FURNITURE: readonly string[] = [
-  'Share this news on', 'Share this article', 'Share this story', 'Share this', 'Share', 'Print',
-  'শেয়ার করুন', 'খবরটি শেয়ার করুন', 'শেয়ার', 'প্রিন্ট',
-  'شارك', 'شارك الخبر', 'مشاركة', 'طباعة', 'شیئر کریں',
-  'शेयर करें', 'Поделиться', 'Partager', 'Teilen', 'Compartir', 'Compartilhar', 'Paylaş',
-  '分享', '分享到', '共有', '공유',
-];
-
 /**
  * Headings pages put above a list of other headlines. Known ones are recognised even where their
  * shape alone would not be enough; others are found structurally (see isHeadingShaped).
@@ -68,21 +60,12 @@ export const LATEST_HEADINGS: readonly string[] = [
 // A sidebar heading is a label: a few words, no sentence.
 const HEADING_MAX_WORDS = 4;
 const HEADING_MAX_LENGTH = 40;
-// Initials (letters and marks of any script, optional dots) joined by slashes.
-const BYLINE_SHAPE = /^[\p{L}\p{M}.]{1,12}(?:\s*\/\s*[\p{L}\p{M}.]{1,12})+$/u;
-const BYLINE_MAX_LENGTH = 40;
 const ENDS_WITH_SENTENCE_TERMINAL = /\p{Sentence_Terminal}[\p{Pf}\p{Pe}"']*$/u;
 // What may sit between a headline and its date, or after the date.
 const HEADLINE_DATE_SEPARATOR = /[\s|·•,\-–—([]+$/u;
 const AFTER_TRAILING_DATE = /^[\s\p{P}]*$/u;
 
-/** The form lists and lines are compared in: search form without surrounding punctuation. */
-function labelKey(value: string): string {
-  return normalizeForSearch(value).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
-}
-
 const IMAGE_MARKER_KEYS = new Set(IMAGE_MARKERS.map(labelKey));
-const FURNITURE_KEYS = new Set(PAGE_FURNITURE.map(labelKey));
 const HEADING_KEYS = new Set(LATEST_HEADINGS.map(labelKey));
 
 type LineKind = 'image' | 'furniture' | 'text';
@@ -103,21 +86,11 @@ function trailingDate(text: string): FoundDate | null {
   return last;
 }
 
-/** Whether a line or paragraph is page furniture (`Share this news on:`), in any listed language. */
-export function isPageFurniture(text: string): boolean {
-  return FURNITURE_KEYS.has(labelKey(text));
-}
-
 function classify(text: string): Line {
   const key = labelKey(text);
   if (IMAGE_MARKER_KEYS.has(key)) return { text, kind: 'image', trailingDate: null };
-  if (FURNITURE_KEYS.has(key)) return { text, kind: 'furniture', trailingDate: null };
+  if (isPageFurniture(text)) return { text, kind: 'furniture', trailingDate: null };
   return { text, kind: 'text', trailingDate: trailingDate(text) };
-}
-
-/** Initials joined by slashes (`এসএস/এসএন`, `AB/CD`): a desk's sign-off that names nobody. */
-export function isBylineShaped(text: string): boolean {
-  return text.length <= BYLINE_MAX_LENGTH && BYLINE_SHAPE.test(text);
 }
 
 function isHeadingShaped(text: string): boolean {

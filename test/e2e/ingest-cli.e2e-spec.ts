@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { createLogger } from '../../src/common/logger';
-import { registerIngestCommands } from '../../src/ingest/ingest.commands';
+import { registerIngestCommands } from '../../src/cli/ingest-commands';
 import { parseOpml } from '../../src/ingest/opml/opml';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { SqlExecutor } from '../../src/db/sql-executor';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { exitCodeFor } from '../../src/cli/errors';
 import { createLogger } from '../../src/common/logger';
-import { registerIngestCommands } from '../../src/ingest/ingest.commands';
+import { registerIngestCommands } from '../../src/cli/ingest-commands';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { ADMIN, ADMIN_TOKEN, addSource, admin, ingestConfig, refresh } from '../support/ingest-app';
 import { startTestApp, type TestApp } from '../support/test-app';

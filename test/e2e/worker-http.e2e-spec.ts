@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { createLogger } from '../../src/common/logger';
 import type { AppConfig } from '../../src/config/config';
 import { SqlExecutor } from '../../src/db/sql-executor';
-import { registerIngestCommands } from '../../src/ingest/ingest.commands';
+import { registerIngestCommands } from '../../src/cli/ingest-commands';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { ingestConfig } from '../support/ingest-app';

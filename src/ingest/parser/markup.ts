@@ -1,5 +1,6 @@
 import { normalizeOptionalLine, normalizeText } from '../../text/normalize';
-import { html4Entity, isElement, XmlElement, XmlNode, attr, hasElementChildren, textContent } from './xml';
+import { isElement, XmlElement, XmlNode, attr, hasElementChildren, textContent } from './xml';
+import { html4Entity } from './xml-prolog';
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,4 +1,4 @@
-import { isBylineShaped, isPageFurniture } from '../../seed/news-page-text.parser';
+import { isBylineShaped, isPageFurniture } from '../../text/page-lines';
 
 export interface CleanBody {
   paragraphs: string[];

@@ -4,7 +4,7 @@
  * প্রতিবেদক`), an agency (`Reuters`, matched by source aliases elsewhere) or a single unknown
  * word stay text in Article.byline and link nobody.
  */
-import { isBylineShaped } from '../../seed/news-page-text.parser';
+import { isBylineShaped } from '../../text/page-lines';
 import { normalizeForSearch, normalizeText } from '../../text/normalize';
 
 /** Words that make a byline part a role or a desk rather than a person. */

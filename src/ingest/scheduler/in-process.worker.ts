@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/config';
 import type { SourceRegistryRepository } from '../../source/source-registry.repository';
 import type { IngestService } from '../ingest.service';
-import type { IngestWorker } from './ingest-worker';
+import type { IngestWorker } from './worker';
 
 const STOP_WAIT_MS = 30_000;
 

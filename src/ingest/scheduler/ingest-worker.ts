@@ -1,3 +1,4 @@
+/** The ingest scheduler: which worker runs due sources (pg-boss on Postgres, in-process on PGlite), built here. */
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config/config';
 import type { DatabaseHandle } from '../../db/data-source';
@@ -6,14 +7,9 @@ import { SourceRegistryRepository } from '../../source/source-registry.repositor
 import type { IngestService } from '../ingest.service';
 import { InProcessWorker } from './in-process.worker';
 import { PgBossWorker } from './pg-boss.worker';
+import type { IngestWorker } from './worker';
 
-/** Runs due sources on their schedule until stopped. */
-export interface IngestWorker {
-  readonly kind: 'pg-boss' | 'in-process';
-  start(): Promise<void>;
-  /** Stops taking work and waits (a bounded time) for runs in progress to end. */
-  stop(): Promise<void>;
-}
+export type { IngestWorker } from './worker';
 
 export interface WorkerDeps {
   config: AppConfig;

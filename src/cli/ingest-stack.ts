@@ -1,0 +1,41 @@
+import type { IngestService } from '../ingest/ingest.service';
+import { SourceRepository } from '../source/source.repository';
+import type { SourceRegistryRepository } from '../source/source-registry.repository';
+import type { SourceRegistryService } from '../source/source-registry.service';
+import { openCacheInvalidation } from '../syndication/cache-invalidation';
+import type { CliContext } from './cli-context';
+
+/** The ingest stack, loaded when a command runs: registering commands (and `--help`) stays fast. */
+export function ingestStack() {
+  return {
+    ...(require('../ingest/ingest.service') as typeof import('../ingest/ingest.service')),
+    ...(require('../ingest/scheduler/ingest-worker') as typeof import('../ingest/scheduler/ingest-worker')),
+    ...(require('../source/source-registry.service') as typeof import('../source/source-registry.service')),
+    ...(require('../source/source-registry.repository') as typeof import('../source/source-registry.repository')),
+  };
+}
+
+/** The registry's repository over the command's database. */
+export function registryRepository(ctx: Pick<CliContext, 'db'>): SourceRegistryRepository {
+  return new (ingestStack().SourceRegistryRepository)(ctx.db);
+}
+
+export interface IngestServices {
+  ingest: IngestService;
+  registry: SourceRegistryService;
+}
+
+/** The ingest services over one database, with stored items ending the shared response cache (REDIS_URL). */
+export async function withIngest<T>(ctx: CliContext, work: (services: IngestServices) => Promise<T>): Promise<T> {
+  const cache = await openCacheInvalidation(ctx.config, ctx.logger, ctx.db);
+  const { IngestService, SourceRegistryService, SourceRegistryRepository } = ingestStack();
+  const ingest = new IngestService({ config: ctx.config, db: ctx.db, logger: ctx.logger });
+  ingest.onItemsStored(() => cache.invalidation.newItemsStored());
+  const registry = new SourceRegistryService(ctx.db, new SourceRepository(ctx.db), new SourceRegistryRepository(ctx.db), ingest, ctx.config.ingest.defaultIntervalMinutes);
+  try {
+    return await work({ ingest, registry });
+  } finally {
+    await ingest.close();
+    await cache.close();
+  }
+}
