@@ -9,7 +9,8 @@ import { IngestService } from './ingest/ingest.service';
 import { FeedItemRepository } from './feed-item/feed-item.repository';
 import { FeedItemResolver } from './feed-item/feed-item.resolver';
 import { FeedItemService } from './feed-item/feed-item.service';
-import type { Repositories, ResolverRegistry } from './graphql/context';
+import { createServiceContext, type Repositories, type ResolverRegistry } from './graphql/context';
+import { currentRequest } from './common/request-context';
 import { NodeResolver } from './graphql/node.resolver';
 import { NodeService } from './graphql/node.service';
 import { PersonRepository } from './person/person.repository';
@@ -52,7 +53,10 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     sourceRegistry: new SourceRegistryService(db, repositories.sources, repositories.sourceRegistry, ingest, config.ingest.defaultIntervalMinutes),
     apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
   };
-  const feeds = new FeedService(services.articles, services.sources, services.people, repositories);
+  // A feed request reads through loaders of its own, as a GraphQL request does.
+  const feeds = new FeedService(services.articles, services.sources, services.people, () =>
+    createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger }),
+  );
   const resolverInstances = new Map<Function, unknown>([
     // type-graphql takes the class-based auth checker from the same container as the resolvers.
     [AuthChecker, new AuthChecker()],

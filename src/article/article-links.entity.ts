@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { PersonEntity } from '../person/person.entity';
 import { SourceEntity } from '../source/source.entity';
-import type { ArticleEntity } from './article.entity';
+import { ArticleEntity } from './article.entity';
 
 /** An author of an article, in byline order. */
 @Entity({ name: 'article_author' })
@@ -16,7 +16,7 @@ export class ArticleAuthorEntity {
   @Column({ type: 'smallint' })
   position!: number;
 
-  @ManyToOne('ArticleEntity', 'authorLinks', { onDelete: 'CASCADE' })
+  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'article_id' })
   article?: ArticleEntity;
 
@@ -38,7 +38,7 @@ export class ArticleMentionEntity {
   @Column({ type: 'integer' })
   count!: number;
 
-  @ManyToOne('ArticleEntity', 'mentionLinks', { onDelete: 'CASCADE' })
+  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'article_id' })
   article?: ArticleEntity;
 
@@ -57,7 +57,7 @@ export class ArticleCitedSourceEntity {
   @PrimaryColumn({ name: 'source_id', type: 'uuid' })
   sourceId!: string;
 
-  @ManyToOne('ArticleEntity', 'citedSourceLinks', { onDelete: 'CASCADE' })
+  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'article_id' })
   article?: ArticleEntity;
 

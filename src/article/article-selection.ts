@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFields } from '../graphql/selection';
-import type { ArticleSelection } from './article.service';
+import type { ArticleSelection } from './article.record';
 
 /**
  * What a list query selects of the articles at `path` and of their relations, read from the

@@ -1,16 +1,8 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  OneToMany,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { SourceEntity } from '../source/source.entity';
-import { ArticleAuthorEntity, ArticleCitedSourceEntity, ArticleMentionEntity } from './article-links.entity';
 
+// The link tables (article-links.entity.ts) point here; this side declares no inverse relation,
+// so the two files import each other in one direction only (nothing reads the links through it).
 @Entity({ name: 'article' })
 // Keyset pagination: newest first, globally, per source and per language.
 @Index('IDX_article_published', ['publishedAt', 'id'])
@@ -89,13 +81,4 @@ export class ArticleEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
-
-  @OneToMany(() => ArticleAuthorEntity, (link) => link.article)
-  authorLinks?: ArticleAuthorEntity[];
-
-  @OneToMany(() => ArticleMentionEntity, (link) => link.article)
-  mentionLinks?: ArticleMentionEntity[];
-
-  @OneToMany(() => ArticleCitedSourceEntity, (link) => link.article)
-  citedSourceLinks?: ArticleCitedSourceEntity[];
 }

@@ -1,16 +1,10 @@
 import DataLoader from 'dataloader';
 import { byKey, groupedByKey } from '../common/batch';
-import { countByParentLoader, pagedChildrenLoader, type ChildPageKey } from '../common/paged-children-loader';
-import type { PersonRecord } from '../person/person.types';
-import type { PersonRole } from '../person/person.types';
-import type { SourceRecord } from '../source/source.types';
+import { countByParentLoader, countByParentPageLoader, pagedChildrenLoader, type ChildPageKey } from '../common/paged-children-loader';
+import type { PersonRecord, PersonRole } from '../person/person.record';
+import type { SourceRecord } from '../source/source.record';
+import type { ArticleRecord, MentionRecord } from './article.record';
 import type { ArticlePage, ArticleRepository } from './article.repository';
-import type { ArticleRecord } from './article.types';
-
-export interface MentionRecord {
-  person: PersonRecord;
-  count: number;
-}
 
 export type ArticlesByParentKey = ChildPageKey<ArticlePage>;
 export type ArticlesByPersonKey = ChildPageKey<ArticlePage & { role: PersonRole | null }>;
@@ -35,22 +29,10 @@ export function createArticleLoaders(articles: ArticleRepository) {
     articlesByPersonId: pagedChildrenLoader((ids, page: ArticlePage & { role: PersonRole | null }) =>
       articles.listForParents({ kind: 'person', role: page.role }, ids, page),
     ),
-    // Keyed by "role|personId": the count depends on the role asked for.
-    articleCountByPersonRoleKey: new DataLoader<string, number>(async (keys) => {
-      const byRole = new Map<string, string[]>();
-      for (const key of keys) {
-        const [role, id] = key.split('|') as [string, string];
-        byRole.set(role, [...(byRole.get(role) ?? []), id]);
-      }
-      const counts = new Map<string, number>();
-      await Promise.all(
-        [...byRole.entries()].map(async ([role, ids]) => {
-          const rows = await articles.countForParents({ kind: 'person', role: (role || null) as PersonRole | null }, ids);
-          for (const row of rows) counts.set(`${role}|${row.parentId}`, row.count);
-        }),
-      );
-      return keys.map((key) => counts.get(key) ?? 0);
-    }),
+    // The count depends on the role asked for: keyed by person and role.
+    articleCountByPersonId: countByParentPageLoader((ids, page: { role: PersonRole | null }) =>
+      articles.countForParents({ kind: 'person', role: page.role }, ids),
+    ),
   };
 }
 

@@ -1,27 +1,14 @@
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
-import type { TimeIdKey } from '../graphql/relay/cursor';
-import { asNode, nodePrototype } from '../graphql/relay/global-id';
-import { selectColumns } from '../db/column-selection';
-import { PERSON_COLUMNS, PERSON_MAP, toPersonRecord } from '../person/person.repository';
-import type { PersonRecord } from '../person/person.types';
-import { SOURCE_COLUMNS, SOURCE_MAP, toSourceRecord } from '../source/source.repository';
-import type { SourceRecord } from '../source/source.types';
-import { ArticleOrder, type ArticleRecord } from './article.types';
-import { PersonRole } from '../person/person.types';
+import { jsonObject, selectColumns } from '../db/column-selection';
+import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type TimeIdKey } from '../db/keyset';
+import { PERSON_COLUMNS, PERSON_MAP } from '../person/person.repository';
+import { PersonRole, type PersonRecord } from '../person/person.record';
+import { SOURCE_COLUMNS, SOURCE_MAP } from '../source/source.repository';
+import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
+import { ARTICLE_TABLE, ArticleOrder, type ArticleRecord, type MentionRecord } from './article.record';
 
-export const ARTICLE_COLUMNS = `a.id AS "dbId", a.source_id AS "sourceId", a.slug, a.url, a.title, a.summary,
-  a.paragraphs, a.language, a.published_at AS "publishedAt", a.updated_at AS "updatedAt",
-  a.image_url AS "imageUrl", a.byline`;
-
-type ArticleRow = Omit<ArticleRecord, '__typename' | 'id'>;
-
-const ARTICLE_PROTOTYPE = nodePrototype('Article');
-
-/** A row becomes the read model in place: no copy, and the global id only when selected. */
-export function toArticleRecord(row: ArticleRow): ArticleRecord {
-  return asNode<ArticleRecord>(row, ARTICLE_PROTOTYPE);
-}
+export const ARTICLE_COLUMNS = ARTICLE_TABLE.selectList;
 
 /** Search terms prepared by the service with the same normalisation stored text went through. */
 export interface ArticleSearch {
@@ -47,13 +34,20 @@ export interface ArticleCriteria {
   search?: ArticleSearch;
 }
 
-export interface ArticlePage {
-  limit: number;
+/** A keyset page of articles in one of their orders. */
+export interface ArticlePage extends KeysetPage<TimeIdKey> {
   order: ArticleOrder;
-  /** Read against the order (Relay `last`/`before`). */
-  backward: boolean;
-  after: TimeIdKey | null;
 }
+
+/** Newest first: (published_at, id), both descending (reversed for OLDEST_FIRST). */
+function articleKeyset(order: ArticleOrder): readonly KeysetColumn<TimeIdKey>[] {
+  return order === ArticleOrder.NEWEST_FIRST ? NEWEST_FIRST : OLDEST_FIRST;
+}
+const NEWEST_FIRST: readonly KeysetColumn<TimeIdKey>[] = [
+  { sql: 'a.published_at', descending: true, cast: 'timestamptz', value: (key) => key.publishedAt },
+  { sql: 'a.id', descending: true, cast: 'uuid', value: (key) => key.id },
+];
+const OLDEST_FIRST = NEWEST_FIRST.map((column) => ({ ...column, descending: false }));
 
 /** The relation a nested article list hangs from. */
 export type ArticleParent = { kind: 'source' } | { kind: 'person'; role: PersonRole | null };
@@ -61,8 +55,7 @@ export type ArticleParent = { kind: 'source' } | { kind: 'person'; role: PersonR
 const BY_IDS = sql('article_by_ids', `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE a.id = ANY($1::uuid[])`);
 // A single article is looked up for an article page, which always shows its publisher: the
 // source comes in the same statement (as a JSON object, so the row keeps the article's shape).
-const WITH_SOURCE = `${ARTICLE_COLUMNS}, json_build_object('dbId', s.id, 'slug', s.slug, 'name', s.name, 'aliases', s.aliases,
-  'homepageUrl', s.homepage_url, 'language', s.language, 'country', s.country, 'logoUrl', s.logo_url, 'kind', s.kind) AS "joinedSource"`;
+const WITH_SOURCE = `${ARTICLE_COLUMNS}, ${jsonObject(SOURCE_TABLE)} AS "joinedSource"`;
 const BY_SLUG = sql('article_by_slug', `SELECT ${WITH_SOURCE} FROM article a JOIN source s ON s.id = a.source_id WHERE a.slug = $1`);
 const BY_URL = sql('article_by_url', `SELECT ${WITH_SOURCE} FROM article a JOIN source s ON s.id = a.source_id WHERE a.url = $1`);
 const AUTHORS_BY_ARTICLE_IDS = sql(
@@ -85,17 +78,17 @@ export class ArticleRepository {
   constructor(private readonly db: SqlExecutor) {}
 
   async findByIds(ids: readonly string[]): Promise<ArticleRecord[]> {
-    return (await this.db.rows<ArticleRow>(BY_IDS, [ids])).map(toArticleRecord);
+    return this.db.rows<ArticleRecord>(BY_IDS, [ids]);
   }
 
   /** The article and, already loaded, its source. */
   async findBySlug(slug: string): Promise<{ article: ArticleRecord; source: SourceRecord } | null> {
-    const [row] = await this.db.rows<ArticleRow & { joinedSource: Parameters<typeof toSourceRecord>[0] }>(BY_SLUG, [slug]);
+    const [row] = await this.db.rows<ArticleWithSource>(BY_SLUG, [slug]);
     return row ? splitSource(row) : null;
   }
 
   async findByUrl(url: string): Promise<{ article: ArticleRecord; source: SourceRecord } | null> {
-    const [row] = await this.db.rows<ArticleRow & { joinedSource: Parameters<typeof toSourceRecord>[0] }>(BY_URL, [url]);
+    const [row] = await this.db.rows<ArticleWithSource>(BY_URL, [url]);
     return row ? splitSource(row) : null;
   }
 
@@ -112,14 +105,13 @@ export class ArticleRepository {
             `SELECT l.article_id AS "articleId", ${selectColumns(PERSON_MAP, fields, '')} FROM article_author l JOIN person p ON p.id = l.person_id
              WHERE l.article_id = ANY($1::uuid[]) ORDER BY l.article_id, l.position`,
           );
-    const rows = await this.db.rows<Parameters<typeof toPersonRecord>[0] & { articleId: string }>(statement, [ids]);
-    return rows.map((row) => toPersonRecord(row) as PersonRecord & { articleId: string });
+    return this.db.rows<PersonRecord & { articleId: string }>(statement, [ids]);
   }
 
   async mentionsByArticleIds(
     ids: readonly string[],
     personFields: ReadonlySet<string> | 'all' = 'all',
-  ): Promise<Array<{ articleId: string; count: number; person: PersonRecord }>> {
+  ): Promise<Array<MentionRecord & { articleId: string }>> {
     const statement =
       personFields === 'all'
         ? MENTIONS_BY_ARTICLE_IDS
@@ -128,8 +120,8 @@ export class ArticleRepository {
             `SELECT l.article_id AS "articleId", l.count, ${selectColumns(PERSON_MAP, personFields, '')} FROM article_mention l
              JOIN person p ON p.id = l.person_id WHERE l.article_id = ANY($1::uuid[]) ORDER BY l.article_id, l.count DESC, p.name`,
           );
-    const rows = await this.db.rows<Parameters<typeof toPersonRecord>[0] & { articleId: string; count: number }>(statement, [ids]);
-    return rows.map(({ articleId, count, ...person }) => ({ articleId, count, person: toPersonRecord(person) }));
+    const rows = await this.db.rows<PersonRecord & { articleId: string; count: number }>(statement, [ids]);
+    return rows.map(({ articleId, count, ...person }) => ({ articleId, count, person }));
   }
 
   async citedSourcesByArticleIds(ids: readonly string[], fields: ReadonlySet<string> | 'all' = 'all'): Promise<Array<SourceRecord & { articleId: string }>> {
@@ -141,19 +133,18 @@ export class ArticleRepository {
             `SELECT l.article_id AS "articleId", ${selectColumns(SOURCE_MAP, fields, '')} FROM article_cited_source l
              JOIN source s ON s.id = l.source_id WHERE l.article_id = ANY($1::uuid[]) ORDER BY l.article_id, s.name`,
           );
-    const rows = await this.db.rows<Parameters<typeof toSourceRecord>[0] & { articleId: string }>(statement, [ids]);
-    return rows.map((row) => toSourceRecord(row) as SourceRecord & { articleId: string });
+    return this.db.rows<SourceRecord & { articleId: string }>(statement, [ids]);
   }
 
   /** One keyset page of articles matching the criteria. */
   async list(criteria: ArticleCriteria, page: ArticlePage): Promise<ArticleRecord[]> {
     const params = new SqlParams();
     const conditions = criteriaConditions(criteria, params);
-    const { keyset, orderBy } = keysetClauses(page, params);
+    const { keyset, orderBy } = keysetClauses(articleKeyset(page.order), page, params);
     if (keyset) conditions.push(keyset);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const text = `SELECT ${ARTICLE_COLUMNS} FROM article a ${where} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
-    return (await this.db.rows<ArticleRow>(dynamicSql('article_list', text), params.values)).map(toArticleRecord);
+    return this.db.rows<ArticleRecord>(dynamicSql('article_list', text), params.values);
   }
 
   async count(criteria: ArticleCriteria): Promise<number> {
@@ -170,15 +161,13 @@ export class ArticleRepository {
    */
   async listForParents(parent: ArticleParent, parentIds: readonly string[], page: ArticlePage): Promise<Array<ArticleRecord & { parentId: string }>> {
     const params = new SqlParams();
-    const ids = params.add(parentIds, 'uuid[]');
-    const conditions = [parentCondition(parent, 'k.parent_id')];
-    const { keyset, orderBy } = keysetClauses(page, params);
-    if (keyset) conditions.push(keyset);
-    const text = `SELECT k.parent_id AS "parentId", x.* FROM unnest(${ids}) AS k(parent_id)
-      CROSS JOIN LATERAL (SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.join(' AND ')}
-        ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}) x`;
-    const rows = await this.db.rows<ArticleRow & { parentId: string }>(dynamicSql('article_list_by_parent', text), params.values);
-    return rows.map((row) => toArticleRecord(row) as ArticleRecord & { parentId: string });
+    const text = lateralPageSql(parentIds, params, (parentId) => {
+      const conditions = [parentCondition(parent, parentId)];
+      const { keyset, orderBy } = keysetClauses(articleKeyset(page.order), page, params);
+      if (keyset) conditions.push(keyset);
+      return `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
+    });
+    return this.db.rows<ArticleRecord & { parentId: string }>(dynamicSql('article_list_by_parent', text), params.values);
   }
 
   async countForParents(parent: ArticleParent, parentIds: readonly string[]): Promise<Array<{ parentId: string; count: number }>> {
@@ -188,8 +177,10 @@ export class ArticleRepository {
   }
 }
 
-function splitSource({ joinedSource, ...row }: ArticleRow & { joinedSource: Parameters<typeof toSourceRecord>[0] }) {
-  return { article: toArticleRecord(row), source: toSourceRecord(joinedSource) };
+type ArticleWithSource = ArticleRecord & { joinedSource: SourceRecord };
+
+function splitSource({ joinedSource, ...article }: ArticleWithSource): { article: ArticleRecord; source: SourceRecord } {
+  return { article, source: joinedSource };
 }
 
 function parentCondition(parent: ArticleParent, parentId: string): string {
@@ -228,13 +219,4 @@ function criteriaConditions(criteria: ArticleCriteria, params: SqlParams): strin
     conditions.push(`(${alternatives.join(' OR ')})`);
   }
   return conditions;
-}
-
-function keysetClauses(page: ArticlePage, params: SqlParams): { keyset: string | null; orderBy: string } {
-  const descending = (page.order === ArticleOrder.NEWEST_FIRST) !== page.backward;
-  const dir = descending ? 'DESC' : 'ASC';
-  const keyset = page.after
-    ? `(a.published_at, a.id) ${descending ? '<' : '>'} (${params.add(page.after.publishedAt, 'timestamptz')}, ${params.add(page.after.id, 'uuid')})`
-    : null;
-  return { keyset, orderBy: `a.published_at ${dir}, a.id ${dir}` };
 }

@@ -21,7 +21,7 @@ export class ArticleResolver {
     @Arg('slug', () => String, { nullable: true, description: 'The article’s slug.' }) slug?: string,
     @Arg('url', () => String, { nullable: true, description: 'The article’s URL at its publisher (the canonical form is looked up).' }) url?: string,
   ) {
-    return this.articleService.find(ctx.loaders, { id, slug, url });
+    return this.articleService.find(ctx, { id, slug, url });
   }
 
   @Query(() => ArticleConnection, { description: 'Articles matching a filter, newest first by default.' })
@@ -32,26 +32,26 @@ export class ArticleResolver {
     @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions every returned article meets.' }) filter?: ArticleFilter,
     @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy?: ArticleOrder,
   ) {
-    return this.articleService.list(filter, orderBy ?? ArticleOrder.NEWEST_FIRST, args, { loaders: ctx.loaders, selection: articleSelection(info, NODE_PATH) });
+    return this.articleService.list(ctx, filter, orderBy ?? ArticleOrder.NEWEST_FIRST, args, articleSelection(info, NODE_PATH));
   }
 
   @FieldResolver(() => Source, { description: 'The publisher.' })
   source(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
-    return this.articleService.source(ctx.loaders, article);
+    return this.articleService.source(ctx, article);
   }
 
   @FieldResolver(() => [Person], { description: 'Authors named in the byline, in byline order (empty when the byline holds only initials).' })
   authors(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
-    return this.articleService.authors(ctx.loaders, article);
+    return this.articleService.authors(ctx, article);
   }
 
   @FieldResolver(() => [Mention], { description: 'People the text names, most mentioned first, with counts.' })
   mentions(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
-    return this.articleService.mentions(ctx.loaders, article);
+    return this.articleService.mentions(ctx, article);
   }
 
   @FieldResolver(() => [Source], { description: 'Outlets the article cites as its source of information.' })
   citedSources(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
-    return this.articleService.citedSources(ctx.loaders, article);
+    return this.articleService.citedSources(ctx, article);
   }
 }

@@ -1,98 +1,100 @@
 import { BadUserInputError } from '../common/errors/domain-errors';
 import { groupedByKey } from '../common/batch';
-import type { Loaders } from '../graphql/context';
+import type { ServiceContext } from '../common/request-context';
 import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult } from '../graphql/relay/connection';
 import { timeIdCursor } from '../graphql/relay/cursor';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
-import type { PersonRole } from '../person/person.types';
-import type { PersonRecord } from '../person/person.types';
-import type { SourceRecord } from '../source/source.types';
+import type { PersonRecord, PersonRole } from '../person/person.record';
+import type { SourceRecord } from '../source/source.record';
+import type { SourceLoaders } from '../source/source.loaders';
 import { requireExactlyOne } from '../source/source.service';
 import { normalizeLanguageFilter, normalizeUrlForLookup } from '../common/input-normalizers';
 import { normalizeForSearch, normalizeText } from '../text/normalize';
-import type { MentionRecord } from './article.loaders';
+import type { ArticleLoaders } from './article.loaders';
 import type { ArticleCriteria, ArticlePage, ArticleRepository, ArticleSearch } from './article.repository';
-import { ArticleOrder, type ArticleFilter, type ArticleRecord, type ArticleRelations } from './article.types';
+import type { ArticleOrder, ArticleRecord, ArticleRelations, ArticleRelationSelection, ArticleSelection, MentionRecord } from './article.record';
+
+export type { ArticleRelationSelection, ArticleSelection } from './article.record';
+
+/** The filter of an article list, as the API takes it (global ids, raw search text). */
+export interface ArticleFilter {
+  sourceIds?: string[] | null;
+  personIds?: string[] | null;
+  language?: string | null;
+  publishedAfter?: Date | null;
+  publishedBefore?: Date | null;
+  search?: string | null;
+}
+
+/** What the article service reads through the request's loaders. */
+export type ArticleContext = ServiceContext<ArticleLoaders & SourceLoaders>;
 
 const MAX_FILTER_IDS = 100;
 const MAX_SEARCH_LENGTH = 200;
 
-/** The GraphQL fields selected on a page's articles' relations (empty when not selected). */
-export interface ArticleRelationSelection {
-  authors: ReadonlySet<string>;
-  mentionPeople: ReadonlySet<string>;
-  citedSources: ReadonlySet<string>;
-}
-
-/** What a list query selects of its articles (`fields`) and of their relations. */
-export interface ArticleSelection {
-  fields: ReadonlySet<string>;
-  relations: ArticleRelationSelection;
-}
-
 export class ArticleService {
   constructor(private readonly articles: ArticleRepository) {}
 
-  async find(loaders: Loaders, by: { id?: string | null; slug?: string | null; url?: string | null }): Promise<ArticleRecord | null> {
+  async find(ctx: ArticleContext, by: { id?: string | null; slug?: string | null; url?: string | null }): Promise<ArticleRecord | null> {
     requireExactlyOne(by, ['id', 'slug', 'url']);
-    if (by.id != null) return loaders.articleById.load(fromGlobalIdOfType(by.id, 'Article'));
+    if (by.id != null) return ctx.loaders.articleById.load(fromGlobalIdOfType(by.id, 'Article'));
     const found =
       by.slug != null ? await this.articles.findBySlug(normalizeText(by.slug).toLowerCase()) : await this.articles.findByUrl(normalizeUrlForLookup(by.url!));
     if (!found) return null;
-    loaders.sourceById.prime(found.source.dbId, found.source);
+    ctx.loaders.sourceById.prime(found.source.dbId, found.source);
     return found.article;
   }
 
-  /** A page of articles; with `prefetch`, their selected relations are loaded for the page at once. */
+  /** A page of articles; with `selection`, their selected relations are loaded for the page at once. */
   async list(
+    ctx: ArticleContext,
     filter: ArticleFilter | null | undefined,
     order: ArticleOrder,
     args: ConnectionArgs,
-    prefetch?: { loaders: Loaders; selection: ArticleSelection },
+    selection?: ArticleSelection,
   ): Promise<ConnectionResult<ArticleRecord>> {
     const criteria = toCriteria(filter ?? {});
     const { page, request } = this.page(args, order);
     const rows = await this.articles.list(criteria, page);
-    if (prefetch) await this.prefetchRelations(prefetch.loaders, rows, prefetch.selection.fields, prefetch.selection.relations);
+    if (selection) await this.prefetchRelations(ctx, rows, selection.fields, selection.relations);
     return buildConnection(rows, request, (row) => encodeCursor(row, order), () => this.articles.count(criteria));
   }
 
-  async ofSource(loaders: Loaders, source: SourceRecord, order: ArticleOrder, args: ConnectionArgs): Promise<ConnectionResult<ArticleRecord>> {
+  async ofSource(ctx: ArticleContext, source: SourceRecord, order: ArticleOrder, args: ConnectionArgs): Promise<ConnectionResult<ArticleRecord>> {
     const { page, request } = this.page(args, order);
-    const rows = await loaders.articlesBySourceId.load({ parentId: source.dbId, page, pageKey: pageKey(page) });
-    return buildConnection(rows, request, (row) => encodeCursor(row, order), () => loaders.articleCountBySourceId.load(source.dbId));
+    const rows = await ctx.loaders.articlesBySourceId.load({ parentId: source.dbId, page });
+    return buildConnection(rows, request, (row) => encodeCursor(row, order), () => ctx.loaders.articleCountBySourceId.load(source.dbId));
   }
 
   async ofPerson(
-    loaders: Loaders,
+    ctx: ArticleContext,
     person: PersonRecord,
     role: PersonRole | null | undefined,
     order: ArticleOrder,
     args: ConnectionArgs,
   ): Promise<ConnectionResult<ArticleRecord>> {
     const { page, request } = this.page(args, order);
-    const rolePage = { ...page, role: role ?? null };
-    const rows = await loaders.articlesByPersonId.load({ parentId: person.dbId, page: rolePage, pageKey: `${role ?? ''}|${pageKey(page)}` });
+    const rows = await ctx.loaders.articlesByPersonId.load({ parentId: person.dbId, page: { ...page, role: role ?? null } });
     return buildConnection(rows, request, (row) => encodeCursor(row, order), () =>
-      loaders.articleCountByPersonRoleKey.load(`${role ?? ''}|${person.dbId}`),
+      ctx.loaders.articleCountByPersonId.load({ parentId: person.dbId, page: { role: role ?? null } }),
     );
   }
 
-  source(loaders: Loaders, article: ArticleRecord): SourceRecord | null | Promise<SourceRecord | null> {
+  source(ctx: ArticleContext, article: ArticleRecord): SourceRecord | null | Promise<SourceRecord | null> {
     const prefetched = article.prefetched?.source;
-    return prefetched !== undefined ? prefetched : loaders.sourceById.load(article.sourceId);
+    return prefetched !== undefined ? prefetched : ctx.loaders.sourceById.load(article.sourceId);
   }
 
-  authors(loaders: Loaders, article: ArticleRecord): PersonRecord[] | Promise<PersonRecord[]> {
-    return article.prefetched?.authors ?? loaders.authorsByArticleId.load(article.dbId);
+  authors(ctx: ArticleContext, article: ArticleRecord): PersonRecord[] | Promise<PersonRecord[]> {
+    return article.prefetched?.authors ?? ctx.loaders.authorsByArticleId.load(article.dbId);
   }
 
-  mentions(loaders: Loaders, article: ArticleRecord): MentionRecord[] | Promise<MentionRecord[]> {
-    return article.prefetched?.mentions ?? loaders.mentionsByArticleId.load(article.dbId);
+  mentions(ctx: ArticleContext, article: ArticleRecord): MentionRecord[] | Promise<MentionRecord[]> {
+    return article.prefetched?.mentions ?? ctx.loaders.mentionsByArticleId.load(article.dbId);
   }
 
-  citedSources(loaders: Loaders, article: ArticleRecord): SourceRecord[] | Promise<SourceRecord[]> {
-    return article.prefetched?.citedSources ?? loaders.citedSourcesByArticleId.load(article.dbId);
+  citedSources(ctx: ArticleContext, article: ArticleRecord): SourceRecord[] | Promise<SourceRecord[]> {
+    return article.prefetched?.citedSources ?? ctx.loaders.citedSourcesByArticleId.load(article.dbId);
   }
 
   /**
@@ -104,7 +106,7 @@ export class ArticleService {
    * `sourceById`, whose rows are complete and shared.
    */
   async prefetchRelations(
-    loaders: Loaders,
+    ctx: ArticleContext,
     articles: ArticleRecord[],
     selected: ReadonlySet<string>,
     relations: ArticleRelationSelection,
@@ -112,7 +114,7 @@ export class ArticleService {
     if (articles.length === 0) return;
     const ids = articles.map((article) => article.dbId);
     const [sources, authors, mentions, citedSources] = await Promise.all([
-      selected.has('source') ? loaders.sourceById.loadMany(articles.map((article) => article.sourceId)) : null,
+      selected.has('source') ? ctx.loaders.sourceById.loadMany(articles.map((article) => article.sourceId)) : null,
       selected.has('authors') ? this.articles.authorsByArticleIds(ids, relations.authors) : null,
       selected.has('mentions') ? this.articles.mentionsByArticleIds(ids, relations.mentionPeople) : null,
       selected.has('citedSources') ? this.articles.citedSourcesByArticleIds(ids, relations.citedSources) : null,
@@ -146,10 +148,6 @@ function cursorKind(order: ArticleOrder): string {
 
 function encodeCursor(row: ArticleRecord, order: ArticleOrder): string {
   return timeIdCursor.encode({ publishedAt: row.publishedAt, id: row.dbId }, cursorKind(order));
-}
-
-function pageKey(page: ArticlePage): string {
-  return `${page.order}|${page.backward}|${page.limit}|${page.after ? `${page.after.publishedAt.toISOString()}|${page.after.id}` : ''}`;
 }
 
 function toCriteria(filter: ArticleFilter): ArticleCriteria {

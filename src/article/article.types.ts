@@ -2,15 +2,12 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
-import { Person, type PersonRecord } from '../person/person.types';
-import type { SourceRecord } from '../source/source.types';
-import type { MentionRecord } from './article.loaders';
+import { Person } from '../person/person.types';
+import { ArticleOrder, type ArticleRecord } from './article.record';
 import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
 
-export enum ArticleOrder {
-  NEWEST_FIRST = 'NEWEST_FIRST',
-  OLDEST_FIRST = 'OLDEST_FIRST',
-}
+export { ArticleOrder };
+export type { ArticleRecord, ArticleRelations, MentionRecord } from './article.record';
 
 registerEnumType(ArticleOrder, {
   name: 'ArticleOrder',
@@ -21,39 +18,9 @@ registerEnumType(ArticleOrder, {
   },
 });
 
-export interface ArticleRecord {
-  __typename: 'Article';
-  id: string;
-  dbId: string;
-  sourceId: string;
-  slug: string;
-  url: string;
-  title: string;
-  summary: string | null;
-  paragraphs: string[];
-  language: string | null;
-  publishedAt: Date;
-  updatedAt: Date;
-  imageUrl: string | null;
-  byline: string | null;
-  /** Relations a list query fetched ahead of execution; the field resolvers read them first. */
-  prefetched?: ArticleRelations;
-}
-
-/**
- * An article's relations, loaded for a whole page at once when the query's selection is known up
- * front (the sidebar): the fields then resolve without a promise each.
- */
-export interface ArticleRelations {
-  source?: SourceRecord | null;
-  authors?: PersonRecord[];
-  mentions?: MentionRecord[];
-  citedSources?: SourceRecord[];
-}
-
 @CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Article', { implements: Node, simpleResolvers: true, description: 'A news article as its publisher printed it.' })
-export class Article implements Node {
+export class Article implements Node, Omit<ArticleRecord, 'prefetched'> {
   @Field(() => ID, { description: 'Globally unique, opaque ID.' })
   id!: string;
 

@@ -99,7 +99,7 @@ async function addSource(ctx: CliContext, url: string, options: AddOptions, out:
       timeZone: options.timeZone,
     });
     const feeds = await registryRepository(ctx).feedsBySourceIds([source.dbId]);
-    out.log(`added ${source.slug} (${source.name}), id ${source.id}`);
+    out.log(`added ${source.slug} (${source.name}), id ${toGlobalId('Source', source.dbId)}`);
     for (const feed of feeds) out.log(`  feed ${feed.url}`);
   });
 }

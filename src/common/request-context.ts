@@ -31,3 +31,31 @@ export function runInRequestContext<T>(context: RequestContext, work: () => T): 
 export function currentRequest(): RequestContext | undefined {
   return storage.getStore();
 }
+
+/** Who is calling, as authentication established it: what services may check before they act. */
+export interface Caller {
+  readonly kind: 'anonymous' | 'admin' | 'partner';
+  /** Partner key id, or the client address for anonymous callers. */
+  readonly id: string;
+}
+
+/**
+ * What every service method takes first (as Vendure's services take a RequestContext): the
+ * caller, the request's DataLoaders (built per request, so a cached row never outlives the
+ * operation that read it), the request id and the logger. `L` is the loaders a service needs;
+ * the GraphQL context, which has them all, is one.
+ */
+export interface ServiceContext<L = unknown> {
+  readonly requestId: string;
+  readonly viewer: Caller;
+  readonly loaders: L;
+  readonly logger: ServiceLogger;
+}
+
+/** The part of pino's Logger services use (so this module depends on no logging library). */
+export interface ServiceLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+  debug(object: object, message?: string): void;
+}

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { byKey } from '../common/batch';
 import { countByParentLoader, pagedChildrenLoader } from '../common/paged-children-loader';
 import type { FeedItemRepository, FeedPage } from './feed-item.repository';
-import type { FeedItemRecord } from './feed-item.types';
+import type { FeedItemRecord } from './feed-item.record';
 
 export function createFeedItemLoaders(feedItems: FeedItemRepository) {
   return {

@@ -1,43 +1,32 @@
 import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
-import { toArticleRecord } from '../article/article.repository';
-import type { ArticleRecord } from '../article/article.types';
-import type { ArticleRelationSelection } from '../article/article.service';
-import { SOURCE_MAP, toSourceRecord } from '../source/source.repository';
-import { selectColumns, type ColumnMap } from '../db/column-selection';
-import type { SourceRecord } from '../source/source.types';
-import type { TimePositionIdKey } from '../graphql/relay/cursor';
-import { asNode, nodePrototype } from '../graphql/relay/global-id';
-import type { FeedItemRecord } from './feed-item.types';
+import { selectColumns, splitPrefixed } from '../db/column-selection';
+import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type TimePositionIdKey } from '../db/keyset';
+import { ARTICLE_TABLE, type ArticleRecord, type ArticleRelationSelection } from '../article/article.record';
+import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
+import { FEED_ITEM_TABLE, type FeedItemRecord } from './feed-item.record';
 
-const FEED_ITEM_COLUMNS = `f.id AS "dbId", f.source_id AS "sourceId", f.article_id AS "articleId", f.headline, f.url,
-  f.image_url AS "imageUrl", f.language, f.published_at AS "publishedAt", f.position`;
-
-type FeedItemRow = Omit<FeedItemRecord, '__typename' | 'id'>;
-
-const FEED_ITEM_PROTOTYPE = nodePrototype('FeedItem');
-
-/** A row becomes the read model in place: no copy, and the global id only when selected. */
-export function toFeedItemRecord(row: FeedItemRow): FeedItemRecord {
-  return asNode<FeedItemRecord>(row, FEED_ITEM_PROTOTYPE);
-}
+const FEED_ITEM_COLUMNS = FEED_ITEM_TABLE.selectList;
 
 export interface FeedCriteria {
   sourceId?: string;
   language?: string;
 }
 
-export interface FeedPage {
-  limit: number;
-  /** Relay `last`/`before`: read oldest-first from the cursor, then flipped by the caller. */
-  backward: boolean;
-  after: TimePositionIdKey | null;
-}
+/** A keyset page of feed items (Relay `last`/`before` read oldest-first from the cursor, then flipped by the caller). */
+export type FeedPage = KeysetPage<TimePositionIdKey>;
+
+/** Newest first; equal dates keep page order (position ascending), then id for a total order. */
+const LATEST_FIRST: readonly KeysetColumn<TimePositionIdKey>[] = [
+  { sql: 'f.published_at', descending: true, cast: 'timestamptz', value: (key) => key.publishedAt },
+  { sql: 'f.position', descending: false, cast: 'int', value: (key) => key.position },
+  { sql: 'f.id', descending: false, cast: 'uuid', value: (key) => key.id },
+];
 
 /**
- * What the sidebar statement fetches, from the client's selection: the GraphQL fields selected on
- * the items, and on their sources and articles (null when that relation is not selected at all).
+ * What the sidebar statement fetches, from the client's selection: the fields selected on the
+ * items, and on their sources and articles (null when that relation is not selected at all).
  */
 export interface FeedSelection {
   item: ReadonlySet<string>;
@@ -54,35 +43,13 @@ export interface FeedSelection {
  */
 export type FeedItemWithJoins = FeedItemRecord & { joinedSource?: SourceRecord; joinedArticle?: ArticleRecord | null };
 
-const FEED_ITEM_MAP: ColumnMap = {
-  required: { dbId: 'f.id', sourceId: 'f.source_id', articleId: 'f.article_id', publishedAt: 'f.published_at', position: 'f.position' },
-  optional: { headline: 'f.headline', url: 'f.url', imageUrl: 'f.image_url', language: 'f.language' },
-};
-
-
-const ARTICLE_MAP: ColumnMap = {
-  required: { dbId: 'a.id', sourceId: 'a.source_id' },
-  optional: {
-    slug: 'a.slug',
-    url: 'a.url',
-    title: 'a.title',
-    summary: 'a.summary',
-    paragraphs: 'a.paragraphs',
-    language: 'a.language',
-    publishedAt: 'a.published_at',
-    updatedAt: 'a.updated_at',
-    imageUrl: 'a.image_url',
-    byline: 'a.byline',
-  },
-};
-
 const BY_IDS = sql('feed_item_by_ids', `SELECT ${FEED_ITEM_COLUMNS} FROM feed_item f WHERE f.id = ANY($1::uuid[])`);
 
 export class FeedItemRepository {
   constructor(private readonly db: SqlExecutor) {}
 
   async findByIds(ids: readonly string[]): Promise<FeedItemRecord[]> {
-    return (await this.db.rows<FeedItemRow>(BY_IDS, [ids])).map(toFeedItemRecord);
+    return this.db.rows<FeedItemRecord>(BY_IDS, [ids]);
   }
 
   /**
@@ -94,23 +61,23 @@ export class FeedItemRepository {
   async latest(criteria: FeedCriteria, page: FeedPage, selection: FeedSelection): Promise<FeedItemWithJoins[]> {
     const params = new SqlParams();
     const conditions = feedConditions(criteria, params);
-    const { keyset, orderBy } = keysetClauses(page, params);
+    const { keyset, orderBy } = keysetClauses(LATEST_FIRST, page, params);
     if (keyset) conditions.push(keyset);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const columns = [selectColumns(FEED_ITEM_MAP, selection.item, '')];
+    const columns = [selectColumns(FEED_ITEM_TABLE.map, selection.item, '')];
     let from = 'feed_item f';
     if (selection.source) {
-      columns.push(selectColumns(SOURCE_MAP, selection.source, 'source.'));
+      columns.push(selectColumns(SOURCE_TABLE.map, selection.source, 'source.'));
       from += ' JOIN source s ON s.id = f.source_id';
     }
     if (selection.article) {
-      columns.push(selectColumns(ARTICLE_MAP, selection.article, 'article.'));
+      columns.push(selectColumns(ARTICLE_TABLE.map, selection.article, 'article.'));
       from += ' LEFT JOIN article a ON a.id = f.article_id';
     }
     const text = `SELECT ${columns.join(', ')} FROM ${from} ${where} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
     const rows = await this.db.rows<Record<string, unknown>>(dynamicSql('feed_latest', text), params.values);
     const joined = selection.source !== null || selection.article !== null;
-    return rows.map((row) => (joined ? splitJoined(row, selection) : toFeedItemRecord(row as unknown as FeedItemRow)));
+    return joined ? rows.map((row) => splitJoined(row, selection)) : (rows as unknown as FeedItemRecord[]);
   }
 
   async count(criteria: FeedCriteria): Promise<number> {
@@ -124,15 +91,13 @@ export class FeedItemRepository {
   /** The same page of several sources' feeds in one statement (`sources { latestFeed }`). */
   async latestForSources(sourceIds: readonly string[], page: FeedPage): Promise<Array<FeedItemRecord & { parentId: string }>> {
     const params = new SqlParams();
-    const ids = params.add(sourceIds, 'uuid[]');
-    const conditions = ['f.source_id = k.parent_id'];
-    const { keyset, orderBy } = keysetClauses(page, params);
-    if (keyset) conditions.push(keyset);
-    const text = `SELECT k.parent_id AS "parentId", x.* FROM unnest(${ids}) AS k(parent_id)
-      CROSS JOIN LATERAL (SELECT ${FEED_ITEM_COLUMNS} FROM feed_item f WHERE ${conditions.join(' AND ')}
-        ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}) x`;
-    const rows = await this.db.rows<FeedItemRow & { parentId: string }>(dynamicSql('feed_latest_by_source', text), params.values);
-    return rows.map((row) => toFeedItemRecord(row) as FeedItemRecord & { parentId: string });
+    const text = lateralPageSql(sourceIds, params, (parentId) => {
+      const conditions = [`f.source_id = ${parentId}`];
+      const { keyset, orderBy } = keysetClauses(LATEST_FIRST, page, params);
+      if (keyset) conditions.push(keyset);
+      return `SELECT ${FEED_ITEM_COLUMNS} FROM feed_item f WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
+    });
+    return this.db.rows<FeedItemRecord & { parentId: string }>(dynamicSql('feed_latest_by_source', text), params.values);
   }
 
   async countForSources(sourceIds: readonly string[]): Promise<Array<{ parentId: string; count: number }>> {
@@ -151,37 +116,16 @@ function feedConditions(criteria: FeedCriteria, params: SqlParams): string[] {
   return conditions;
 }
 
-function keysetClauses(page: FeedPage, params: SqlParams): { keyset: string | null; orderBy: string } {
-  // Forward: published_at DESC, position ASC, id ASC. Backward reverses every column.
-  if (!page.after) {
-    return { keyset: null, orderBy: page.backward ? 'f.published_at ASC, f.position DESC, f.id DESC' : 'f.published_at DESC, f.position ASC, f.id ASC' };
-  }
-  const at = params.add(page.after.publishedAt, 'timestamptz');
-  const position = params.add(page.after.position, 'int');
-  const id = params.add(page.after.id, 'uuid');
-  // Row comparison cannot mix directions, so the keyset is spelled out.
-  const keyset = page.backward
-    ? `(f.published_at > ${at} OR (f.published_at = ${at} AND (f.position, f.id) < (${position}, ${id})))`
-    : `(f.published_at < ${at} OR (f.published_at = ${at} AND (f.position, f.id) > (${position}, ${id})))`;
-  return { keyset, orderBy: page.backward ? 'f.published_at ASC, f.position DESC, f.id DESC' : 'f.published_at DESC, f.position ASC, f.id ASC' };
-}
-
+/** A joined row's `source.` and `article.` columns become records of their own beside the item. */
 function splitJoined(row: Record<string, unknown>, selection: FeedSelection): FeedItemWithJoins {
-  const item: Record<string, unknown> = {};
-  const article: Record<string, unknown> = {};
-  const source: Record<string, unknown> = {};
-  for (const key in row) {
-    if (key.startsWith('article.')) article[key.slice(8)] = row[key];
-    else if (key.startsWith('source.')) source[key.slice(7)] = row[key];
-    else item[key] = row[key];
-  }
-  const record = toFeedItemRecord(item as unknown as FeedItemRow) as FeedItemWithJoins;
-  if (selection.source) record.joinedSource = toSourceRecord(source as unknown as Parameters<typeof toSourceRecord>[0]);
-  if (selection.article) {
-    record.joinedArticle = article.dbId ? toArticleRecord(article as unknown as Parameters<typeof toArticleRecord>[0]) : null;
-  }
+  const { rest, parts } = splitPrefixed(row, JOINED);
+  const record = rest as unknown as FeedItemWithJoins;
+  if (selection.source) record.joinedSource = parts.source as unknown as SourceRecord;
+  if (selection.article) record.joinedArticle = parts.article!.dbId ? (parts.article as unknown as ArticleRecord) : null;
   return record;
 }
+
+const JOINED = ['source', 'article'] as const;
 
 export interface FeedItemWrite {
   /** GUID or link, or a hash of headline and date when the feed gives neither. */

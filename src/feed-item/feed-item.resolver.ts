@@ -43,16 +43,16 @@ export class FeedItemResolver {
     @Arg('language', () => String, { nullable: true, description: 'Only headlines in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
     language?: string,
   ) {
-    return this.feedItemService.latest(ctx.loaders, { sourceId, language }, args, feedSelection(info));
+    return this.feedItemService.latest(ctx, { sourceId, language }, args, feedSelection(info));
   }
 
   @FieldResolver(() => Source, { description: 'The source whose feed carries this headline.' })
   source(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext) {
-    return this.feedItemService.source(ctx.loaders, item);
+    return this.feedItemService.source(ctx, item);
   }
 
   @FieldResolver(() => Article, { nullable: true, description: 'The full article, when we have stored it; null for headlines whose body we do not have.' })
   article(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext) {
-    return this.feedItemService.article(ctx.loaders, item);
+    return this.feedItemService.article(ctx, item);
   }
 }

@@ -1,15 +1,18 @@
 import { normalizeLanguageFilter } from '../common/input-normalizers';
-import type { ArticleRecord } from '../article/article.types';
-import type { ArticleService } from '../article/article.service';
-import type { Loaders } from '../graphql/context';
+import type { ArticleRecord } from '../article/article.record';
+import type { ArticleContext, ArticleService } from '../article/article.service';
+import type { ServiceContext } from '../common/request-context';
 import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult, type PageRequest } from '../graphql/relay/connection';
 import { timePositionIdCursor } from '../graphql/relay/cursor';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
-import type { SourceRecord } from '../source/source.types';
 import { coversAll } from '../db/column-selection';
-import { SOURCE_MAP } from '../source/source.repository';
-import { type FeedCriteria, type FeedItemRepository, type FeedItemWithJoins, type FeedPage, type FeedSelection } from './feed-item.repository';
-import type { FeedItemRecord } from './feed-item.types';
+import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
+import type { FeedItemLoaders } from './feed-item.loaders';
+import type { FeedCriteria, FeedItemRepository, FeedItemWithJoins, FeedPage, FeedSelection } from './feed-item.repository';
+import type { FeedItemRecord } from './feed-item.record';
+
+/** What the feed item service reads through the request's loaders (articles' included, for the joined ones). */
+export type FeedItemContext = ServiceContext<FeedItemLoaders & ArticleContext['loaders']>;
 
 const CURSOR_KIND = 'feed';
 
@@ -25,7 +28,7 @@ export class FeedItemService {
    * source that is the item's own costs nothing more; partial ones stay private to their item.
    */
   async latest(
-    loaders: Loaders,
+    ctx: FeedItemContext,
     filter: { sourceId?: string | null; language?: string | null },
     args: ConnectionArgs,
     selection: FeedSelection,
@@ -35,30 +38,29 @@ export class FeedItemService {
     if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'language');
     const { page, request } = toFeedPage(args);
     const rows = await this.feedItems.latest(criteria, page, selection);
-    if (selection.source && coversAll(SOURCE_MAP, selection.source)) {
-      for (const row of rows) if (row.joinedSource) loaders.sourceById.prime(row.sourceId, row.joinedSource);
+    if (selection.source && coversAll(SOURCE_TABLE.map, selection.source)) {
+      for (const row of rows) if (row.joinedSource) ctx.loaders.sourceById.prime(row.sourceId, row.joinedSource);
     }
     if (selection.article) {
       const articles = rows.flatMap((row) => (row.joinedArticle ? [row.joinedArticle] : []));
-      await this.articles.prefetchRelations(loaders, articles, selection.article, selection.articleRelations);
+      await this.articles.prefetchRelations(ctx, articles, selection.article, selection.articleRelations);
     }
     return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => this.feedItems.count(criteria));
   }
 
-  source(loaders: Loaders, item: FeedItemWithJoins): SourceRecord | Promise<SourceRecord | null> {
-    return item.joinedSource ?? loaders.sourceById.load(item.sourceId);
+  source(ctx: FeedItemContext, item: FeedItemWithJoins): SourceRecord | Promise<SourceRecord | null> {
+    return item.joinedSource ?? ctx.loaders.sourceById.load(item.sourceId);
   }
 
-  async ofSource(loaders: Loaders, source: SourceRecord, args: ConnectionArgs): Promise<ConnectionResult<FeedItemRecord>> {
+  async ofSource(ctx: FeedItemContext, source: SourceRecord, args: ConnectionArgs): Promise<ConnectionResult<FeedItemRecord>> {
     const { page, request } = toFeedPage(args);
-    const pageKey = `${page.backward}|${page.limit}|${page.after ? `${page.after.publishedAt.toISOString()}|${page.after.position}|${page.after.id}` : ''}`;
-    const rows = await loaders.latestFeedBySourceId.load({ parentId: source.dbId, page, pageKey });
-    return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => loaders.feedItemCountBySourceId.load(source.dbId));
+    const rows = await ctx.loaders.latestFeedBySourceId.load({ parentId: source.dbId, page });
+    return buildConnection<FeedItemRecord>(rows, request, encodeCursor, () => ctx.loaders.feedItemCountBySourceId.load(source.dbId));
   }
 
-  article(loaders: Loaders, item: FeedItemWithJoins): ArticleRecord | Promise<ArticleRecord | null> | null {
+  article(ctx: FeedItemContext, item: FeedItemWithJoins): ArticleRecord | Promise<ArticleRecord | null> | null {
     if (item.joinedArticle !== undefined) return item.joinedArticle;
-    return item.articleId ? loaders.articleById.load(item.articleId) : null;
+    return item.articleId ? ctx.loaders.articleById.load(item.articleId) : null;
   }
 }
 

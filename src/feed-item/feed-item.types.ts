@@ -3,20 +3,9 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
 import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
+import type { FeedItemRecord } from './feed-item.record';
 
-export interface FeedItemRecord {
-  __typename: 'FeedItem';
-  id: string;
-  dbId: string;
-  sourceId: string;
-  articleId: string | null;
-  headline: string;
-  url: string | null;
-  imageUrl: string | null;
-  language: string | null;
-  publishedAt: Date;
-  position: number;
-}
+export type { FeedItemRecord } from './feed-item.record';
 
 @CacheHint(CACHE_SECONDS.headlines)
 @ObjectType('FeedItem', {
@@ -24,7 +13,7 @@ export interface FeedItemRecord {
   simpleResolvers: true,
   description: 'One headline in a source’s "latest" feed: the sidebar every news page carries.',
 })
-export class FeedItem implements Node {
+export class FeedItem implements Node, FeedItemRecord {
   @Field(() => ID, { description: 'Globally unique, opaque ID.' })
   id!: string;
 

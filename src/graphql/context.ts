@@ -2,6 +2,7 @@ import type { ArticleLoaders } from '../article/article.loaders';
 import { createArticleLoaders } from '../article/article.loaders';
 import type { ArticleRepository } from '../article/article.repository';
 import { observeBatches, type BatchObserver } from '../common/loader-metrics';
+import type { Caller, ServiceContext, ServiceLogger } from '../common/request-context';
 import { createFeedItemLoaders, type FeedItemLoaders } from '../feed-item/feed-item.loaders';
 import type { FeedItemRepository } from '../feed-item/feed-item.repository';
 import { createPersonLoaders, type PersonLoaders } from '../person/person.loaders';
@@ -22,8 +23,8 @@ export interface Repositories {
 
 export type Loaders = SourceLoaders & PersonLoaders & ArticleLoaders & FeedItemLoaders & SourceRegistryLoaders;
 
-/** The caller, as authentication established it (issue-level features add to this). */
-export interface Viewer {
+/** The caller, as authentication established it. */
+export interface Viewer extends Caller {
   kind: 'anonymous' | 'admin' | 'partner';
   /** Partner key id, or the client address for anonymous callers: what limits are counted per. */
   id: string;
@@ -36,11 +37,24 @@ export interface ResolverRegistry {
   get(resolverClass: Function): unknown;
 }
 
-export interface GraphQLContext {
+/** A GraphQL request's context: the services' request context, plus what type-graphql needs. */
+export interface GraphQLContext extends ServiceContext<Loaders> {
   requestId: string;
   viewer: Viewer;
   loaders: Loaders;
   resolvers: ResolverRegistry;
+}
+
+/**
+ * A request context for work that does not come through GraphQL (the syndication feeds): its own
+ * loaders, for as long as the request lasts.
+ */
+export function createServiceContext(
+  repositories: Repositories,
+  request: { requestId: string; viewer: Caller; logger: ServiceLogger },
+  observeBatch?: BatchObserver,
+): ServiceContext<Loaders> {
+  return { ...request, loaders: createLoaders(repositories, observeBatch) };
 }
 
 /**

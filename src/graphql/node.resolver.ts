@@ -9,6 +9,6 @@ export class NodeResolver {
 
   @Query(() => Node, { nullable: true, description: 'Refetches any object by its global ID; null when it no longer exists.' })
   node(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID, { description: 'A global ID from any `id` field.' }) id: string) {
-    return this.nodeService.node(ctx.loaders, id);
+    return this.nodeService.node(ctx, id);
   }
 }

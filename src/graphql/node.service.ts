@@ -1,18 +1,21 @@
+import type { ServiceContext } from '../common/request-context';
 import type { Loaders } from './context';
 import { fromGlobalId } from './relay/global-id';
+import { asNodeOf } from './relay/node';
 
 export class NodeService {
-  async node(loaders: Loaders, globalId: string): Promise<unknown> {
+  /** Any node by its global id, tagged with its type for the Node interface; null when it is gone. */
+  async node(ctx: ServiceContext<Loaders>, globalId: string): Promise<unknown> {
     const { type, id } = fromGlobalId(globalId);
     switch (type) {
       case 'Article':
-        return loaders.articleById.load(id);
+        return asNodeOf(type, await ctx.loaders.articleById.load(id));
       case 'Source':
-        return loaders.sourceById.load(id);
+        return asNodeOf(type, await ctx.loaders.sourceById.load(id));
       case 'Person':
-        return loaders.personById.load(id);
+        return asNodeOf(type, await ctx.loaders.personById.load(id));
       case 'FeedItem':
-        return loaders.feedItemById.load(id);
+        return asNodeOf(type, await ctx.loaders.feedItemById.load(id));
     }
   }
 }

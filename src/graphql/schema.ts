@@ -11,6 +11,7 @@ import { cacheControlDirective } from '../syndication/cache-hints';
 import type { GraphQLContext } from './context';
 import { describeInputLimits } from './input-limits';
 import { NodeResolver } from './node.resolver';
+import { resolveGlobalIds } from './relay/node';
 
 export const RESOLVERS = [NodeResolver, ArticleResolver, SourceResolver, PersonResolver, FeedItemResolver, ApiKeyResolver, SourceRegistryResolver] as const;
 
@@ -38,6 +39,8 @@ export function gatewaySchema(): GraphQLSchema {
   if (query && !query.description) query.description = 'The entry points for reading news: articles, sources, people and the latest-headlines feed.';
   const mutation = schema.getMutationType();
   if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys.';
+  // Node types' ids are computed from the rows' database ids (relay/node.ts).
+  resolveGlobalIds(schema);
   // Every String and ID argument and input field says how long it may be.
   describeInputLimits(schema);
   return schema;

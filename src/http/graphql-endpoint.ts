@@ -104,6 +104,7 @@ async function execute(
       requestId: request.requestId,
       viewer: request.viewer,
       loaders: deps.createLoaders(),
+      logger: deps.logger,
       resolvers: deps.resolvers,
     }),
   });

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { byKey } from '../common/batch';
 import type { PersonRepository } from './person.repository';
-import type { PersonRecord } from './person.types';
+import type { PersonRecord } from './person.record';
 
 export function createPersonLoaders(people: PersonRepository) {
   return {

@@ -1,27 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
-import type { ColumnMap } from '../db/column-selection';
-import type { NameIdKey } from '../graphql/relay/cursor';
-import { asNode, nodePrototype } from '../graphql/relay/global-id';
-import type { PersonRecord } from './person.types';
+import type { KeysetPage, NameIdKey } from '../db/keyset';
+import { PERSON_TABLE, type PersonRecord } from './person.record';
 
-export const PERSON_COLUMNS = `p.id AS "dbId", p.slug, p.name, p.aliases, p.description`;
+export const PERSON_COLUMNS = PERSON_TABLE.selectList;
 
-/** Person's GraphQL fields and their columns, for reads that fetch only what was selected. */
-export const PERSON_MAP: ColumnMap = {
-  required: { dbId: 'p.id' },
-  optional: { slug: 'p.slug', name: 'p.name', aliases: 'p.aliases', description: 'p.description' },
-};
-
-type PersonRow = Omit<PersonRecord, '__typename' | 'id'>;
-
-const PERSON_PROTOTYPE = nodePrototype('Person');
-
-/** A row becomes the read model in place: no copy, and the global id only when selected. */
-export function toPersonRecord(row: PersonRow): PersonRecord {
-  return asNode<PersonRecord>(row, PERSON_PROTOTYPE);
-}
+/** Person's fields and their columns, for reads that fetch only what was selected. */
+export const PERSON_MAP = PERSON_TABLE.map;
 
 const BY_IDS = sql('person_by_ids', `SELECT ${PERSON_COLUMNS} FROM person p WHERE p.id = ANY($1::uuid[])`);
 const BY_SLUG = sql('person_by_slug', `SELECT ${PERSON_COLUMNS} FROM person p WHERE p.slug = $1`);
@@ -38,26 +24,26 @@ export class PersonRepository {
   constructor(private readonly db: SqlExecutor) {}
 
   async findByIds(ids: readonly string[]): Promise<PersonRecord[]> {
-    return (await this.db.rows<PersonRow>(BY_IDS, [ids])).map(toPersonRecord);
+    return this.db.rows<PersonRecord>(BY_IDS, [ids]);
   }
 
   async findBySlug(slug: string): Promise<PersonRecord | null> {
-    const [row] = await this.db.rows<PersonRow>(BY_SLUG, [slug]);
-    return row ? toPersonRecord(row) : null;
+    const [row] = await this.db.rows<PersonRecord>(BY_SLUG, [slug]);
+    return row ?? null;
   }
 
   /**
    * Alphabetical keyset page, optionally narrowed by a normalised search: a substring of the name
    * or any alias, or a trigram word match (so `পুতিনের` finds পুতিন).
    */
-  async list(search: string | null, limit: number, after: NameIdKey | null, descending: boolean): Promise<PersonRecord[]> {
+  async list(search: string | null, { limit, after, backward: descending }: KeysetPage<NameIdKey>): Promise<PersonRecord[]> {
     const params = new SqlParams();
     const conditions = search ? [searchCondition(search, params)] : [];
     if (after) conditions.push(`(p.name, p.id) ${descending ? '<' : '>'} (${params.add(after.name)}, ${params.add(after.id, 'uuid')})`);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const dir = descending ? 'DESC' : 'ASC';
     const text = `SELECT ${PERSON_COLUMNS} FROM person p ${where} ORDER BY p.name ${dir}, p.id ${dir} LIMIT ${params.add(limit + 1)}`;
-    return (await this.db.rows<PersonRow>(dynamicSql('person_list', text), params.values)).map(toPersonRecord);
+    return this.db.rows<PersonRecord>(dynamicSql('person_list', text), params.values);
   }
 
   /** Every person's id, name and aliases: what bylines and mentions are matched against. */

@@ -19,11 +19,12 @@ export class PersonResolver {
     @Arg('id', () => ID, { nullable: true, description: 'The person’s global ID.' }) id?: string,
     @Arg('slug', () => String, { nullable: true, description: 'The person’s slug.' }) slug?: string,
   ) {
-    return this.personService.find(ctx.loaders, { id, slug });
+    return this.personService.find(ctx, { id, slug });
   }
 
   @Query(() => PersonConnection, { description: 'People, alphabetically; with `search`, those whose name or any alias matches.' })
   people(
+    @Ctx() ctx: GraphQLContext,
     @Args() args: ConnectionArgs,
     @Arg('search', () => String, {
       nullable: true,
@@ -31,7 +32,7 @@ export class PersonResolver {
     })
     search?: string,
   ) {
-    return this.personService.list(search, args);
+    return this.personService.list(ctx, search, args);
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Articles by or about this person, newest first by default.' })
@@ -43,6 +44,6 @@ export class PersonResolver {
     role: PersonRole | null,
     @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy: ArticleOrder,
   ) {
-    return this.articleService.ofPerson(ctx.loaders, person, role, orderBy, args);
+    return this.articleService.ofPerson(ctx, person, role, orderBy, args);
   }
 }

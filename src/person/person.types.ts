@@ -2,11 +2,10 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
 import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
+import { PersonRole, type PersonRecord } from './person.record';
 
-export enum PersonRole {
-  AUTHOR = 'AUTHOR',
-  MENTIONED = 'MENTIONED',
-}
+export { PersonRole };
+export type { PersonRecord } from './person.record';
 
 registerEnumType(PersonRole, {
   name: 'PersonRole',
@@ -17,23 +16,13 @@ registerEnumType(PersonRole, {
   },
 });
 
-export interface PersonRecord {
-  __typename: 'Person';
-  id: string;
-  dbId: string;
-  slug: string;
-  name: string;
-  aliases: string[];
-  description: string | null;
-}
-
 @CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Person', {
   implements: Node,
   simpleResolvers: true,
   description: 'A person: an author of articles, or someone articles mention.',
 })
-export class Person implements Node {
+export class Person implements Node, PersonRecord {
   @Field(() => ID, { description: 'Globally unique, opaque ID.' })
   id!: string;
 

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { byKey } from '../common/batch';
 import type { SourceRepository } from './source.repository';
-import type { SourceRecord } from './source.types';
+import type { SourceRecord } from './source.record';
 
 export function createSourceLoaders(sources: SourceRepository) {
   return {

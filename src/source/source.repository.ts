@@ -1,37 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
-import type { ColumnMap } from '../db/column-selection';
-import { asNode, nodePrototype } from '../graphql/relay/global-id';
-import type { NameIdKey } from '../graphql/relay/cursor';
+import type { KeysetPage, NameIdKey } from '../db/keyset';
 import type { SourceKind } from './source.entity';
-import type { SourceRecord } from './source.types';
+import { SOURCE_TABLE, type SourceRecord } from './source.record';
 
-export const SOURCE_COLUMNS = `s.id AS "dbId", s.slug, s.name, s.aliases, s.homepage_url AS "homepageUrl",
-  s.language, s.country, s.logo_url AS "logoUrl", s.kind`;
+export const SOURCE_COLUMNS = SOURCE_TABLE.selectList;
 
-/** Source's GraphQL fields and their columns, for reads that fetch only what was selected. */
-export const SOURCE_MAP: ColumnMap = {
-  required: { dbId: 's.id' },
-  optional: {
-    slug: 's.slug',
-    name: 's.name',
-    aliases: 's.aliases',
-    homepageUrl: 's.homepage_url',
-    language: 's.language',
-    country: 's.country',
-    logoUrl: 's.logo_url',
-    kind: 's.kind',
-  },
-};
-
-type SourceRow = Omit<SourceRecord, '__typename' | 'id'>;
-
-const SOURCE_PROTOTYPE = nodePrototype('Source');
-
-/** A row becomes the read model in place: no copy, and the global id only when selected. */
-export function toSourceRecord(row: SourceRow): SourceRecord {
-  return asNode<SourceRecord>(row, SOURCE_PROTOTYPE);
-}
+/** Source's fields and their columns, for reads that fetch only what was selected. */
+export const SOURCE_MAP = SOURCE_TABLE.map;
 
 const BY_IDS = sql('source_by_ids', `SELECT ${SOURCE_COLUMNS} FROM source s WHERE s.id = ANY($1::uuid[])`);
 const BY_SLUG = sql('source_by_slug', `SELECT ${SOURCE_COLUMNS} FROM source s WHERE s.slug = $1`);
@@ -52,23 +28,21 @@ export class SourceRepository {
   constructor(private readonly db: SqlExecutor) {}
 
   async findByIds(ids: readonly string[]): Promise<SourceRecord[]> {
-    const rows = await this.db.rows<SourceRow>(BY_IDS, [ids]);
-    return rows.map(toSourceRecord);
+    return this.db.rows<SourceRecord>(BY_IDS, [ids]);
   }
 
   async findBySlug(slug: string): Promise<SourceRecord | null> {
-    const [row] = await this.db.rows<SourceRow>(BY_SLUG, [slug]);
-    return row ? toSourceRecord(row) : null;
+    const [row] = await this.db.rows<SourceRecord>(BY_SLUG, [slug]);
+    return row ?? null;
   }
 
   /** Alphabetical keyset page plus one row (which says whether another page exists). */
-  async list(limit: number, after: NameIdKey | null, descending: boolean): Promise<SourceRecord[]> {
+  async list({ limit, after, backward: descending }: KeysetPage<NameIdKey>): Promise<SourceRecord[]> {
     const op = descending ? '<' : '>';
     const dir = descending ? 'DESC' : 'ASC';
     const where = after ? `WHERE (s.name, s.id) ${op} ($2, $3::uuid)` : '';
     const statement = dynamicSql('source_list', `SELECT ${SOURCE_COLUMNS} FROM source s ${where} ORDER BY s.name ${dir}, s.id ${dir} LIMIT $1`);
-    const rows = await this.db.rows<SourceRow>(statement, after ? [limit + 1, after.name, after.id] : [limit + 1]);
-    return rows.map(toSourceRecord);
+    return this.db.rows<SourceRecord>(statement, after ? [limit + 1, after.name, after.id] : [limit + 1]);
   }
 
   async count(): Promise<number> {

@@ -23,12 +23,12 @@ export class SourceResolver {
     @Arg('id', () => ID, { nullable: true, description: 'The source’s global ID.' }) id?: string,
     @Arg('slug', () => String, { nullable: true, description: 'The source’s slug.' }) slug?: string,
   ) {
-    return this.sourceService.find(ctx.loaders, { id, slug });
+    return this.sourceService.find(ctx, { id, slug });
   }
 
   @Query(() => SourceConnection, { description: 'Every source, alphabetically.' })
-  sources(@Args() args: ConnectionArgs) {
-    return this.sourceService.list(args);
+  sources(@Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
+    return this.sourceService.list(ctx, args);
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Articles this source published.' })
@@ -38,12 +38,12 @@ export class SourceResolver {
     @Args() args: ConnectionArgs,
     @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy: ArticleOrder,
   ) {
-    return this.articleService.ofSource(ctx.loaders, source, orderBy, args);
+    return this.articleService.ofSource(ctx, source, orderBy, args);
   }
 
   @CacheHint(CACHE_SECONDS.headlines)
   @FieldResolver(() => FeedItemConnection, { description: 'This source’s "latest" headlines, newest first, page order kept for equal dates.' })
   latestFeed(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
-    return this.feedItemService.ofSource(ctx.loaders, source, args);
+    return this.feedItemService.ofSource(ctx, source, args);
   }
 }

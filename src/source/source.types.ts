@@ -3,6 +3,7 @@ import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
 import { SourceKind } from './source.entity';
 import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
+import type { SourceRecord } from './source.record';
 
 registerEnumType(SourceKind, {
   name: 'SourceKind',
@@ -18,20 +19,7 @@ registerEnumType(SourceKind, {
   },
 });
 
-/** The read model: a plain row, as repositories return it. */
-export interface SourceRecord {
-  __typename: 'Source';
-  id: string;
-  dbId: string;
-  slug: string;
-  name: string;
-  aliases: string[];
-  homepageUrl: string | null;
-  language: string | null;
-  country: string | null;
-  logoUrl: string | null;
-  kind: SourceKind;
-}
+export type { SourceRecord } from './source.record';
 
 @CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Source', {
@@ -39,7 +27,7 @@ export interface SourceRecord {
   simpleResolvers: true,
   description: 'A news outlet: a publisher we aggregate, or a source an article cites (TRT World, Reuters, ...).',
 })
-export class Source implements Node {
+export class Source implements Node, SourceRecord {
   @Field(() => ID, { description: 'Globally unique, opaque ID.' })
   id!: string;
 

@@ -1,8 +1,10 @@
-import type { ArticleService } from '../article/article.service';
-import { ArticleOrder, type ArticleFilter } from '../article/article.types';
+import type { ArticleFilter, ArticleService } from '../article/article.service';
+import { ArticleOrder } from '../article/article.record';
 import { BadUserInputError, NotFoundError } from '../common/errors/domain-errors';
 import { normalizeLanguageFilter } from '../common/input-normalizers';
-import { createLoaders, type Repositories } from '../graphql/context';
+import type { ServiceContext } from '../common/request-context';
+import type { Loaders } from '../graphql/context';
+import { toGlobalId } from '../graphql/relay/global-id';
 import type { PersonService } from '../person/person.service';
 import type { SourceService } from '../source/source.service';
 import { isRightToLeft } from '../text/language';
@@ -37,23 +39,25 @@ export class FeedService {
     private readonly articles: ArticleService,
     private readonly sources: SourceService,
     private readonly people: PersonService,
-    private readonly repositories: Repositories,
+    /** The request context a feed is read in: the request's own loaders, id and logger. */
+    private readonly requestContext: () => ServiceContext<Loaders>,
   ) {}
 
   async latest(filters: FeedFilters, urls: FeedUrls): Promise<FeedDocument> {
-    const loaders = createLoaders(this.repositories);
+    const ctx = this.requestContext();
+    const { loaders } = ctx;
     const filter: ArticleFilter = {};
     const titleParts: string[] = [];
     if (filters.source) {
-      const source = await this.sources.find(loaders, looksLikeGlobalId(filters.source, 'Source') ? { id: filters.source } : { slug: filters.source });
+      const source = await this.sources.find(ctx, looksLikeGlobalId(filters.source, 'Source') ? { id: filters.source } : { slug: filters.source });
       if (!source) throw new NotFoundError('No source has this slug or ID.', { argument: 'source' });
-      filter.sourceIds = [source.id];
+      filter.sourceIds = [toGlobalId('Source', source.dbId)];
       titleParts.push(source.name);
     }
     if (filters.person) {
-      const person = await this.people.find(loaders, looksLikeGlobalId(filters.person, 'Person') ? { id: filters.person } : { slug: filters.person });
+      const person = await this.people.find(ctx, looksLikeGlobalId(filters.person, 'Person') ? { id: filters.person } : { slug: filters.person });
       if (!person) throw new NotFoundError('No person has this slug or ID.', { argument: 'person' });
-      filter.personIds = [person.id];
+      filter.personIds = [toGlobalId('Person', person.dbId)];
       titleParts.push(person.name);
     }
     const language = filters.language ? normalizeLanguageFilter(filters.language, 'language') : null;
@@ -66,7 +70,7 @@ export class FeedService {
       filter.search = filters.q;
       titleParts.push(`“${filters.q.normalize('NFC').trim()}”`);
     }
-    const page = await this.articles.list(filter, ArticleOrder.NEWEST_FIRST, { first: FEED_SIZE });
+    const page = await this.articles.list(ctx, filter, ArticleOrder.NEWEST_FIRST, { first: FEED_SIZE });
     const articles = page.edges.map((edge) => edge.node);
     const [sources, authors] = await Promise.all([
       loaders.sourceById.loadMany([...new Set(articles.map((a) => a.sourceId))]),
@@ -78,7 +82,7 @@ export class FeedService {
       const named = authors[index];
       const authorNames = Array.isArray(named) && named.length > 0 ? named.map((p) => p.name) : article.byline ? [article.byline] : [];
       return {
-        id: article.id,
+        id: toGlobalId('Article', article.dbId),
         url: article.url,
         title: article.title,
         summary: article.summary ?? article.paragraphs[0] ?? null,

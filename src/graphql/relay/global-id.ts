@@ -3,7 +3,8 @@ import { BadUserInputError } from '../../common/errors/domain-errors';
 /** The node types that have global IDs. */
 export type NodeTypeName = 'Article' | 'Source' | 'Person' | 'FeedItem';
 
-const NODE_TYPES: ReadonlySet<string> = new Set<NodeTypeName>(['Article', 'Source', 'Person', 'FeedItem']);
+export const NODE_TYPE_NAMES: readonly NodeTypeName[] = ['Article', 'Source', 'Person', 'FeedItem'];
+const NODE_TYPES: ReadonlySet<string> = new Set<string>(NODE_TYPE_NAMES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -11,30 +12,6 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export function toGlobalId(type: NodeTypeName, id: string): string {
   // The text is ASCII (a type name and a uuid), so btoa applies; it is the cheapest encoder here.
   return btoa(`${type}:${id}`);
-}
-
-/**
- * A prototype for one node type's read models: `__typename` (which the Node interface resolves
- * by) and the global `id`, computed from `dbId` only when a client selects it. Rows from the
- * driver take it as their prototype instead of being copied or given two more properties each.
- */
-export function nodePrototype(type: NodeTypeName): object {
-  return Object.freeze(
-    Object.create(Object.prototype, {
-      __typename: { value: type, enumerable: false },
-      id: {
-        enumerable: false,
-        get(this: { dbId: string }) {
-          return toGlobalId(type, this.dbId);
-        },
-      },
-    }),
-  );
-}
-
-/** Gives a driver row its node type's prototype (see nodePrototype). */
-export function asNode<T>(row: object, prototype: object): T {
-  return Object.setPrototypeOf(row, prototype) as T;
 }
 
 export interface DecodedGlobalId {

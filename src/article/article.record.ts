@@ -1,0 +1,67 @@
+import { defineTable, columnsOf, type RecordOf } from '../db/column-selection';
+import type { PersonRecord } from '../person/person.record';
+import type { SourceRecord } from '../source/source.record';
+import type { ArticleEntity } from './article.entity';
+
+const c = columnsOf<ArticleEntity>();
+
+/**
+ * What reads return of an article: the one list of its fields and columns (see
+ * db/column-selection.ts). Its id and source are always read; the rest as selected.
+ */
+export const ARTICLE_TABLE = defineTable<ArticleEntity>()('article', 'a', {
+  dbId: c('id', 'id', { required: true }),
+  sourceId: c('sourceId', 'source_id', { required: true }),
+  slug: c('slug', 'slug'),
+  url: c('url', 'url'),
+  title: c('title', 'title'),
+  summary: c('summary', 'summary'),
+  paragraphs: c('paragraphs', 'paragraphs'),
+  language: c('language', 'language'),
+  publishedAt: c('publishedAt', 'published_at'),
+  updatedAt: c('updatedAt', 'updated_at'),
+  imageUrl: c('imageUrl', 'image_url'),
+  byline: c('byline', 'byline'),
+});
+
+/** The read model: a plain row, as repositories return it, and what a list prefetched for it. */
+export type ArticleRecord = RecordOf<typeof ARTICLE_TABLE> & {
+  /** Relations a list query fetched ahead of execution; the field resolvers read them first. */
+  prefetched?: ArticleRelations;
+};
+
+/** A person named in an article, and how often. */
+export interface MentionRecord {
+  person: PersonRecord;
+  count: number;
+}
+
+/**
+ * An article's relations, loaded for a whole page at once when the query's selection is known up
+ * front (the sidebar): the fields then resolve without a promise each.
+ */
+export interface ArticleRelations {
+  source?: SourceRecord | null;
+  authors?: PersonRecord[];
+  mentions?: MentionRecord[];
+  citedSources?: SourceRecord[];
+}
+
+/** The fields selected on a page's articles' relations (empty when not selected). */
+export interface ArticleRelationSelection {
+  authors: ReadonlySet<string>;
+  mentionPeople: ReadonlySet<string>;
+  citedSources: ReadonlySet<string>;
+}
+
+/** What a list query selects of its articles (`fields`) and of their relations. */
+export interface ArticleSelection {
+  fields: ReadonlySet<string>;
+  relations: ArticleRelationSelection;
+}
+
+/** Order of an article list. */
+export enum ArticleOrder {
+  NEWEST_FIRST = 'NEWEST_FIRST',
+  OLDEST_FIRST = 'OLDEST_FIRST',
+}
