@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
+import { ArticleWriteRepository } from '../src/article/article-write.repository';
 import { createLogger } from '../src/common/logger';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { openDatabase } from '../src/db/data-source';
@@ -10,6 +11,7 @@ import { SqlExecutor } from '../src/db/sql-executor';
 import { IngestService } from '../src/ingest/ingest.service';
 import { parseFeed } from '../src/ingest/parser';
 import { processFeed } from '../src/ingest/processor/feed.processor';
+import { PersonRepository } from '../src/person/person.repository';
 import { SourceRegistryRepository } from '../src/source/source-registry.repository';
 import { SourceRegistryService } from '../src/source/source-registry.service';
 import { SourceRepository } from '../src/source/source.repository';
@@ -105,7 +107,12 @@ async function main(): Promise<void> {
   const database = await openDatabase(scratch.config);
   const db = new SqlExecutor(database.dataSource);
   const logger = createLogger('silent');
-  const ingest = new IngestService({ config: scratch.config, db, logger });
+  const ingest = new IngestService({
+    config: scratch.config,
+    db,
+    logger,
+    repositories: { registry: new SourceRegistryRepository(db), sources: new SourceRepository(db), people: new PersonRepository(db), writer: new ArticleWriteRepository() },
+  });
   const registry = new SourceRegistryService(db, new SourceRepository(db), new SourceRegistryRepository(db), ingest, 60);
   const print = (line: string) => console.log(line);
   try {

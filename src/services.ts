@@ -1,4 +1,5 @@
 import { ArticleRepository } from './article/article.repository';
+import { ArticleWriteRepository } from './article/article-write.repository';
 import { AuthChecker } from './auth/auth-checker';
 import { ArticleResolver } from './article/article.resolver';
 import { ArticleService } from './article/article.service';
@@ -42,7 +43,12 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     sourceRegistry: new SourceRegistryRepository(db),
   };
   // Fetching and storing feeds: refreshSource runs it in the API process, the worker on its schedule.
-  const ingest = new IngestService({ config, db, logger });
+  const ingest = new IngestService({
+    config,
+    db,
+    logger,
+    repositories: { registry: repositories.sourceRegistry, sources: repositories.sources, people: repositories.people, writer: new ArticleWriteRepository() },
+  });
   const articles = new ArticleService(repositories.articles);
   const services = {
     sources: new SourceService(repositories.sources),

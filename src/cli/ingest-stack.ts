@@ -12,6 +12,8 @@ export function ingestStack() {
     ...(require('../ingest/scheduler/ingest-worker') as typeof import('../ingest/scheduler/ingest-worker')),
     ...(require('../source/source-registry.service') as typeof import('../source/source-registry.service')),
     ...(require('../source/source-registry.repository') as typeof import('../source/source-registry.repository')),
+    ...(require('../person/person.repository') as typeof import('../person/person.repository')),
+    ...(require('../article/article-write.repository') as typeof import('../article/article-write.repository')),
   };
 }
 
@@ -28,10 +30,17 @@ export interface IngestServices {
 /** The ingest services over one database, with stored items ending the shared response cache (REDIS_URL). */
 export async function withIngest<T>(ctx: CliContext, work: (services: IngestServices) => Promise<T>): Promise<T> {
   const cache = await openCacheInvalidation(ctx.config, ctx.logger, ctx.db);
-  const { IngestService, SourceRegistryService, SourceRegistryRepository } = ingestStack();
-  const ingest = new IngestService({ config: ctx.config, db: ctx.db, logger: ctx.logger });
+  const { IngestService, SourceRegistryService, SourceRegistryRepository, ArticleWriteRepository, PersonRepository } = ingestStack();
+  const sources = new SourceRepository(ctx.db);
+  const sourceRegistry = new SourceRegistryRepository(ctx.db);
+  const ingest = new IngestService({
+    config: ctx.config,
+    db: ctx.db,
+    logger: ctx.logger,
+    repositories: { registry: sourceRegistry, sources, people: new PersonRepository(ctx.db), writer: new ArticleWriteRepository() },
+  });
   ingest.onItemsStored(() => cache.invalidation.newItemsStored());
-  const registry = new SourceRegistryService(ctx.db, new SourceRepository(ctx.db), new SourceRegistryRepository(ctx.db), ingest, ctx.config.ingest.defaultIntervalMinutes);
+  const registry = new SourceRegistryService(ctx.db, sources, sourceRegistry, ingest, ctx.config.ingest.defaultIntervalMinutes);
   try {
     return await work({ ingest, registry });
   } finally {

@@ -1,3 +1,4 @@
+/** Seeding: the catalog and the bundled sample page, and the synthetic demo data (demo-data.ts); run by the CLI. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';

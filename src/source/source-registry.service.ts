@@ -6,7 +6,7 @@ import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import { discoverFeeds } from '../ingest/discovery/feed-discovery';
 import { decodeHtml } from '../ingest/article-page/html-decode';
 import { FetchError, FEED_ACCEPT } from '../ingest/fetcher';
-import type { IngestRunReport, IngestService } from '../ingest/ingest.service';
+import type { IngestRunReport, SourceIngest } from '../ingest/ingest.types';
 import { parseOpml, writeOpml, OpmlError } from '../ingest/opml/opml';
 import { FeedParseError, parseFeed } from '../ingest/parser';
 import { normalizeLanguageTag } from '../text/language';
@@ -46,7 +46,7 @@ export class SourceRegistryService {
     private readonly db: SqlExecutor,
     private readonly sources: SourceRepository,
     private readonly registry: SourceRegistryRepository,
-    private readonly ingest: IngestService,
+    private readonly ingest: SourceIngest,
     private readonly defaultIntervalMinutes: number,
   ) {}
 

@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/db/data-source';
 import { SqlExecutor } from '../../src/db/sql-executor';
 import { fromGlobalId } from '../../src/graphql/relay/global-id';
 import { IngestService } from '../../src/ingest/ingest.service';
+import { ingestRepositories } from '../support/ingest-repositories';
 import { parseFeed } from '../../src/ingest/parser';
 import { processFeed } from '../../src/ingest/processor/feed.processor';
 import { createIngestWorker } from '../../src/ingest/scheduler/ingest-worker';
@@ -51,8 +52,8 @@ describe('no duplicates, nothing half-written', () => {
 
   const count = async (sql: string, values: unknown[] = []): Promise<number> => (await app.db.manager.query(sql, values))[0].n;
   const dbId = (id: string) => fromGlobalId(id).id;
-  const newIngest = (overrides: Partial<ConstructorParameters<typeof IngestService>[0]> = {}) =>
-    new IngestService({ config: app.database.config, db: app.db, logger, ...overrides });
+  const newIngest = (overrides: { writer?: ArticleWriteRepository } = {}) =>
+    new IngestService({ config: app.database.config, db: app.db, logger, repositories: ingestRepositories(app.db, overrides.writer) });
 
   /** Every article of the source has its headline, its author, its mention and its citation. */
   async function expectWhole(sourceId: string): Promise<number> {

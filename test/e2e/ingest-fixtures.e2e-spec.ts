@@ -1,6 +1,7 @@
 import { createLogger } from '../../src/common/logger';
 import { loadConfig } from '../../src/config/config';
 import { IngestService } from '../../src/ingest/ingest.service';
+import { ingestRepositories } from '../support/ingest-repositories';
 import { fromGlobalId } from '../../src/graphql/relay/global-id';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { ADMIN, addSource, admin, ingestConfig, refresh, SOURCE_STATUS_FIELDS } from '../support/ingest-app';
@@ -157,7 +158,7 @@ describe('ingesting every kind of feed the fixture server plays', () => {
   it('refuses the fixture server itself under the default configuration (no FETCH_ALLOWLIST)', async () => {
     const source = await addSource(app, { name: 'loopback', feedUrls: [server.url('/feeds/atom.xml')] });
     const { adminToken: _token, ...defaults } = loadConfig({ LOG_LEVEL: 'silent' });
-    const strict = new IngestService({ config: { ...app.database.config, fetch: defaults.fetch }, db: app.db, logger: createLogger('silent') });
+    const strict = new IngestService({ config: { ...app.database.config, fetch: defaults.fetch }, db: app.db, logger: createLogger('silent'), repositories: ingestRepositories(app.db) });
     try {
       const run = await strict.runSource(fromGlobalId(source.id).id);
       expect(run.outcome).toBe('failed');

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/data-source';
 import { SqlExecutor } from '../../src/db/sql-executor';
 import { IngestService } from '../../src/ingest/ingest.service';
+import { ingestRepositories } from './ingest-repositories';
 import type { EntityManager } from 'typeorm';
 
 class SlowWriter extends ArticleWriteRepository {
@@ -28,7 +29,7 @@ async function main() {
   const config = loadConfig();
   const database = await openDatabase(config);
   const db = new SqlExecutor(database.dataSource);
-  const ingest = new IngestService({ config, db, logger: createLogger('silent'), writer: new SlowWriter() });
+  const ingest = new IngestService({ config, db, logger: createLogger('silent'), repositories: ingestRepositories(db, new SlowWriter()) });
   const report = await ingest.runSource(process.env.INGEST_CHILD_SOURCE_ID!);
   process.stdout.write(`done ${report.outcome}\n`);
   await ingest.close();

@@ -1,3 +1,4 @@
+/** Feed discovery: the feeds a home page advertises with <link rel="alternate">. */
 import { absoluteHttpUrl } from '../sanitize';
 import { normalizeLanguageTag } from '../../text/language';
 import { parseHtmlDocument } from '../article-page/article-page.extractor';

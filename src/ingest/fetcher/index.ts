@@ -1,3 +1,4 @@
+/** The pipeline's first step, the fetcher: guarded GETs (address policy at connect time, deadline, size cap, redirects, conditional GET), per-host limits. */
 export {
   fetchResource,
   closeSharedAgents,

@@ -1,3 +1,4 @@
+/** Format detection and one adapter per format (RSS 2.0, RSS 1.0, Atom, JSON Feed): a fetched document becomes a ParsedFeed with its entries. */
 export { parseFeed } from './parse-feed';
 export { detectFormat } from './detect';
 export { FeedParseError, type FeedParseErrorCode } from './errors';

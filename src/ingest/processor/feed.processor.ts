@@ -1,3 +1,4 @@
+/** The processor: a ParsedFeed's entries normalised (text, sanitised HTML, canonical URL, dates, language, bylines) into processed items. */
 import { canonicalUrl } from '../../common/canonical-url';
 import { feedItemKey } from '../../feed-item/feed-item-key';
 import { calendarDateToDate, findDatesInText, type CalendarDate } from '../../text/dates';

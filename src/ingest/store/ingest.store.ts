@@ -1,3 +1,4 @@
+/** The store: processed entries written idempotently (articles, authors, mentions, feed items) in retried transactions. */
 import type { EntityManager } from 'typeorm';
 import { assembleArticle } from '../../article/article-assembler';
 import { ArticleWriteRepository, type ArticleWrite, type ArticleWriteResult } from '../../article/article-write.repository';
@@ -10,8 +11,8 @@ import { FUTURE_DATE_TOLERANCE_MS } from '../parser/feed-date';
 import { bylineNames, isCreatablePersonName } from '../processor/byline';
 import type { EntityDirectory } from './entity-directory';
 
-/** One story as the pipeline hands it to the store: always a headline, an article when it links to one. */
-export interface StoryToStore {
+/** One feed entry as the pipeline hands it to the store: always a headline, an article when it links to one. */
+export interface EntryToStore {
   /** feed_item.item_key */
   key: string;
   position: number;
@@ -23,7 +24,7 @@ export interface StoryToStore {
   publishedAt: Date | null;
   /**
    * The feed's or page's date when it was too far past the fetch time and publishedAt is the
-   * fetch time instead (clampFutureDate). The story then keeps the date it was first stored with.
+   * fetch time instead (clampFutureDate). The entry then keeps the date it was first stored with.
    */
   publishedAtClaimed: Date | null;
   updatedAt: Date | null;
@@ -47,7 +48,7 @@ export interface StoreReport {
 }
 
 export interface StoreOptions {
-  /** Stories per transaction. */
+  /** Entries per transaction. */
   batchSize: number;
   onProgress?: (stored: number, total: number) => void;
 }
@@ -57,10 +58,10 @@ const RETRYABLE = new Set(['40P01', '40001', '23505']);
 const MAX_ATTEMPTS = 4;
 
 /**
- * Writes a source's stories: articles (through the idempotent ArticleWriteRepository), their
+ * Writes a source's feed entries: articles (through the idempotent ArticleWriteRepository), their
  * authors (new Persons for unknown bylines), mentions, citations and the feed items, in batches of
  * one transaction each. A crash leaves every batch either fully stored or not at all, and the next
- * run, storing the same stories again, completes the rest and changes nothing already stored.
+ * run, storing the same entries again, completes the rest and changes nothing already stored.
  */
 export class IngestStore {
   constructor(
@@ -69,10 +70,10 @@ export class IngestStore {
     private readonly writer: ArticleWriteRepository = new ArticleWriteRepository(),
   ) {}
 
-  async store(sourceId: string, stories: StoryToStore[], options: StoreOptions): Promise<StoreReport> {
+  async store(sourceId: string, entries: EntryToStore[], options: StoreOptions): Promise<StoreReport> {
     const report: StoreReport = { articlesCreated: 0, articlesUpdated: 0, articlesUnchanged: 0, feedItemsWritten: 0, peopleCreated: 0 };
-    for (let start = 0; start < stories.length; start += options.batchSize) {
-      const batch = stories.slice(start, start + options.batchSize);
+    for (let start = 0; start < entries.length; start += options.batchSize) {
+      const batch = entries.slice(start, start + options.batchSize);
       const result = await this.withRetry(() => this.db.transaction((manager) => this.storeBatch(manager, sourceId, batch)));
       for (const person of result.newPeople) this.directory.addPerson(person.id, person.slug, person.name);
       report.articlesCreated += result.outcomes.filter((o) => o === 'created').length;
@@ -80,66 +81,66 @@ export class IngestStore {
       report.articlesUnchanged += result.outcomes.filter((o) => o === 'unchanged').length;
       report.feedItemsWritten += result.feedItemsWritten;
       report.peopleCreated += result.newPeople.length;
-      options.onProgress?.(Math.min(start + batch.length, stories.length), stories.length);
+      options.onProgress?.(Math.min(start + batch.length, entries.length), entries.length);
     }
     return report;
   }
 
-  private async storeBatch(manager: EntityManager, sourceId: string, batch: StoryToStore[]) {
+  private async storeBatch(manager: EntityManager, sourceId: string, batch: EntryToStore[]) {
     const now = new Date();
-    // Undated stories, and stories whose date was clamped to the fetch time, keep the date they
-    // were first stored with: otherwise a clamped story would be re-dated "now" at every fetch and
+    // Undated entries, and entries whose date was clamped to the fetch time, keep the date they
+    // were first stored with: otherwise a clamped entry would be re-dated "now" at every fetch and
     // stay at the top of every newest-first list, which is what clamping is there to prevent.
-    const unsure = batch.filter((story) => story.publishedAt === null || story.publishedAtClaimed !== null);
-    const knownDates = await feedItemDatesByKey(manager, sourceId, unsure.map((story) => story.key));
+    const unsure = batch.filter((entry) => entry.publishedAt === null || entry.publishedAtClaimed !== null);
+    const knownDates = await feedItemDatesByKey(manager, sourceId, unsure.map((entry) => entry.key));
     const knownArticleDates = await this.writer.datesByUrl(
       manager,
-      unsure.filter((story) => story.url !== null && !knownDates.has(story.key)).map((story) => story.url!),
+      unsure.filter((entry) => entry.url !== null && !knownDates.has(entry.key)).map((entry) => entry.url!),
     );
     const latestBelievable = now.getTime() + FUTURE_DATE_TOLERANCE_MS;
-    const dateOf = (story: StoryToStore): Date => {
-      if (story.publishedAt !== null && story.publishedAtClaimed === null) return story.publishedAt;
-      const known = knownDates.get(story.key) ?? (story.url ? knownArticleDates.get(story.url)?.publishedAt : undefined);
+    const dateOf = (entry: EntryToStore): Date => {
+      if (entry.publishedAt !== null && entry.publishedAtClaimed === null) return entry.publishedAt;
+      const known = knownDates.get(entry.key) ?? (entry.url ? knownArticleDates.get(entry.url)?.publishedAt : undefined);
       // A far-future date stored before clamping existed is not kept either.
       if (known && known.getTime() <= latestBelievable) return known;
-      return story.publishedAt ?? now;
+      return entry.publishedAt ?? now;
     };
 
     // People created in this transaction join the directory only once it commits.
     const newPeople: Array<{ id: string; slug: string; name: string }> = [];
-    const prepared: Array<{ story: StoryToStore; publishedAt: Date; write: ArticleWrite | null }> = [];
-    for (const story of batch) {
-      const publishedAt = dateOf(story);
+    const prepared: Array<{ entry: EntryToStore; publishedAt: Date; write: ArticleWrite | null }> = [];
+    for (const entry of batch) {
+      const publishedAt = dateOf(entry);
       let write: ArticleWrite | null = null;
-      if (story.article && story.url) {
-        const authorIds = await this.authorIds(manager, story.article.authorNames, story.article.byline, newPeople);
+      if (entry.article && entry.url) {
+        const authorIds = await this.authorIds(manager, entry.article.authorNames, entry.article.byline, newPeople);
         write = assembleArticle(
           {
             sourceId,
-            url: story.url,
-            title: story.article.title,
-            summary: story.article.summary,
-            paragraphs: story.article.paragraphs,
-            byline: story.article.byline,
-            language: story.language,
+            url: entry.url,
+            title: entry.article.title,
+            summary: entry.article.summary,
+            paragraphs: entry.article.paragraphs,
+            byline: entry.article.byline,
+            language: entry.language,
             publishedAt,
-            publishedAtClaimed: story.publishedAtClaimed,
-            updatedAt: story.updatedAt,
-            imageUrl: story.imageUrl,
+            publishedAtClaimed: entry.publishedAtClaimed,
+            updatedAt: entry.updatedAt,
+            imageUrl: entry.imageUrl,
             authorIds,
           },
           this.directory.people,
           this.directory.sources,
         );
       }
-      prepared.push({ story, publishedAt, write });
+      prepared.push({ entry, publishedAt, write });
     }
-    // A feed polled again is mostly stories stored exactly so: found in one statement, not rewritten.
+    // A feed polled again is mostly entries stored exactly so: found in one statement, not rewritten.
     const storedAsIs = await this.writer.storedAsIs(manager, prepared.flatMap(({ write }) => (write ? [write] : [])));
 
     const outcomes: Array<ArticleWriteResult['outcome']> = [];
     const items: FeedItemWrite[] = [];
-    for (const { story, publishedAt, write } of prepared) {
+    for (const { entry, publishedAt, write } of prepared) {
       let articleId: string | null = null;
       if (write) {
         const unchangedId = storedAsIs.get(write.url);
@@ -148,14 +149,14 @@ export class IngestStore {
         outcomes.push(written.outcome);
       }
       items.push({
-        itemKey: story.key,
-        headline: story.headline,
-        url: story.url,
-        imageUrl: story.imageUrl,
-        language: story.language,
+        itemKey: entry.key,
+        headline: entry.headline,
+        url: entry.url,
+        imageUrl: entry.imageUrl,
+        language: entry.language,
         publishedAt,
-        publishedAtClaimed: story.publishedAtClaimed,
-        position: story.position,
+        publishedAtClaimed: entry.publishedAtClaimed,
+        position: entry.position,
         articleId,
       });
     }

@@ -1,0 +1,59 @@
+import type { ProcessedItem } from './processor/feed.processor';
+import { toEntry } from './source-run';
+
+const item = (overrides: Partial<ProcessedItem> = {}): ProcessedItem =>
+  ({
+    key: 'k1',
+    position: 1,
+    headline: 'Headline',
+    url: 'https://news.example/a',
+    imageUrl: null,
+    language: 'en',
+    publishedAt: new Date('2025-09-03T10:00:00Z'),
+    publishedAtClaimed: null,
+    updatedAt: null,
+    summary: null,
+    paragraphs: ['Short.'],
+    byline: null,
+    authorNames: [],
+    ...overrides,
+  }) as ProcessedItem;
+
+const page = {
+  title: 'Page title',
+  paragraphs: ['A much longer body from the page.', 'Second paragraph.'],
+  byline: 'Jane Doe',
+  authorNames: ['Jane Doe'],
+  imageUrl: 'https://news.example/a.jpg',
+  canonicalUrl: 'https://news.example/canonical-a',
+  publishedAt: new Date('2025-09-02T10:00:00Z'),
+  publishedAtClaimed: null,
+  modifiedAt: null,
+  language: 'en',
+} as unknown as Parameters<typeof toEntry>[1];
+
+describe('toEntry', () => {
+  it('keeps a headline only without a link or over the page budget', () => {
+    expect(toEntry(item({ url: null }), null, 'feed').article).toBeNull();
+    expect(toEntry(item(), null, 'headline')).toMatchObject({ key: 'k1', url: 'https://news.example/a', article: null });
+  });
+
+  it('takes the longer body from the page, the feed body as summary, and the page canonical URL', () => {
+    const entry = toEntry(item(), page, 'feed');
+    expect(entry.url).toBe('https://news.example/canonical-a');
+    expect(entry.imageUrl).toBe('https://news.example/a.jpg');
+    expect(entry.publishedAt).toEqual(new Date('2025-09-03T10:00:00Z'));
+    expect(entry.article).toEqual({
+      title: 'Headline',
+      summary: 'Short.',
+      paragraphs: page!.paragraphs,
+      byline: 'Jane Doe',
+      authorNames: ['Jane Doe'],
+    });
+  });
+
+  it('keeps the feed body when the page has less', () => {
+    const entry = toEntry(item({ paragraphs: ['A feed body longer than anything the page gave us here.'] }), { ...page!, paragraphs: ['Short.'] }, 'feed');
+    expect(entry.article).toMatchObject({ paragraphs: ['A feed body longer than anything the page gave us here.'], summary: null });
+  });
+});
