@@ -1,10 +1,8 @@
-import { Readable, Transform, TransformCallback, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import zlib from 'node:zlib';
 import { Dispatcher, request } from 'undici';
 import pkg from '../../../package.json';
 import { BlockedAddressError, GuardedAgent } from './address-guard';
 import { FetchError } from './errors';
+import { readBody } from './read-body';
 import { parseRetryAfter } from './retry-after';
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -115,124 +113,6 @@ function parseHopUrl(raw: string, base?: string): URL {
   return url;
 }
 
-/** Counts bytes through a stream and fails it once they pass the cap. */
-class ByteCap extends Transform {
-  private seen = 0;
-
-  constructor(private readonly limit: number) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.limit) callback(new TooLargeSignal());
-    else callback(null, chunk);
-  }
-}
-
-class TooLargeSignal extends Error {}
-
-/** deflate is meant to be zlib-wrapped (RFC 9110) but servers send raw deflate too; peek to tell. */
-class Inflate extends Transform {
-  private inner: zlib.Inflate | zlib.InflateRaw | null = null;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!this.inner) {
-      const zlibWrapped = chunk.length >= 2 && (chunk[0] & 0x0f) === 8 && ((chunk[0] << 8) | chunk[1]) % 31 === 0;
-      this.inner = zlibWrapped ? zlib.createInflate() : zlib.createInflateRaw();
-      this.inner.on('data', (data: Buffer) => {
-        if (!this.push(data)) this.inner?.pause();
-      });
-      this.inner.on('error', (error) => this.destroy(error));
-    }
-    if (this.inner.write(chunk)) callback();
-    else this.inner.once('drain', () => callback());
-  }
-
-  override _read(size: number): void {
-    this.inner?.resume();
-    super._read(size);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (!this.inner) {
-      callback();
-      return;
-    }
-    this.inner.once('end', () => callback());
-    this.inner.end();
-  }
-
-  override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
-    this.inner?.destroy();
-    callback(error);
-  }
-}
-
-function decoders(contentEncoding: string | null, url: string): Transform[] {
-  const codings = (contentEncoding ?? '')
-    .split(',')
-    .map((coding) => coding.trim().toLowerCase())
-    .filter((coding) => coding !== '' && coding !== 'identity');
-  // Codings are listed in the order they were applied: undo them last to first.
-  return codings.reverse().map((coding) => {
-    switch (coding) {
-      case 'gzip':
-      case 'x-gzip':
-        return zlib.createGunzip();
-      case 'br':
-        return zlib.createBrotliDecompress();
-      case 'deflate':
-        return new Inflate();
-      default:
-        throw new FetchError('NETWORK', `Unsupported Content-Encoding "${coding}"`, { url });
-    }
-  });
-}
-
-/**
- * The body, decoded and capped while streaming: chunks are counted as the decompressor emits
- * them and the streams are destroyed as soon as the count passes the cap, so a small gzip that
- * inflates to gigabytes costs no more memory than maxBytes.
- */
-async function readBody(
-  body: Readable,
-  contentEncoding: string | null,
-  maxBytes: number,
-  allowTruncated: boolean,
-  url: string,
-): Promise<{ body: Buffer; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  const stages = decoders(contentEncoding, url);
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      if (size + chunk.length > maxBytes) {
-        if (allowTruncated) chunks.push(chunk.subarray(0, maxBytes - size));
-        size = maxBytes;
-        truncated = true;
-        callback(new TooLargeSignal());
-        return;
-      }
-      chunks.push(chunk);
-      size += chunk.length;
-      callback();
-    },
-  });
-  // Compressed bytes are capped too: a stream of padding that inflates to nothing must not run
-  // until the deadline. (Without a coding the sink's cap is the same cap.)
-  const rawCap = stages.length > 0 ? [new ByteCap(maxBytes)] : [];
-  try {
-    await pipeline([body, ...rawCap, ...stages, sink]);
-  } catch (error) {
-    if (!(error instanceof TooLargeSignal)) throw error;
-    if (!allowTruncated) throw new FetchError('TOO_LARGE', `Body larger than ${maxBytes} bytes`, { url });
-    truncated = true;
-  }
-  return { body: Buffer.concat(chunks), truncated };
-}
-
 function findCause<T>(error: unknown, type: new (...args: never[]) => T): T | null {
   for (let current = error, depth = 0; current && depth < 8; current = (current as { cause?: unknown }).cause, depth++) {
     if (current instanceof type) return current;
@@ -292,22 +172,69 @@ async function sendGet(url: URL, options: Parameters<typeof request>[1] & { sign
  * - failures reject with FetchError, never anything else.
  */
 export async function fetchResource(url: string, opts: FetchOptions = {}): Promise<FetchResult> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const limits: Limits = {
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+    maxRedirects: opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    allowTruncated: opts.allowTruncated ?? false,
+  };
   const agent = opts.agent ?? agentFor(opts.allowlist);
   let current = parseHopUrl(url);
+  const deadline = startDeadline(limits.timeoutMs, opts.signal);
+  const headers = requestHeaders(opts);
+  const visited = new Set<string>();
+  try {
+    for (let hop = 0; ; hop++) {
+      visited.add(current.href);
+      refuseLiteralAddress(current, agent);
+      const response = await sendHop(current, headers, agent, deadline, limits.timeoutMs);
+      const next = await redirectTarget(response, current, hop, limits.maxRedirects, visited);
+      if (next === null) return await answer(response, current, limits, deadline);
+      current = next;
+    }
+  } catch (error) {
+    throw toFetchError(error, current.href, deadline.hit, limits.timeoutMs);
+  } finally {
+    deadline.stop();
+  }
+}
 
+interface Limits {
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  allowTruncated: boolean;
+}
+
+/** One deadline for a whole fetch, also ended by the caller's signal. */
+interface Deadline {
+  readonly signal: AbortSignal;
+  /** Whether the deadline passed (a TIMEOUT rather than another failure). */
+  hit: boolean;
+  stop(): void;
+}
+
+function startDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined): Deadline {
   const controller = new AbortController();
-  let deadlineHit = false;
+  const deadline: Deadline = {
+    signal: controller.signal,
+    hit: false,
+    stop: () => {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onAbort);
+    },
+  };
   const timer = setTimeout(() => {
-    deadlineHit = true;
+    deadline.hit = true;
     controller.abort(new Error(`Deadline of ${timeoutMs} ms passed`));
   }, timeoutMs);
-  const onAbort = (): void => controller.abort(opts.signal?.reason);
-  if (opts.signal?.aborted) onAbort();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const onAbort = (): void => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) onAbort();
+  callerSignal?.addEventListener('abort', onAbort, { once: true });
+  return deadline;
+}
 
+function requestHeaders(opts: FetchOptions): Record<string, string> {
   const headers: Record<string, string> = {
     'user-agent': opts.userAgent ?? DEFAULT_USER_AGENT,
     accept: opts.accept ?? FEED_ACCEPT,
@@ -315,88 +242,86 @@ export async function fetchResource(url: string, opts: FetchOptions = {}): Promi
   };
   if (opts.etag) headers['if-none-match'] = opts.etag;
   if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
+  return headers;
+}
 
-  const visited = new Set<string>();
+/**
+ * Literal addresses never reach a DNS lookup; checked here for a clear error before any socket
+ * exists (the connector checks them again).
+ */
+function refuseLiteralAddress(url: URL, agent: GuardedAgent): void {
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (!/^[\d.]+$|:/.test(literal)) return;
+  const reason = agent.policy.check(literal, literal);
+  if (reason !== null) throw new FetchError('BLOCKED_ADDRESS', new BlockedAddressError(literal, literal, reason).message, { url: url.href });
+}
+
+async function sendHop(url: URL, headers: Record<string, string>, agent: GuardedAgent, deadline: Deadline, timeoutMs: number): Promise<Dispatcher.ResponseData<unknown>> {
   try {
-    for (let hop = 0; ; hop++) {
-      visited.add(current.href);
-      // Literal addresses never reach a DNS lookup; checked here for a clear error before any
-      // socket exists (the connector checks them again).
-      const literal = current.hostname.replace(/^\[|\]$/g, '');
-      if (/^[\d.]+$|:/.test(literal)) {
-        const reason = agent.policy.check(literal, literal);
-        if (reason !== null) throw new FetchError('BLOCKED_ADDRESS', new BlockedAddressError(literal, literal, reason).message, { url: current.href });
-      }
-
-      let response: Dispatcher.ResponseData<unknown>;
-      try {
-        response = await sendGet(current, {
-          method: 'GET',
-          headers,
-          dispatcher: agent,
-          signal: controller.signal,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
-      } catch (error) {
-        throw toFetchError(error, current.href, deadlineHit, timeoutMs);
-      }
-
-      const status = response.statusCode;
-      const responseHeaders = response.headers as Record<string, string | string[] | undefined>;
-      const location = header(responseHeaders, 'location');
-      if (REDIRECT_STATUSES.has(status) && location) {
-        await response.body.dump().catch(() => undefined);
-        const next = parseHopUrl(location, current.href);
-        if (hop + 1 > maxRedirects) {
-          throw new FetchError('TOO_MANY_REDIRECTS', `More than ${maxRedirects} redirects`, { url: current.href });
-        }
-        if (visited.has(next.href)) {
-          throw new FetchError('TOO_MANY_REDIRECTS', `Redirect loop back to ${next.href}`, { url: current.href });
-        }
-        current = next;
-        continue;
-      }
-
-      if (status === 304) {
-        await response.body.dump().catch(() => undefined);
-        return { status: 'not-modified', finalUrl: current.href, httpStatus: 304, headers: pickHeaders(responseHeaders) };
-      }
-      if (status < 200 || status > 299) {
-        await response.body.dump().catch(() => undefined);
-        const retryAfter = status === 429 || status === 503 ? parseRetryAfter(header(responseHeaders, 'retry-after')) : undefined;
-        if (status === 429) {
-          throw new FetchError('RATE_LIMITED', `HTTP 429 from ${current.host}`, { url: current.href, httpStatus: status, retryAfter });
-        }
-        throw new FetchError('HTTP_STATUS', `HTTP ${status} from ${current.host}`, { url: current.href, httpStatus: status, retryAfter });
-      }
-
-      const declaredLength = Number(header(responseHeaders, 'content-length'));
-      const encoding = header(responseHeaders, 'content-encoding');
-      if (!opts.allowTruncated && !encoding && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
-        response.body.destroy();
-        throw new FetchError('TOO_LARGE', `Content-Length ${declaredLength} is over ${maxBytes} bytes`, { url: current.href });
-      }
-      let read: { body: Buffer; truncated: boolean };
-      try {
-        read = await readBody(response.body, encoding, maxBytes, opts.allowTruncated ?? false, current.href);
-      } catch (error) {
-        response.body.destroy();
-        throw toFetchError(error, current.href, deadlineHit, timeoutMs);
-      }
-      return {
-        status: 'ok',
-        finalUrl: current.href,
-        httpStatus: status,
-        headers: pickHeaders(responseHeaders),
-        body: read.body,
-        truncated: read.truncated,
-      };
-    }
+    return await sendGet(url, {
+      method: 'GET',
+      headers,
+      dispatcher: agent,
+      signal: deadline.signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
   } catch (error) {
-    throw toFetchError(error, current.href, deadlineHit, timeoutMs);
-  } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
+    throw toFetchError(error, url.href, deadline.hit, timeoutMs);
+  }
+}
+
+function responseHeaders(response: Dispatcher.ResponseData<unknown>): Record<string, string | string[] | undefined> {
+  return response.headers as Record<string, string | string[] | undefined>;
+}
+
+/** Where a redirect leads (its body discarded), or null when the response is not one. */
+async function redirectTarget(response: Dispatcher.ResponseData<unknown>, current: URL, hop: number, maxRedirects: number, visited: Set<string>): Promise<URL | null> {
+  const location = header(responseHeaders(response), 'location');
+  if (!REDIRECT_STATUSES.has(response.statusCode) || !location) return null;
+  await response.body.dump().catch(() => undefined);
+  const next = parseHopUrl(location, current.href);
+  if (hop + 1 > maxRedirects) {
+    throw new FetchError('TOO_MANY_REDIRECTS', `More than ${maxRedirects} redirects`, { url: current.href });
+  }
+  if (visited.has(next.href)) {
+    throw new FetchError('TOO_MANY_REDIRECTS', `Redirect loop back to ${next.href}`, { url: current.href });
+  }
+  return next;
+}
+
+/** The final response as a result: not modified, a failure for any status but 2xx, or the body. */
+async function answer(response: Dispatcher.ResponseData<unknown>, url: URL, limits: Limits, deadline: Deadline): Promise<FetchResult> {
+  const status = response.statusCode;
+  const headers = responseHeaders(response);
+  if (status === 304) {
+    await response.body.dump().catch(() => undefined);
+    return { status: 'not-modified', finalUrl: url.href, httpStatus: 304, headers: pickHeaders(headers) };
+  }
+  if (status < 200 || status > 299) {
+    await response.body.dump().catch(() => undefined);
+    const retryAfter = status === 429 || status === 503 ? parseRetryAfter(header(headers, 'retry-after')) : undefined;
+    if (status === 429) {
+      throw new FetchError('RATE_LIMITED', `HTTP 429 from ${url.host}`, { url: url.href, httpStatus: status, retryAfter });
+    }
+    throw new FetchError('HTTP_STATUS', `HTTP ${status} from ${url.host}`, { url: url.href, httpStatus: status, retryAfter });
+  }
+  const read = await readResponseBody(response, url, limits, deadline);
+  return { status: 'ok', finalUrl: url.href, httpStatus: status, headers: pickHeaders(headers), body: read.body, truncated: read.truncated };
+}
+
+async function readResponseBody(response: Dispatcher.ResponseData<unknown>, url: URL, limits: Limits, deadline: Deadline): Promise<{ body: Buffer; truncated: boolean }> {
+  const headers = responseHeaders(response);
+  const declaredLength = Number(header(headers, 'content-length'));
+  const encoding = header(headers, 'content-encoding');
+  if (!limits.allowTruncated && !encoding && Number.isFinite(declaredLength) && declaredLength > limits.maxBytes) {
+    response.body.destroy();
+    throw new FetchError('TOO_LARGE', `Content-Length ${declaredLength} is over ${limits.maxBytes} bytes`, { url: url.href });
+  }
+  try {
+    return await readBody(response.body, encoding, limits.maxBytes, limits.allowTruncated, url.href);
+  } catch (error) {
+    response.body.destroy();
+    throw toFetchError(error, url.href, deadline.hit, limits.timeoutMs);
   }
 }

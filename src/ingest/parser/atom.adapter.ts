@@ -3,7 +3,7 @@ import {
   rawText, uniqueNonEmpty, urlText,
 } from './common';
 import { plainTextLine, textConstructHtml, textConstructText } from './markup';
-import { ParsedFeed, ParsedFeedItem } from './types';
+import { ParsedFeed, FeedEntry } from './types';
 import { XmlElement, attr, childNamed, childrenNamed } from './xml';
 
 function authorsOf(element: XmlElement, home: readonly string[]): string[] {
@@ -16,7 +16,7 @@ function authorsOf(element: XmlElement, home: readonly string[]): string[] {
   );
 }
 
-function readEntry(entry: XmlElement, home: readonly string[], feedAuthors: string[]): ParsedFeedItem {
+function readEntry(entry: XmlElement, home: readonly string[], feedAuthors: string[]): FeedEntry {
   const url = urlText(childNamed(entry, ['feedburner'], 'origlink')) ?? alternateLink(entry, home);
   const title = childNamed(entry, home, 'title');
   const summary = childNamed(entry, home, 'summary');
@@ -68,6 +68,6 @@ export function parseAtom(root: XmlElement): ParsedFeed {
     title: title ? textConstructText(title) : null,
     homepageUrl: alternateLink(root, home),
     language: root.lang ?? plainText(childNamed(root, ['dc'], 'language')),
-    items: childrenNamed(root, home, 'entry').map((entry) => readEntry(entry, home, feedAuthors)),
+    entries: childrenNamed(root, home, 'entry').map((entry) => readEntry(entry, home, feedAuthors)),
   };
 }

@@ -1,7 +1,7 @@
 import { absoluteHttpUrl } from '../sanitize/url';
 import { readFeedDate } from './feed-date';
 import { normalizeOrNull, plainTextLine } from './markup';
-import { ParsedFeedItem } from './types';
+import { FeedEntry } from './types';
 import { XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
 
 export const ATOM_NS = ['atom', 'atom03'] as const;
@@ -124,7 +124,7 @@ export function alternateLink(element: XmlElement, namespaces: readonly string[]
   return fallback;
 }
 
-/** The base for relative URLs in an item's HTML (see ParsedFeedItem.baseUrl). */
+/** The base for relative URLs in an item's HTML (see FeedEntry.baseUrl). */
 export function contentBase(content: XmlElement | null, item: XmlElement, itemUrl: string | null): string | null {
   const element = content ?? item;
   if (element.hasXmlBase) return element.base;
@@ -135,4 +135,4 @@ export function emptyToNull(html: string | null): string | null {
   return html === null || html.trim() === '' ? null : html;
 }
 
-export type { ParsedFeedItem };
+export type { FeedEntry };

@@ -3,7 +3,7 @@ import { personName, uniqueNonEmpty } from './common';
 import { FeedParseError } from './errors';
 import { parseFeedDate, readFeedDate } from './feed-date';
 import { normalizeOrNull, plainTextLine, textToHtml } from './markup';
-import { ParsedFeed, ParsedFeedItem } from './types';
+import { ParsedFeed, FeedEntry } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -24,7 +24,7 @@ function names(authors: unknown, author: unknown): string[] {
 
 export const JSON_FEED_VERSION = /^https?:\/\/jsonfeed\.org\/version\/\d/;
 
-function readItem(item: Json, documentUrl: string | null, feedAuthors: string[]): ParsedFeedItem {
+function readItem(item: Json, documentUrl: string | null, feedAuthors: string[]): FeedEntry {
   // The spec says id is a string, but 1.0 producers often wrote numbers; both become the same text.
   const id = typeof item.id === 'string' ? item.id.trim() : typeof item.id === 'number' && Number.isFinite(item.id) ? String(item.id) : null;
   const url = absoluteHttpUrl(str(item.url), documentUrl) ?? absoluteHttpUrl(str(item.external_url), documentUrl);
@@ -76,6 +76,6 @@ export function parseJsonFeed(text: string, documentUrl: string | null): ParsedF
     title: plainTextLine(str(document.title)),
     homepageUrl: absoluteHttpUrl(str(document.home_page_url), base),
     language: normalizeOrNull(str(document.language)),
-    items: (Array.isArray(document.items) ? document.items : []).filter(isObject).map((item) => readItem(item, base, feedAuthors)),
+    entries: (Array.isArray(document.items) ? document.items : []).filter(isObject).map((item) => readItem(item, base, feedAuthors)),
   };
 }

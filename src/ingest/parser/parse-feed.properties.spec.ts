@@ -30,8 +30,8 @@ function expectKeptPromises(feed: ParsedFeed): void {
   expect(['rss2', 'rss1', 'atom', 'jsonfeed']).toContain(feed.format);
   for (const text of [feed.title, feed.language]) if (text !== null) expect(typeof text).toBe('string');
   if (feed.homepageUrl !== null) expect(isHttpUrl(feed.homepageUrl)).toBe(true);
-  expect(Array.isArray(feed.items)).toBe(true);
-  for (const item of feed.items) {
+  expect(Array.isArray(feed.entries)).toBe(true);
+  for (const item of feed.entries) {
     for (const url of [item.url, item.imageUrl]) if (url !== null) expect([url, isHttpUrl(url)]).toEqual([url, true]);
     for (const text of [item.guid, item.title, item.summaryHtml, item.contentHtml, item.publishedText, item.language, item.baseUrl]) {
       if (text !== null) expect(typeof text).toBe('string');

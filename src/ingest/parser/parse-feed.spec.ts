@@ -31,16 +31,16 @@ describe('RSS 2.0 (Bengali)', () => {
       homepageUrl: 'https://news.example.com/bn/',
       language: 'bn-BD',
     });
-    expect(feed.items).toHaveLength(4);
+    expect(feed.entries).toHaveLength(4);
   });
 
   it('keeps GUIDs 00123 and 123 as different strings', () => {
-    expect(feed.items.map((item) => item.guid)).toEqual(['00123', '123', 'https://news.example.com/bn/article/permalink-only', '1e3']);
-    expect(feed.items[3].title).toBe('1e3');
+    expect(feed.entries.map((item) => item.guid)).toEqual(['00123', '123', 'https://news.example.com/bn/article/permalink-only', '1e3']);
+    expect(feed.entries[3].title).toBe('1e3');
   });
 
   it('reads a full item with namespaced elements', () => {
-    expect(feed.items[0]).toEqual({
+    expect(feed.entries[0]).toEqual({
       guid: '00123',
       url: 'https://news.example.com/bn/article/00123',
       title: 'ঢাকায় ভারী বৃষ্টি, জলাবদ্ধতা',
@@ -62,27 +62,27 @@ describe('RSS 2.0 (Bengali)', () => {
 
   it('reads odd RFC 822 dates and author forms', () => {
     // "10 Jun 03 04:00 EST": no weekday, two-digit year, named zone.
-    expect(feed.items[1].publishedAt).toEqual(new Date('2003-06-10T09:00:00Z'));
-    expect(feed.items[1].authors).toEqual(['ক্রীড়া ডেস্ক'.normalize('NFC')]);
-    expect(feed.items[3].publishedAt).toEqual(new Date('2003-06-11T10:30:00Z'));
+    expect(feed.entries[1].publishedAt).toEqual(new Date('2003-06-10T09:00:00Z'));
+    expect(feed.entries[1].authors).toEqual(['ক্রীড়া ডেস্ক'.normalize('NFC')]);
+    expect(feed.entries[3].publishedAt).toEqual(new Date('2003-06-11T10:30:00Z'));
   });
 
   it('keeps a Bengali date as publishedText for locale-aware parsing', () => {
-    expect(feed.items[2].publishedAt).toBeNull();
-    expect(feed.items[2].publishedText).toBe('মঙ্গলবার, ১০ জুন ২০০৩');
+    expect(feed.entries[2].publishedAt).toBeNull();
+    expect(feed.entries[2].publishedText).toBe('মঙ্গলবার, ১০ জুন ২০০৩');
   });
 
   it('uses a permalink guid as the URL and refuses javascript: links', () => {
-    expect(feed.items[2].url).toBe('https://news.example.com/bn/article/permalink-only');
-    expect(feed.items[3].url).toBeNull();
+    expect(feed.entries[2].url).toBe('https://news.example.com/bn/article/permalink-only');
+    expect(feed.entries[3].url).toBeNull();
   });
 
   it('normalises text to NFC (ড় U+09DC becomes U+09A1 U+09BC) and reads escaped HTML titles as text', () => {
-    expect(feed.items[2].title).toBe('বড় খবর: \u09A1\u09BC-এর বানান');
-    expect(feed.items[2].title).not.toContain('\u09DC');
+    expect(feed.entries[2].title).toBe('বড় খবর: \u09A1\u09BC-এর বানান');
+    expect(feed.entries[2].title).not.toContain('\u09DC');
     // AT&amp;amp;T in the XML is the HTML text "AT&amp;T": one level of escaping belongs to XML.
-    expect(feed.items[2].summaryHtml).toBe('AT&amp;T এবং <b>বোল্ড</b>');
-    expect(feed.items[2].imageUrl).toBe('https://cdn.example.com/photo.jpg');
+    expect(feed.entries[2].summaryHtml).toBe('AT&amp;T এবং <b>বোল্ড</b>');
+    expect(feed.entries[2].imageUrl).toBe('https://cdn.example.com/photo.jpg');
   });
 });
 
@@ -97,7 +97,7 @@ describe('Atom 1.0', () => {
   });
 
   it('resolves links against nested xml:base', () => {
-    const [entry] = feed.items;
+    const [entry] = feed.entries;
     expect(entry.url).toBe('https://blog.example.org/2005/07/atom-draft-07');
     expect(entry.imageUrl).toBe('https://blog.example.org/2005/07/cover.png');
     // The xhtml div wrapper is dropped and links resolve against the content's own xml:base.
@@ -106,7 +106,7 @@ describe('Atom 1.0', () => {
   });
 
   it('escapes type="text" into HTML and inherits the feed author', () => {
-    const [entry] = feed.items;
+    const [entry] = feed.entries;
     expect(entry.summaryHtml).toBe('Tags like &lt;b&gt; are text here');
     expect(entry.authors).toEqual(['Mark Pilgrim']);
     expect(entry.publishedAt).toEqual(new Date('2003-12-13T12:29:29Z'));
@@ -116,7 +116,7 @@ describe('Atom 1.0', () => {
   });
 
   it('reads xml:lang, several authors, out-of-line content and the updated date as a fallback', () => {
-    const entry = feed.items[1];
+    const entry = feed.entries[1];
     expect(entry.language).toBe('bn');
     expect(entry.authors).toEqual(['রহিম', 'করিম']);
     expect(entry.contentHtml).toBeNull();
@@ -135,11 +135,11 @@ describe('JSON Feed 1.1', () => {
 
   it('reads the feed and skips entries that are not objects', () => {
     expect(feed).toMatchObject({ format: 'jsonfeed', title: 'উদাহরণ ফিড', homepageUrl: 'https://example.org/', language: 'bn' });
-    expect(feed.items.map((item) => item.guid)).toEqual(['00123', '123', '1e3']);
+    expect(feed.entries.map((item) => item.guid)).toEqual(['00123', '123', '1e3']);
   });
 
   it('reads an item', () => {
-    expect(feed.items[0]).toEqual({
+    expect(feed.entries[0]).toEqual({
       guid: '00123',
       url: 'https://example.org/second-item',
       title: 'দ্বিতীয় খবর',
@@ -158,14 +158,14 @@ describe('JSON Feed 1.1', () => {
   });
 
   it('escapes content_text, falls back to feed authors and external_url, keeps unparsable dates', () => {
-    expect(feed.items[1]).toMatchObject({
+    expect(feed.entries[1]).toMatchObject({
       contentHtml: 'Line one<br><br>Line two &amp; &lt;more&gt;',
       authors: ['Feed Author'],
       publishedAt: null,
       publishedText: '৩ এপ্রিল ২০২৩',
       language: 'en',
     });
-    expect(feed.items[2]).toMatchObject({ url: 'https://elsewhere.example/story', title: 'spaced out' });
+    expect(feed.entries[2]).toMatchObject({ url: 'https://elsewhere.example/story', title: 'spaced out' });
   });
 
   it('reports broken JSON and JSON that is not a feed', () => {
@@ -178,8 +178,8 @@ describe('RSS 1.0', () => {
   it('reads items beside the channel, with Dublin Core', () => {
     const feed = parseFeed(fixture('rss1.rdf'));
     expect(feed).toMatchObject({ format: 'rss1', title: 'XML.com', homepageUrl: 'http://xml.com/pub', language: 'en-us' });
-    expect(feed.items).toHaveLength(2);
-    expect(feed.items[0]).toMatchObject({
+    expect(feed.entries).toHaveLength(2);
+    expect(feed.entries[0]).toMatchObject({
       guid: 'http://xml.com/pub/2000/08/09/xslt/xslt.html',
       url: 'http://xml.com/pub/2000/08/09/xslt/xslt.html',
       title: 'Processing Inclusions with XSLT',
@@ -187,8 +187,8 @@ describe('RSS 1.0', () => {
       publishedAt: new Date('2000-08-09T09:00:00Z'),
       categories: ['XSLT'],
     });
-    expect(feed.items[1].contentHtml).toBe('<p>Tool and API support for the <abbr>RDF</abbr>.</p>');
-    expect(feed.items[1].publishedAt).toEqual(new Date('2000-08-09T00:00:00Z'));
+    expect(feed.entries[1].contentHtml).toBe('<p>Tool and API support for the <abbr>RDF</abbr>.</p>');
+    expect(feed.entries[1].publishedAt).toEqual(new Date('2000-08-09T00:00:00Z'));
   });
 });
 
@@ -200,7 +200,7 @@ describe('legacy character sets', () => {
     expect(bytes.includes(Buffer.from([0xcd, 0xee, 0xe2, 0xee, 0xf1, 0xf2, 0xe8]))).toBe(true);
     const feed = parseFeed(bytes);
     expect(feed.title).toBe('Новости дня — «Вести»');
-    expect(feed.items[0]).toMatchObject({
+    expect(feed.entries[0]).toMatchObject({
       title: 'Курс рубля укрепился',
       summaryHtml: 'Центробанк сообщил: рубль вырос на 2 копейки. Ёлки зелёные!',
       categories: ['Экономика'],
@@ -217,16 +217,16 @@ describe('legacy character sets', () => {
   it('decodes a Shift_JIS Japanese feed', () => {
     const feed = parseFeed(fixture('ja-shift_jis.xml'));
     expect(feed.title).toBe('日本のニュース');
-    expect(feed.items[0].title).toBe('東京で桜が満開、花見客でにぎわう');
-    expect(feed.items[0].summaryHtml).toBe('気象庁によると、今年の開花は平年より五日早い。');
+    expect(feed.entries[0].title).toBe('東京で桜が満開、花見客でにぎわう');
+    expect(feed.entries[0].summaryHtml).toBe('気象庁によると、今年の開花は平年より五日早い。');
   });
 
   it('reads a Netscape RSS 0.91 feed with undeclared HTML entities and bare ampersands', () => {
     const feed = parseFeed(fixture('rss091-netscape.xml'));
     expect(feed.title).toBe('Café & Crème News');
-    expect(feed.items[0].title).toBe('L’été – © 2003 AT&T');
-    expect(feed.items[0].url).toBe('http://www.example.com/ete?a=1&b=2');
-    expect(feed.items[0].summaryHtml).toBe('Un résumé… &unknownentity;');
+    expect(feed.entries[0].title).toBe('L’été – © 2003 AT&T');
+    expect(feed.entries[0].url).toBe('http://www.example.com/ete?a=1&b=2');
+    expect(feed.entries[0].summaryHtml).toBe('Un résumé… &unknownentity;');
   });
 });
 
@@ -311,7 +311,7 @@ describe('broken and hostile documents', () => {
       <!ENTITY copy "&#169; &amp; 1 &lt; 2 <!-- not markup -->">
     ]><rss version="2.0"><channel><title>&copy;</title><item><guid isPermaLink="false">&id;2006-05-04:/blog/</guid></item></channel></rss>`;
     const feed = parseFeed(Buffer.from(body));
-    expect(feed.items[0].guid).toBe('tag:example.com,2006-05-04:/blog/');
+    expect(feed.entries[0].guid).toBe('tag:example.com,2006-05-04:/blog/');
     // Entity values are text: markup in them is not markup.
     expect(feed.title).toBe('© & 1 < 2 <!-- not markup -->');
   });

@@ -58,8 +58,8 @@ describe('titles, names and bylines from every format', () => {
     const { body, contentType } = FEEDS[format]!;
     const feed = parseFeed(Buffer.from(body), { contentType, url: 'https://n.example/feed' });
     expect(feed.title).toBe(CLEAN_TITLE);
-    expect(feed.items[0]!.title).toBe(CLEAN_TITLE);
-    expect(feed.items[0]!.authors).toEqual([CLEAN_AUTHOR]);
+    expect(feed.entries[0]!.title).toBe(CLEAN_TITLE);
+    expect(feed.entries[0]!.authors).toEqual([CLEAN_AUTHOR]);
     const [item] = processFeed(feed, { id: 's', language: null, timeZone: null }, { now: new Date('2025-09-04T00:00:00Z') });
     expect(item).toMatchObject({ headline: CLEAN_TITLE, byline: CLEAN_AUTHOR, authorNames: [CLEAN_AUTHOR] });
   });
@@ -90,6 +90,6 @@ describe('titles, names and bylines from every format', () => {
     const feed = parseFeed(Buffer.from(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [{ id: 'a', title: 'a < b & Tom & Jerry', content_text: 'x' }] })), {
       contentType: 'application/feed+json',
     });
-    expect(feed.items[0]!.title).toBe('a < b & Tom & Jerry');
+    expect(feed.entries[0]!.title).toBe('a < b & Tom & Jerry');
   });
 });

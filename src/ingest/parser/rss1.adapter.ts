@@ -12,6 +12,6 @@ export function parseRss1(root: XmlElement): ParsedFeed {
   return {
     format: 'rss1',
     ...readRssChannel(channel ?? root, root, home),
-    items: items.map((item) => readRssItem(item, home)),
+    entries: items.map((item) => readRssItem(item, home)),
   };
 }

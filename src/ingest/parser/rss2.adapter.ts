@@ -4,14 +4,14 @@ import {
   plainText, rawText, uniqueNonEmpty, urlText,
 } from './common';
 import { elementHtml, plainTextLine, serializeNodes } from './markup';
-import { ParsedFeed, ParsedFeedItem } from './types';
+import { ParsedFeed, FeedEntry } from './types';
 import { XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
 
 /**
  * One RSS item, shared by RSS 2.0/0.9x and RSS 1.0 (which differ in where items live, not in what
  * they hold): `home` is the namespaces of the dialect's own elements.
  */
-export function readRssItem(item: XmlElement, home: readonly string[]): ParsedFeedItem {
+export function readRssItem(item: XmlElement, home: readonly string[]): FeedEntry {
   const titleElement = childNamed(item, home, 'title') ?? childNamed(item, ['dc'], 'title');
   const guidElement = childNamed(item, home, 'guid');
   const guid = rawText(guidElement) ?? attr(item, 'about', 'rdf')?.trim() ?? null;
@@ -88,6 +88,6 @@ export function parseRss2(root: XmlElement): ParsedFeed {
   return {
     format: 'rss2',
     ...readRssChannel(channel ?? root, root, home),
-    items: items.map((item) => readRssItem(item, home)),
+    entries: items.map((item) => readRssItem(item, home)),
   };
 }

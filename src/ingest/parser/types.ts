@@ -16,10 +16,10 @@ export interface ParsedFeed {
   homepageUrl: string | null;
   /** As the feed states it (RSS <language>, dc:language, xml:lang on the root, JSON Feed language). */
   language: string | null;
-  items: ParsedFeedItem[];
+  entries: FeedEntry[];
 }
 
-export interface ParsedFeedItem {
+export interface FeedEntry {
   /** RSS guid / Atom id / RSS 1.0 rdf:about / JSON Feed id, trimmed but otherwise exact: `00123` and `123` differ. */
   guid: string | null;
   /** Absolute http(s) URL or null (never javascript: or the like). */

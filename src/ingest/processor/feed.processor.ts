@@ -4,7 +4,7 @@ import { feedItemKey } from '../../feed-item/feed-item-key';
 import { calendarDateToDate, findDatesInText, type CalendarDate } from '../../text/dates';
 import { guessLanguageFromScript, normalizeLanguageTag } from '../../text/language';
 import { normalizeLine, normalizeOptionalLine, normalizeOptionalText } from '../../text/normalize';
-import { clampFutureDate, type ParsedFeed, type ParsedFeedItem } from '../parser';
+import { clampFutureDate, type ParsedFeed, type FeedEntry } from '../parser';
 import { htmlToText, sanitizeHtmlToParagraphs } from '../sanitize';
 import { cleanBody } from './body-cleanup';
 
@@ -61,7 +61,7 @@ export function processFeed(feed: ParsedFeed, source: SourceProfile, options: { 
   const seen = new Set<string>();
   const items: ProcessedItem[] = [];
   let position = options.firstPosition ?? 1;
-  for (const raw of feed.items) {
+  for (const raw of feed.entries) {
     const item = processItem(raw, source, feedLanguage, options.now);
     if (!item || seen.has(item.key)) continue;
     seen.add(item.key);
@@ -71,7 +71,7 @@ export function processFeed(feed: ParsedFeed, source: SourceProfile, options: { 
   return items;
 }
 
-function processItem(raw: ParsedFeedItem, source: SourceProfile, feedLanguage: string | null, now: Date): ProcessedItem | null {
+function processItem(raw: FeedEntry, source: SourceProfile, feedLanguage: string | null, now: Date): ProcessedItem | null {
   const base = raw.baseUrl ?? raw.url ?? undefined;
   const body = raw.contentHtml ?? raw.summaryHtml;
   const cleaned = cleanBody(body ? sanitizeHtmlToParagraphs(body, base) : []);

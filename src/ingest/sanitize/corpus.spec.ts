@@ -42,9 +42,9 @@ function run(path: string): Outcome {
   const outcome: Outcome = { file, ms: 0, unsafe: [], items: 0 };
   try {
     const feed = parseFeed(body, { contentType: contentTypeOf(body), url: `http://127.0.0.1:8097/${file}` });
-    outcome.items = feed.items.length;
+    outcome.items = feed.entries.length;
     const texts: [string, string | null, string | null][] = [['feed title', feed.title, null]];
-    for (const item of feed.items) {
+    for (const item of feed.entries) {
       texts.push(['title', item.title, item.baseUrl], ['summary', item.summaryHtml, item.baseUrl], ['content', item.contentHtml, item.baseUrl]);
     }
     for (const [field, value, baseUrl] of texts) {
