@@ -16,7 +16,6 @@ import { normalizeForSearch } from '../text/normalize';
 import { slugify } from '../text/slug';
 import { loadCatalog, type Catalog } from './catalog';
 import { parseNewsPageText, type ParsedNewsPage } from './news-page-text.parser';
-import type { CacheInvalidation } from '../syndication/cache-invalidation';
 
 /** The repository's seeds/ folder (the bundled sample page), from src/ or dist/src/ alike. */
 export const SEEDS_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../../seeds' : '../../seeds');
@@ -34,7 +33,7 @@ export interface SeedReport {
  */
 export interface SeedOptions {
   /** Told once the transaction has committed anything, so cached responses and feeds end at once. */
-  invalidation?: CacheInvalidation;
+  invalidation?: { newItemsStored(): Promise<void> };
 }
 
 export async function seed(db: SqlExecutor, catalog: Catalog = loadCatalog(), options: SeedOptions = {}): Promise<SeedReport> {

@@ -4,7 +4,7 @@ import { openDatabase } from '../db/data-source';
 import { SqlExecutor } from '../db/sql-executor';
 import { createLogger } from '../common/logger';
 import { openCacheInvalidation } from '../syndication/cache-invalidation';
-import { seed } from './seed';
+import { seed } from '../seed/seed';
 
 /** `npm run seed`: migrations, then the catalog and the bundled sample page, idempotently. */
 async function main(): Promise<void> {
