@@ -5,7 +5,7 @@ import type { SqlExecutor } from '../db/sql-executor';
 import type { PersonRepository } from '../person/person.repository';
 import type { FetchStatusRecord, SourceFeedRecord, SourceRegistryRepository } from '../source/source-registry.repository';
 import type { SourceRepository } from '../source/source.repository';
-import type { SourceRecord } from '../source/source.types';
+import type { SourceRecord } from '../source/source.record';
 import { extractArticlePage, type ExtractedPage } from './article-page/article-page.extractor';
 import { decodeHtml, isHtml } from './article-page/html-decode';
 import { FetchError, type FetchResult } from './fetcher';

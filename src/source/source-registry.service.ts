@@ -17,7 +17,7 @@ import type { AddSourceInput, FeedFetchStatus, SourceFetchStatus, UpdateSourceIn
 import { followSettings, replaceFeeds, setFollowState, unfollow, upsertFollow, type SourceRegistryRepository } from './source-registry.repository';
 import { SourceKind } from './source.entity';
 import { deleteSource, insertSource, sourceExists, updateSource, type SourceRepository } from './source.repository';
-import type { SourceRecord } from './source.types';
+import type { SourceRecord } from './source.record';
 
 /** What a URL turned out to be: a feed itself, or a page advertising feeds. */
 export interface Discovery {
