@@ -1,29 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { sql } from '../db/sql-executor';
+import { ARTICLE_WRITE, type ArticleColumns, type ArticleWriteField } from './article.record';
 
 /** A normalised article, ready to store: what the seed and the ingestion processor both produce. */
-export interface ArticleWrite {
-  sourceId: string;
-  url: string;
-  slug: string;
-  title: string;
-  summary: string | null;
-  paragraphs: string[];
-  language: string | null;
-  publishedAt: Date;
-  /** The publisher's own date when publishedAt is the fetch time it was clamped to (ingest); null otherwise. */
-  publishedAtClaimed?: Date | null;
-  /** When the publisher says the story changed; defaults to now() when stored content changes. */
-  updatedAt: Date | null;
-  imageUrl: string | null;
-  byline: string | null;
-  searchText: string;
-  contentHash: string;
+export type ArticleWrite = ArticleColumns & {
   authorIds: string[];
   mentions: Array<{ personId: string; count: number }>;
   citedSourceIds: string[];
-}
+};
 
 export interface ArticleWriteResult {
   id: string;
@@ -42,25 +27,42 @@ const FIND_EXISTING = sql(
    (SELECT id, url, slug FROM article WHERE source_id = $2 AND content_hash = $3 AND url <> $1 LIMIT 1)`,
 );
 
+const FIELDS = Object.keys(ARTICLE_WRITE) as ArticleWriteField[];
+const placeholder = (field: ArticleWriteField) => `$${FIELDS.indexOf(field) + 1}`;
+
+// Every column, in ARTICLE_WRITE's order; updated_at defaults to the publication time.
 const INSERT = sql(
   'article_insert',
-  `INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at,
-     image_url, byline, search_text, content_hash, published_at_claimed)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, $8::timestamptz), $10, $11, $12, $13, $14)
+  `INSERT INTO article (${FIELDS.map((field) => ARTICLE_WRITE[field].column).join(', ')})
+   VALUES (${FIELDS.map((field) => (field === 'updatedAt' ? `COALESCE(${placeholder(field)}::timestamptz, ${placeholder('publishedAt')}::timestamptz)` : placeholder(field))).join(', ')})
    ON CONFLICT (url) DO NOTHING
    RETURNING id`,
 );
 
+/** The columns an update may change: all but the article's identity (source, URL, slug). */
+const UPDATED: ArticleWriteField[] = FIELDS.filter((field) => field !== 'sourceId' && field !== 'url' && field !== 'slug');
+/** Derived from the others (search text, content hash) or defaulted (updated_at): not what says the story changed. */
+const DERIVED: ReadonlySet<ArticleWriteField> = new Set(['updatedAt', 'searchText', 'contentHash']);
+const UPDATE_PARAM = (field: ArticleWriteField) => `$${UPDATED.indexOf(field) + 2}`;
+const cast = (field: ArticleWriteField) => (ARTICLE_WRITE[field].type === 'text' ? UPDATE_PARAM(field) : `${UPDATE_PARAM(field)}::${ARTICLE_WRITE[field].type}`);
+
 // Only a real change touches the row (and updated_at): storing the same story twice writes nothing.
 const UPDATE = sql(
   'article_update',
-  `UPDATE article SET title = $2, summary = $3, paragraphs = $4, language = $5, published_at = $6,
-     updated_at = GREATEST(COALESCE($7::timestamptz, now()), $6::timestamptz), image_url = $8, byline = $9, search_text = $10, content_hash = $11,
-     published_at_claimed = $12
-   WHERE id = $1 AND (title, summary, paragraphs, language, published_at, image_url, byline, published_at_claimed)
-     IS DISTINCT FROM ($2, $3, $4::text[], $5, $6::timestamptz, $8, $9, $12::timestamptz)
+  `UPDATE article SET ${UPDATED.map((field) =>
+    field === 'updatedAt'
+      ? `updated_at = GREATEST(COALESCE(${UPDATE_PARAM(field)}::timestamptz, now()), ${UPDATE_PARAM('publishedAt')}::timestamptz)`
+      : `${ARTICLE_WRITE[field].column} = ${UPDATE_PARAM(field)}`,
+  ).join(', ')}
+   WHERE id = $1 AND (${UPDATED.filter((field) => !DERIVED.has(field)).map((field) => ARTICLE_WRITE[field].column).join(', ')})
+     IS DISTINCT FROM (${UPDATED.filter((field) => !DERIVED.has(field)).map(cast).join(', ')})
    RETURNING id`,
 );
+
+/** The values of a write's columns in `fields`' order. */
+function valuesOf(article: ArticleColumns, fields: readonly ArticleWriteField[]): unknown[] {
+  return fields.map((field) => article[field] ?? null);
+}
 
 const DATES_BY_URLS = sql(
   'article_dates_by_urls',
@@ -85,39 +87,11 @@ export class ArticleWriteRepository {
     let outcome: ArticleWriteResult['outcome'];
     if (existing[0]) {
       id = existing[0].id;
-      const updated = (await manager.query(UPDATE.text, [
-        id,
-        article.title,
-        article.summary,
-        article.paragraphs,
-        article.language,
-        article.publishedAt,
-        article.updatedAt,
-        article.imageUrl,
-        article.byline,
-        article.searchText,
-        article.contentHash,
-        article.publishedAtClaimed ?? null,
-      ])) as unknown[];
+      const updated = (await manager.query(UPDATE.text, [id, ...valuesOf(article, UPDATED)])) as unknown[];
       outcome = rowsOf(updated).length > 0 ? 'updated' : 'unchanged';
     } else {
       const slug = await this.freeSlug(manager, article.slug, article.url);
-      const inserted = (await manager.query(INSERT.text, [
-        article.sourceId,
-        article.url,
-        slug,
-        article.title,
-        article.summary,
-        article.paragraphs,
-        article.language,
-        article.publishedAt,
-        article.updatedAt,
-        article.imageUrl,
-        article.byline,
-        article.searchText,
-        article.contentHash,
-        article.publishedAtClaimed ?? null,
-      ])) as Array<{ id: string }>;
+      const inserted = (await manager.query(INSERT.text, valuesOf({ ...article, slug }, FIELDS))) as Array<{ id: string }>;
       if (inserted[0]) {
         id = inserted[0].id;
         outcome = 'created';

@@ -1,4 +1,4 @@
-import { defineTable, columnsOf, type RecordOf } from '../db/column-selection';
+import { defineTable, defineWrites, columnsOf, writeColumnsOf, type RecordOf, type WriteRecordOf } from '../db/column-selection';
 import type { PersonRecord } from '../person/person.record';
 import type { SourceRecord } from '../source/source.record';
 import type { ArticleEntity } from './article.entity';
@@ -23,6 +23,40 @@ export const ARTICLE_TABLE = defineTable<ArticleEntity>()('article', 'a', {
   imageUrl: c('imageUrl', 'image_url'),
   byline: c('byline', 'byline'),
 });
+
+const w = writeColumnsOf<ArticleEntity>();
+
+/**
+ * The columns an article write stores, in the order the statements list them: the ingestion's
+ * upsert (article-write.repository.ts) and the demo generator's bulk insert (seed/demo-data.ts)
+ * both take their column lists from here, and their values' types from the entity.
+ */
+export const ARTICLE_WRITE = defineWrites<ArticleEntity>()({
+  sourceId: w('sourceId', 'source_id', 'uuid'),
+  url: w('url', 'url', 'text'),
+  slug: w('slug', 'slug', 'text'),
+  title: w('title', 'title', 'text'),
+  summary: w('summary', 'summary', 'text'),
+  paragraphs: w('paragraphs', 'paragraphs', 'text[]'),
+  language: w('language', 'language', 'text'),
+  publishedAt: w('publishedAt', 'published_at', 'timestamptz'),
+  updatedAt: w('updatedAt', 'updated_at', 'timestamptz'),
+  imageUrl: w('imageUrl', 'image_url', 'text'),
+  byline: w('byline', 'byline', 'text'),
+  searchText: w('searchText', 'search_text', 'text'),
+  contentHash: w('contentHash', 'content_hash', 'text'),
+  publishedAtClaimed: w('publishedAtClaimed', 'published_at_claimed', 'timestamptz'),
+});
+
+export type ArticleWriteField = keyof typeof ARTICLE_WRITE;
+
+/** The stored values of an article, as its writes give them (dates that default may be left null). */
+export type ArticleColumns = Omit<WriteRecordOf<typeof ARTICLE_WRITE>, 'updatedAt' | 'publishedAtClaimed'> & {
+  /** When the publisher says the story changed; defaults to now() when stored content changes. */
+  updatedAt: Date | null;
+  /** The publisher's own date when publishedAt is the fetch time it was clamped to (ingest); null otherwise. */
+  publishedAtClaimed?: Date | null;
+};
 
 /** The read model: a plain row, as repositories return it, and what a list prefetched for it. */
 export type ArticleRecord = RecordOf<typeof ARTICLE_TABLE> & {

@@ -113,3 +113,27 @@ export function splitPrefixed(row: Record<string, unknown>, prefixes: readonly s
   }
   return { rest, parts };
 }
+
+/** A column a write stores: the entity property it holds (its type), its SQL name and its SQL type. */
+export interface WriteColumn<E, P extends keyof E = keyof E> {
+  readonly property: P;
+  readonly column: string;
+  /** The SQL type, for casts and unnest() arrays (`uuid`, `text`, `text[]`, `timestamptz`). */
+  readonly type: string;
+}
+
+/**
+ * Declares the columns a table's writes store, in the order statements list them, against the
+ * entity: `defineWrites<ArticleEntity>()({ sourceId: w('sourceId', 'source_id', 'uuid'), … })`.
+ */
+export function defineWrites<E>() {
+  return <const C extends Record<string, WriteColumn<E>>>(columns: C): C => columns;
+}
+
+/** A write column helper bound to one entity, so the property names are checked against it. */
+export function writeColumnsOf<E>() {
+  return <P extends keyof E>(property: P, column: string, type: string): WriteColumn<E, P> => ({ property, column, type });
+}
+
+/** The values a write stores: each field typed as its entity property. */
+export type WriteRecordOf<C> = { -readonly [K in keyof C]: C[K] extends WriteColumn<infer E, infer P> ? E[P] : never };

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { articleContentHash } from '../article/article-write.repository';
+import { ARTICLE_WRITE, type ArticleWriteField } from '../article/article.record';
 import type { SqlExecutor } from '../db/sql-executor';
 import { feedItemKey } from '../feed-item/feed-item-key';
 import { normalizeForSearch, normalizeText } from '../text/normalize';
@@ -266,6 +267,39 @@ async function ensureSourcesAndPeople(manager: EntityManager, volume: DemoVolume
   return { sourceIds: await idsOf('source', sources.map((s) => s.slug)), people, personIds: await idsOf('person', people.map((p) => p.slug)) };
 }
 
+type DemoArticle = ReturnType<typeof demoArticle>;
+
+/**
+ * The value of every stored article column for a demo article: the column list is ARTICLE_WRITE's,
+ * so a column added there is missing here until it is given a value (the compiler says so).
+ */
+const DEMO_COLUMNS: { [F in ArticleWriteField]: (article: DemoArticle, sourceIds: string[]) => unknown } = {
+  sourceId: (a, sourceIds) => sourceIds[a.sourceIndex],
+  url: (a) => a.url,
+  slug: (a) => a.slug,
+  title: (a) => a.title,
+  summary: (a) => a.summary,
+  // unnest() cannot take an array of arrays: each body travels as a JSON array.
+  paragraphs: (a) => JSON.stringify(a.paragraphs),
+  language: (a) => a.language,
+  publishedAt: (a) => a.publishedAt.toISOString(),
+  updatedAt: (a) => a.publishedAt.toISOString(),
+  imageUrl: (a) => a.imageUrl,
+  byline: (a) => a.byline,
+  searchText: (a) => a.searchText,
+  contentHash: (a) => a.contentHash,
+  publishedAtClaimed: () => null,
+};
+const DEMO_FIELDS = Object.keys(ARTICLE_WRITE) as ArticleWriteField[];
+const demoColumn = (field: ArticleWriteField) => ARTICLE_WRITE[field].column;
+/** One statement per batch: every column as an array, unnested into rows. */
+const DEMO_ARTICLE_INSERT = `INSERT INTO article (${DEMO_FIELDS.map(demoColumn).join(', ')})
+  SELECT ${DEMO_FIELDS.map((field) => (field === 'paragraphs' ? 'ARRAY(SELECT jsonb_array_elements_text(a.paragraphs))' : `a.${demoColumn(field)}`)).join(', ')}
+  FROM unnest(${DEMO_FIELDS.map((field, i) => `$${i + 1}::${field === 'paragraphs' ? 'jsonb' : ARTICLE_WRITE[field].type}[]`).join(', ')})
+    AS a(${DEMO_FIELDS.map(demoColumn).join(', ')})
+  ON CONFLICT DO NOTHING
+  RETURNING id, url`;
+
 /** Inserts articles from..to (inclusive) not there yet, with their relations and feed items. */
 async function insertBatch(
   manager: EntityManager,
@@ -276,29 +310,9 @@ async function insertBatch(
   prefix: string,
 ): Promise<{ created: number; feedItems: number }> {
   const articles = Array.from({ length: to - from + 1 }, (_, k) => demoArticle(from + k, volume, ids.people, prefix));
-  const column = <T>(get: (a: (typeof articles)[number]) => T) => articles.map(get);
   const inserted: Array<{ id: string; url: string }> = await manager.query(
-    `INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, search_text, content_hash)
-     SELECT a.source_id, a.url, a.slug, a.title, a.summary, ARRAY(SELECT jsonb_array_elements_text(a.paragraphs)), a.language, a.published_at, a.published_at,
-            a.image_url, a.byline, a.search_text, a.content_hash
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[])
-          AS a(source_id, url, slug, title, summary, paragraphs, language, published_at, image_url, byline, search_text, content_hash)
-     ON CONFLICT DO NOTHING
-     RETURNING id, url`,
-    [
-      column((a) => ids.sourceIds[a.sourceIndex]),
-      column((a) => a.url),
-      column((a) => a.slug),
-      column((a) => a.title),
-      column((a) => a.summary),
-      column((a) => JSON.stringify(a.paragraphs)),
-      column((a) => a.language),
-      column((a) => a.publishedAt.toISOString()),
-      column((a) => a.imageUrl),
-      column((a) => a.byline),
-      column((a) => a.searchText),
-      column((a) => a.contentHash),
-    ],
+    DEMO_ARTICLE_INSERT,
+    DEMO_FIELDS.map((field) => articles.map((article) => DEMO_COLUMNS[field](article, ids.sourceIds))),
   );
   if (inserted.length === 0) return { created: 0, feedItems: 0 };
   const byUrl = new Map(articles.map((a) => [a.url, a]));
