@@ -15,7 +15,7 @@ const languageOptions = {
 
 /**
  * no-unreachable-types has no options. The @cacheControl directive and its CacheControlScope are
- * applied in code (src/syndication/cache-hints.ts) and printSchema does not print applied
+ * applied in code (src/cache/cache-hints.ts) and printSchema does not print applied
  * directives, so in the SDL they look unused; every other type must still be reachable.
  */
 const APPLIED_IN_CODE = new Set(['cacheControl', 'CacheControlScope']);

@@ -36,7 +36,7 @@ const processTests = readdirSync(E2E_DIR)
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/tools'], testMatch: ['**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/node_modules/', ...processTests] },
     { ...shared, displayName: 'processes', roots: ['<rootDir>/test'], testMatch: processTests.length > 0 ? processTests : ['<rootDir>/none'] },
   ],

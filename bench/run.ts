@@ -6,7 +6,7 @@ import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
 import { openDatabase } from '../src/db/data-source';
 import { SqlExecutor, sqlStatementCount } from '../src/db/sql-executor';
-import { createGateway } from '../src/http/app';
+import { createGateway } from '../src/composition/gateway';
 import { ensureBenchData, VOLUME } from './bench-data';
 import { DATABASE_URL, peakRssMb, ROOT, startBenchServer } from './bench-server';
 import { ARTICLE_PAGE_QUERY, SIDEBAR_QUERY } from './queries';

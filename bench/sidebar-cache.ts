@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
 import autocannon from 'autocannon';
-import { redisAnswers } from '../src/syndication/redis';
+import { redisAnswers } from '../src/cache/redis';
 import { ensureBenchData, VOLUME } from './bench-data';
 import { DATABASE_URL, ROOT, startBenchServer } from './bench-server';
 import { SIDEBAR_QUERY } from './queries';

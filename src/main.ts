@@ -4,7 +4,7 @@ import { loadConfigOrExit } from './config/config';
 import { createLogger } from './common/logger';
 import { openDatabase } from './db/data-source';
 import { SqlExecutor } from './db/sql-executor';
-import { createGateway } from './http/app';
+import { createGateway } from './composition/gateway';
 import { connectionDrain } from './http/connection-drain';
 import { createIngestWorker } from './ingest/scheduler/ingest-worker';
 import { databaseFailure, errorLine, exitCodeFor } from './cli/errors';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/common/logger';
 import { openDatabase } from '../../src/db/data-source';
 import { SqlExecutor } from '../../src/db/sql-executor';
-import { createGateway } from '../../src/http/app';
+import { createGateway } from '../../src/composition/gateway';
 import { seed } from '../../src/seed/seed';
 
 /**

@@ -7,7 +7,7 @@ import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import type { PersonRecord, PersonRole } from '../person/person.record';
 import type { SourceRecord } from '../source/source.record';
 import type { SourceLoaders } from '../source/source.loaders';
-import { requireExactlyOne } from '../source/source.service';
+import { requireExactlyOne } from '../common/require-exactly-one';
 import { normalizeLanguageFilter, normalizeUrlForLookup } from '../common/input-normalizers';
 import { normalizeForSearch, normalizeText } from '../text/normalize';
 import type { ArticleLoaders } from './article.loaders';

@@ -4,7 +4,7 @@ import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
 import { Person } from '../person/person.types';
 import { ArticleOrder, type ArticleRecord } from './article.record';
-import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
+import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 
 export { ArticleOrder };
 export type { ArticleRecord, ArticleRelations, MentionRecord } from './article.record';

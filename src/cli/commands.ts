@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config';
 import { registerIngestCommands } from './ingest-commands';
-import { registerKeyCommands } from '../syndication/api-key.commands';
-import { openCacheInvalidation } from '../syndication/cache-invalidation';
+import { registerKeyCommands } from './api-key.commands';
+import { openCacheInvalidation } from '../cache/cache-invalidation';
 import { withCliContext } from './cli-context';
 import { registerDatabaseCommands } from './database-commands';
 import { portNumber, wholeNumber } from './options';

@@ -2,7 +2,7 @@ import type { IngestService } from '../ingest/ingest.service';
 import { SourceRepository } from '../source/source.repository';
 import type { SourceRegistryRepository } from '../source/source-registry.repository';
 import type { SourceRegistryService } from '../source/source-registry.service';
-import { openCacheInvalidation } from '../syndication/cache-invalidation';
+import { openCacheInvalidation } from '../cache/cache-invalidation';
 import type { CliContext } from './cli-context';
 
 /** The ingest stack, loaded when a command runs: registering commands (and `--help`) stays fast. */

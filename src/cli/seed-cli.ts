@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { SqlExecutor } from '../db/sql-executor';
 import { createLogger } from '../common/logger';
-import { openCacheInvalidation } from '../syndication/cache-invalidation';
+import { openCacheInvalidation } from '../cache/cache-invalidation';
 import { seed } from '../seed/seed';
 
 /** `npm run seed`: migrations, then the catalog and the bundled sample page, idempotently. */

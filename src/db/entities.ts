@@ -5,7 +5,7 @@ import { PersonEntity } from '../person/person.entity';
 import { SourceFeedEntity } from '../source/source-feed.entity';
 import { SourceFetchStateEntity } from '../source/source-fetch-state.entity';
 import { SourceEntity } from '../source/source.entity';
-import { ApiKeyEntity } from '../syndication/api-key.entity';
+import { ApiKeyEntity } from '../api-key/api-key.entity';
 
 /** Every entity, listed explicitly: globs break between ts-node, swc and compiled output. */
 export const ENTITIES = [

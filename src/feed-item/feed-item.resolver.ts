@@ -9,7 +9,7 @@ import type { FeedSelection } from './feed-item.repository';
 import { articleSelection } from '../article/article-selection';
 import { FeedItemService } from './feed-item.service';
 import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
-import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
+import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 
 const NODE_PATH = ['edges', 'node'] as const;
 const SOURCE_PATH = ['edges', 'node', 'source'] as const;

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
-import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
+import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 import type { FeedItemRecord } from './feed-item.record';
 
 export type { FeedItemRecord } from './feed-item.record';

@@ -3,6 +3,7 @@ import { createArticleLoaders } from '../article/article.loaders';
 import type { ArticleRepository } from '../article/article.repository';
 import { observeBatches, type BatchObserver } from '../common/loader-metrics';
 import type { Caller, ServiceContext, ServiceLogger } from '../common/request-context';
+import type { Viewer } from '../common/viewer';
 import { createFeedItemLoaders, type FeedItemLoaders } from '../feed-item/feed-item.loaders';
 import type { FeedItemRepository } from '../feed-item/feed-item.repository';
 import { createPersonLoaders, type PersonLoaders } from '../person/person.loaders';
@@ -11,7 +12,6 @@ import { createSourceRegistryLoaders, type SourceRegistryLoaders } from '../sour
 import type { SourceRegistryRepository } from '../source/source-registry.repository';
 import { createSourceLoaders, type SourceLoaders } from '../source/source.loaders';
 import type { SourceRepository } from '../source/source.repository';
-import type { ApiKeyRecord } from '../syndication/api-key.types';
 
 export interface Repositories {
   sources: SourceRepository;
@@ -22,15 +22,6 @@ export interface Repositories {
 }
 
 export type Loaders = SourceLoaders & PersonLoaders & ArticleLoaders & FeedItemLoaders & SourceRegistryLoaders;
-
-/** The caller, as authentication established it. */
-export interface Viewer extends Caller {
-  kind: 'anonymous' | 'admin' | 'partner';
-  /** Partner key id, or the client address for anonymous callers: what limits are counted per. */
-  id: string;
-  /** The partner's key (its allowed origins and operations), for partners only. */
-  apiKey?: ApiKeyRecord;
-}
 
 /** Resolver instances for type-graphql's container: built once per app, shared by requests. */
 export interface ResolverRegistry {

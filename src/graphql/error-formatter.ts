@@ -42,7 +42,7 @@ export function createErrorFormatter(logger: Logger, options: ErrorFormatterOpti
     }
     if (original instanceof GraphQLError && (!original.originalError || isRequestError(original, formatted))) {
       const { stacktrace: _dropped, exception: _alsoDropped, limit, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-      // A limit's own code (QUERY_TOO_DEEP, ...; syndication/graphql-limits.ts) says more than
+      // A limit's own code (QUERY_TOO_DEEP, ...; src/edge/graphql-limits.ts) says more than
       // Apollo's GRAPHQL_VALIDATION_FAILED.
       const code = typeof limit === 'string' ? limit : typeof original.extensions?.code === 'string' ? original.extensions.code : 'BAD_REQUEST';
       const message = options.suggestions ? formatted.message : withoutSuggestions(formatted.message);

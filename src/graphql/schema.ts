@@ -1,13 +1,13 @@
 import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type ResolverData } from 'type-graphql';
 import { ArticleResolver } from '../article/article.resolver';
-import { AuthChecker } from '../auth/auth-checker';
 import { FeedItemResolver } from '../feed-item/feed-item.resolver';
 import { PersonResolver } from '../person/person.resolver';
 import { SourceRegistryResolver } from '../source/source-registry.resolver';
 import { SourceResolver } from '../source/source.resolver';
-import { ApiKeyResolver } from '../syndication/api-key.resolver';
-import { cacheControlDirective } from '../syndication/cache-hints';
+import { ApiKeyResolver } from '../api-key/api-key.resolver';
+import { cacheControlDirective } from '../cache/cache-hints';
+import { schemaAuthChecker } from './authorization';
 import type { GraphQLContext } from './context';
 import { describeInputLimits } from './input-limits';
 import { NodeResolver } from './node.resolver';
@@ -28,10 +28,11 @@ export function gatewaySchema(): GraphQLSchema {
     resolvers: [...RESOLVERS],
     container: ({ context }: ResolverData<GraphQLContext>) => context.resolvers,
     // Arguments are validated by services, which know the domain rules; class-validator would be
-    // a second, slower rulebook. Their lengths are checked before any resolver (input-limits.ts).
+    // a second, slower rulebook. Their lengths are checked before any resolver (src/edge/input-limits.plugin.ts).
     validate: false,
-    authChecker: AuthChecker,
-    // Cache hints are @cacheControl directives on types and fields (syndication/cache-hints.ts).
+    // The request's registry supplies the implementation (src/edge/auth-checker.ts).
+    authChecker: schemaAuthChecker,
+    // Cache hints are @cacheControl directives on types and fields (src/cache/cache-hints.ts).
     directives: [...specifiedDirectives, cacheControlDirective],
   });
   // type-graphql gives the root type no description; the schema promises one on every type.

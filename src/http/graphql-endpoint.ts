@@ -3,9 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
-import type { GraphQLContext, Loaders, ResolverRegistry, Viewer } from '../graphql/context';
-import { requestErrorResponse, type EarlyResponse } from '../syndication/request-guards';
-import type { GraphQLGuards } from '../syndication/syndication';
+import type { Viewer } from '../common/viewer';
+import type { GraphQLContext, Loaders, ResolverRegistry } from '../graphql/context';
+import { clientAddress, selfOrigin } from '../edge/client-address';
+import type { GraphQLGuards } from '../edge/edge';
+import { earlyResponse, requestErrorResponse, sendResponse, type EarlyResponse } from '../edge/error-response';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -31,16 +33,6 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** The client's address, from X-Forwarded-For only when the configuration trusts a proxy. */
-export function clientAddressOf(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 /**
  * POST and GET /graphql into Apollo's executeHTTPGraphQLRequest, on the raw request and response:
  * the same steps as body-parser + Apollo's express integration (caller, CORS, a capped JSON body,
@@ -55,7 +47,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
     res.setHeader('vary', 'Origin');
     try {
       const method = req.method ?? 'GET';
-      const viewer = await guards.identify(req.headers, clientAddressOf(req, config.trustProxy));
+      const viewer = await guards.identify(req.headers, clientAddress(req, config.trustProxy));
       const cors = await guards.cors.decide(req.headers.origin, selfOrigin(req, config.trustProxy), method, viewer);
       for (const name in cors.headers) res.setHeader(name, cors.headers[name]!);
       if (cors.preflight) {
@@ -67,7 +59,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
       if (method === 'POST') {
         const read = await readJsonBody(req);
         if ('error' in read) {
-          send(res, read.error);
+          sendResponse(res, read.error);
           if (read.drop) req.destroy();
           return;
         }
@@ -75,13 +67,13 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
       }
       const shapeError = guards.shapeError(method === 'GET' ? Object.fromEntries(new URLSearchParams(search)) : body);
       if (shapeError) {
-        send(res, shapeError);
+        sendResponse(res, shapeError);
         return;
       }
       await execute(deps, req, res, { method, search, body, requestId, viewer });
     } catch (error) {
       if (!(error instanceof Error) || !('code' in error)) logger.error({ err: error }, 'graphql request failed'); // reqId: the logger's mixin
-      if (!res.headersSent) send(res, requestErrorResponse(error));
+      if (!res.headersSent) sendResponse(res, requestErrorResponse(error));
       else res.destroy();
     }
   };
@@ -133,7 +125,7 @@ async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
   const isJson = /^application\/(.+\+)?json\s*(;|$)/i.test(contentType);
   const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
   if (isJson && charset && charset !== 'utf-8' && charset !== 'utf8') {
-    return { error: early(415, 'The request body must be UTF-8 JSON.', 'UNSUPPORTED_MEDIA_TYPE'), drop: true };
+    return { error: earlyResponse(415, 'The request body must be UTF-8 JSON.', 'UNSUPPORTED_MEDIA_TYPE'), drop: true };
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -148,29 +140,10 @@ async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
   try {
     return { body: JSON.parse(text) };
   } catch {
-    return { error: early(400, 'The request body is not valid JSON.', 'BAD_REQUEST'), drop: false };
+    return { error: earlyResponse(400, 'The request body is not valid JSON.', 'BAD_REQUEST'), drop: false };
   }
 }
 
 function tooLarge(): EarlyResponse {
-  return early(413, `The request body is larger than ${BODY_LIMIT_BYTES / 1024}kb.`, 'PAYLOAD_TOO_LARGE');
-}
-
-function early(status: number, message: string, code: string): EarlyResponse {
-  return { status, body: { errors: [{ message, extensions: { code } }] } };
-}
-
-function send(res: ServerResponse, response: EarlyResponse): void {
-  const payload = JSON.stringify(response.body);
-  res.statusCode = response.status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(payload));
-  if (response.status === 413) res.setHeader('connection', 'close');
-  res.end(payload);
-}
-
-function selfOrigin(req: IncomingMessage, trustProxy: boolean): string {
-  const forwardedProto = trustProxy ? (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0]?.trim() : undefined;
-  const protocol = forwardedProto ?? ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
-  return `${protocol}://${req.headers.host ?? ''}`;
+  return earlyResponse(413, `The request body is larger than ${BODY_LIMIT_BYTES / 1024}kb.`, 'PAYLOAD_TOO_LARGE');
 }

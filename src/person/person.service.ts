@@ -2,7 +2,7 @@ import type { ServiceContext } from '../common/request-context';
 import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult } from '../graphql/relay/connection';
 import { nameIdCursor } from '../graphql/relay/cursor';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
-import { requireExactlyOne } from '../source/source.service';
+import { requireExactlyOne } from '../common/require-exactly-one';
 import { normalizeForSearch, normalizeText } from '../text/normalize';
 import type { PersonLoaders } from './person.loaders';
 import type { PersonRepository } from './person.repository';

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType } from '../graphql/relay/connection';
 import { Node } from '../graphql/relay/node';
-import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
+import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 import { PersonRole, type PersonRecord } from './person.record';
 
 export { PersonRole };

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { ADMIN } from '../auth/auth-checker';
-import { CacheHint } from '../syndication/cache-hints';
+import { ADMIN } from '../graphql/authorization';
+import { CacheHint } from '../cache/cache-hints';
 import type { GraphQLContext } from '../graphql/context';
 import { SourceRegistryService } from './source-registry.service';
 import { AddSourceInput, RefreshSourcePayload, RemoveSourcePayload, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';

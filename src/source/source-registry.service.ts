@@ -1,7 +1,7 @@
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import type { SqlExecutor } from '../db/sql-executor';
 import type { Loaders } from '../graphql/context';
-import { inputLengthError } from '../graphql/input-limits';
+import { inputLengthError } from '../common/input-limits';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import { discoverFeeds } from '../ingest/discovery/feed-discovery';
 import { decodeHtml } from '../ingest/article-page/html-decode';

@@ -7,7 +7,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/relay/connection';
 import { SourceService } from './source.service';
 import { Source, SourceConnection, type SourceRecord } from './source.types';
-import { CACHE_SECONDS, CacheHint } from '../syndication/cache-hints';
+import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 
 @Resolver(() => Source)
 export class SourceResolver {

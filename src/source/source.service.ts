@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../common/errors/domain-errors';
+import { requireExactlyOne } from '../common/require-exactly-one';
 import type { ServiceContext } from '../common/request-context';
 import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult } from '../graphql/relay/connection';
 import { nameIdCursor } from '../graphql/relay/cursor';
@@ -33,13 +33,5 @@ export class SourceService {
       (row) => nameIdCursor.encode({ name: row.name, id: row.dbId }, CURSOR_KIND),
       () => this.sources.count(),
     );
-  }
-}
-
-/** Lookups by one of several keys (`article(id:, slug:, url:)`) take exactly one. */
-export function requireExactlyOne(args: Record<string, unknown>, names: string[]): void {
-  const given = names.filter((name) => args[name] != null);
-  if (given.length !== 1) {
-    throw new BadUserInputError(`Pass exactly one of ${names.map((n) => `"${n}"`).join(', ')}.`, { argument: names[0] });
   }
 }

@@ -32,7 +32,7 @@ describe('feed writer', () => {
     expect(cleanText('tab\tnew\nline\r')).toBe('tab\tnew\nline\r');
     expect(cleanText('\u202Bعربي\u202C \u200F 📰')).toBe('\u202Bعربي\u202C \u200F 📰');
     expect(cleanText('e\u0301')).toBe('é');
-    // NFC leaves ড় decomposed (see STACK.md), and so does this.
+    // NFC leaves ড় decomposed (it is a composition exclusion), and so does this.
     expect(cleanText('\u09DC')).toBe('\u09A1\u09BC');
   });
 

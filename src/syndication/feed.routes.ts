@@ -1,15 +1,15 @@
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../config/config';
-import type { Viewer } from '../graphql/context';
-import { inputLengthError, type InputKind } from '../graphql/input-limits';
-import { CACHE_SECONDS } from './cache-hints';
+import type { Viewer } from '../common/viewer';
+import { inputLengthError, type InputKind } from '../common/input-limits';
+import { CACHE_SECONDS } from '../cache/cache-hints';
 import { FEED_SIZE, type FeedFilters, type FeedService } from './feed.service';
 import { entityTag, FEED_CONTENT_TYPES, renderFeed, type FeedFormat } from './feed-writer';
-import { chargeViewer, rateLimitedError, rateLimitHeaders } from './limits.plugin';
-import type { CostLimiter } from './rate-limiter';
-import type { CacheGeneration } from './response-cache.store';
-import { sendRequestError } from './request-guards';
+import { chargeViewer, rateLimitedError, rateLimitHeaders } from '../edge/limits.plugin';
+import type { CostLimiter } from '../edge/rate-limiter';
+import type { CacheGeneration } from '../common/generation';
+import { sendRequestError } from '../edge/error-response';
 
 interface RenderedFeed {
   body: string;

@@ -1,4 +1,4 @@
-import { INPUT_LIMITS } from '../../src/graphql/input-limits';
+import { INPUT_LIMITS } from '../../src/common/input-limits';
 import { buildFixtures, type Fixtures } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { codes, e2eConfig, expectNoLeak, postRaw } from './helpers';

@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { loadConfig } from '../../src/config/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db/data-source';
 import { SqlExecutor } from '../../src/db/sql-executor';
-import { createGateway, type Gateway } from '../../src/http/app';
+import { createGateway, type Gateway } from '../../src/composition/gateway';
 import { seed } from '../../src/seed/seed';
 import { captureLogs } from '../support/captured-logs';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { getIntrospectionQuery } from 'graphql';
 import { seed } from '../../src/seed/seed';
-import { EXPLORER_EXAMPLE } from '../../src/graphql/explorer-example';
+import { EXPLORER_EXAMPLE } from '../../src/http/pages/explorer-example';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig, ok } from './helpers';
 

@@ -1,5 +1,5 @@
 import { seed } from '../../src/seed/seed';
-import { INPUT_LIMITS, MAX_LIST_ITEMS } from '../../src/graphql/input-limits';
+import { INPUT_LIMITS, MAX_LIST_ITEMS } from '../../src/common/input-limits';
 import { ADMIN, ADMIN_TOKEN } from '../support/ingest-app';
 import { countingSql } from '../support/syndication';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Command } from 'commander';
 import { seed } from '../../src/seed/seed';
-import { registerKeyCommands } from '../../src/syndication/api-key.commands';
+import { registerKeyCommands } from '../../src/cli/api-key.commands';
 import { usingPostgresServer } from '../support/database';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN_TOKEN, admin, countingSql, postJson, queryHash, startExtraGateway } from '../support/syndication';

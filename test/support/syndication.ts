@@ -4,9 +4,9 @@ import type { Server } from 'node:http';
 import { createLogger } from '../../src/common/logger';
 import type { AppConfig } from '../../src/config/config';
 import Redis from 'ioredis';
-import { redisAnswers } from '../../src/syndication/redis';
+import { redisAnswers } from '../../src/cache/redis';
 import { sqlStatementCount } from '../../src/db/sql-executor';
-import { createGateway, type Gateway } from '../../src/http/app';
+import { createGateway, type Gateway } from '../../src/composition/gateway';
 import { closeServer, type TestApp } from './test-app';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../../src/common/logger';
 import type { AppConfig } from '../../src/config/config';
 import { SqlExecutor } from '../../src/db/sql-executor';
-import { createGateway, type Gateway } from '../../src/http/app';
+import { createGateway, type Gateway } from '../../src/composition/gateway';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export interface GraphQLResponse<T = Record<string, any>> {

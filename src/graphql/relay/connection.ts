@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { BadUserInputError } from '../../common/errors/domain-errors';
-import { CACHE_SECONDS, CacheHint } from '../../syndication/cache-hints';
+import { CACHE_SECONDS, CacheHint } from '../../cache/cache-hints';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

@@ -1,6 +1,6 @@
 import { GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { Field, ID, InterfaceType } from 'type-graphql';
-import { CACHE_SECONDS, CacheHint } from '../../syndication/cache-hints';
+import { CACHE_SECONDS, CacheHint } from '../../cache/cache-hints';
 import { NODE_TYPE_NAMES, toGlobalId, type NodeTypeName } from './global-id';
 
 /** The node type of records `node(id:)` returned (plain rows do not say what they are). */

@@ -1,5 +1,5 @@
 import { Arg, Authorized, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { ADMIN } from '../auth/auth-checker';
+import { ADMIN } from '../graphql/authorization';
 import { ApiKeyService } from './api-key.service';
 import { ApiKey, CreateApiKeyInput, CreatedApiKey } from './api-key.types';
 

@@ -2,7 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
-import type { GraphQLContext, Viewer } from '../graphql/context';
+import type { Viewer } from '../common/viewer';
+import type { GraphQLContext } from '../graphql/context';
 import type { RegistrationLimiter } from './rate-limiter';
 
 /**

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { SqlExecutor } from '../db/sql-executor';
 import { KEY_REVOCATIONS } from './api-key.service';
-import { MemoryCacheGeneration, RedisCacheGeneration, type CacheGeneration } from './response-cache.store';
+import { MemoryCacheGeneration, RedisCacheGeneration, type CacheGeneration } from '../common/generation';
 
 const embeddedSignals = new WeakMap<SqlExecutor, MemoryCacheGeneration>();
 

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { withCliContext, type CliContext } from '../cli/cli-context';
-import { ApiKeyRepository } from './api-key.repository';
-import { keyRevocationSignal } from './api-key.revocations';
-import { ApiKeyService } from './api-key.service';
-import type { ApiKeyRecord } from './api-key.types';
-import { connectRedis } from './redis';
+import { withCliContext, type CliContext } from './cli-context';
+import { ApiKeyRepository } from '../api-key/api-key.repository';
+import { keyRevocationSignal } from '../api-key/api-key.revocations';
+import { ApiKeyService } from '../api-key/api-key.service';
+import type { ApiKeyRecord } from '../api-key/api-key.types';
+import { connectRedis } from '../cache/redis';
 
 /** Runs a command with a configured database; tests pass one over their own database. */
 export type CliRunner = <T>(work: (ctx: Pick<CliContext, 'db'> & Partial<Pick<CliContext, 'config' | 'logger'>>) => Promise<T>) => Promise<T>;

@@ -1,5 +1,5 @@
 import { print } from 'graphql';
-import { SidebarDocument } from '../client/generated/graphql';
+import { SidebarDocument } from '../../client/generated/graphql';
 
 /**
  * The operation both explorers (Apollo Sandbox at /graphql, GraphiQL at /graphiql) open with: the

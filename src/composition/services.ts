@@ -1,32 +1,38 @@
-import { ArticleRepository } from './article/article.repository';
-import { ArticleWriteRepository } from './article/article-write.repository';
-import { AuthChecker } from './auth/auth-checker';
-import { ArticleResolver } from './article/article.resolver';
-import { ArticleService } from './article/article.service';
+/**
+ * The composition root: the only code that knows every concrete class. services.ts builds
+ * repositories, services and resolvers; gateway.ts adds caches, the edge, Apollo and HTTP. Only
+ * src/main.ts and src/cli/ import it.
+ */
+import { ArticleRepository } from '../article/article.repository';
+import { ArticleWriteRepository } from '../article/article-write.repository';
+import { AuthChecker } from '../edge/auth-checker';
+import { SchemaAuthChecker } from '../graphql/authorization';
+import { ArticleResolver } from '../article/article.resolver';
+import { ArticleService } from '../article/article.service';
 import type { Logger } from 'pino';
-import type { AppConfig } from './config/config';
-import type { SqlExecutor } from './db/sql-executor';
-import { IngestService } from './ingest/ingest.service';
-import { FeedItemRepository } from './feed-item/feed-item.repository';
-import { FeedItemResolver } from './feed-item/feed-item.resolver';
-import { FeedItemService } from './feed-item/feed-item.service';
-import { createServiceContext, type Repositories, type ResolverRegistry } from './graphql/context';
-import { currentRequest } from './common/request-context';
-import { NodeResolver } from './graphql/node.resolver';
-import { NodeService } from './graphql/node.service';
-import { PersonRepository } from './person/person.repository';
-import { PersonResolver } from './person/person.resolver';
-import { PersonService } from './person/person.service';
-import { SourceRegistryRepository } from './source/source-registry.repository';
-import { SourceRegistryResolver } from './source/source-registry.resolver';
-import { SourceRegistryService } from './source/source-registry.service';
-import { SourceRepository } from './source/source.repository';
-import { SourceResolver } from './source/source.resolver';
-import { SourceService } from './source/source.service';
-import { ApiKeyRepository } from './syndication/api-key.repository';
-import { ApiKeyResolver } from './syndication/api-key.resolver';
-import { ApiKeyService } from './syndication/api-key.service';
-import { FeedService } from './syndication/feed.service';
+import type { AppConfig } from '../config/config';
+import type { SqlExecutor } from '../db/sql-executor';
+import { IngestService } from '../ingest/ingest.service';
+import { FeedItemRepository } from '../feed-item/feed-item.repository';
+import { FeedItemResolver } from '../feed-item/feed-item.resolver';
+import { FeedItemService } from '../feed-item/feed-item.service';
+import { createServiceContext, type Repositories, type ResolverRegistry } from '../graphql/context';
+import { currentRequest } from '../common/request-context';
+import { NodeResolver } from '../graphql/node.resolver';
+import { NodeService } from '../graphql/node.service';
+import { PersonRepository } from '../person/person.repository';
+import { PersonResolver } from '../person/person.resolver';
+import { PersonService } from '../person/person.service';
+import { SourceRegistryRepository } from '../source/source-registry.repository';
+import { SourceRegistryResolver } from '../source/source-registry.resolver';
+import { SourceRegistryService } from '../source/source-registry.service';
+import { SourceRepository } from '../source/source.repository';
+import { SourceResolver } from '../source/source.resolver';
+import { SourceService } from '../source/source.service';
+import { ApiKeyRepository } from '../api-key/api-key.repository';
+import { ApiKeyResolver } from '../api-key/api-key.resolver';
+import { ApiKeyService } from '../api-key/api-key.service';
+import { FeedService } from '../syndication/feed.service';
 
 export interface ServiceOptions {
   config: AppConfig;
@@ -64,8 +70,8 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger }),
   );
   const resolverInstances = new Map<Function, unknown>([
-    // type-graphql takes the class-based auth checker from the same container as the resolvers.
-    [AuthChecker, new AuthChecker()],
+    // The schema's auth checker asks the same registry for the implementation of its role checks.
+    [SchemaAuthChecker, new AuthChecker()],
     [NodeResolver, new NodeResolver(services.nodes)],
     [ArticleResolver, new ArticleResolver(services.articles)],
     [SourceResolver, new SourceResolver(services.sources, services.articles, services.feedItems)],

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config/config';
-import { openDatabase } from './data-source';
+import { ConfigError, loadConfig } from '../../src/config/config';
+import { openDatabase } from '../../src/db/data-source';
 
 /** `npm run migration:run`: applies pending migrations to the configured database and exits. */
 async function main(): Promise<void> {

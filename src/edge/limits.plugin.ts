@@ -1,7 +1,8 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FragmentDefinitionNode } from 'graphql';
 import { OperationNotAllowedError, RateLimitedError } from '../common/errors/domain-errors';
-import type { GraphQLContext, Viewer } from '../graphql/context';
+import type { Viewer } from '../common/viewer';
+import type { GraphQLContext } from '../graphql/context';
 import { toRequestError } from '../graphql/error-formatter';
 import type { CostLimiter, LimitDecision } from './rate-limiter';
 import { operationCost } from './query-cost';

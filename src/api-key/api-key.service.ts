@@ -1,10 +1,17 @@
+/**
+ * Partner API keys, a domain of their own: the table (api-key.entity.ts), its statements
+ * (api-key.repository.ts), issuing, revoking and checking keys (this file), the admin mutations
+ * (api-key.resolver.ts, api-key.types.ts) and the signal that a key was revoked somewhere
+ * (api-key.revocations.ts). The edge (src/edge/authentication.ts) turns a key into a caller;
+ * `newsgate keys` is src/cli/api-key.commands.ts.
+ */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../common/errors/domain-errors';
 import { isOrigin } from '../config/config';
 import { normalizeText } from '../text/normalize';
 import type { ApiKeyRepository } from './api-key.repository';
 import type { ApiKeyRecord, CreateApiKeyInput } from './api-key.types';
-import type { CacheGeneration } from './response-cache.store';
+import type { CacheGeneration } from '../common/generation';
 
 /** `ngk_<16 hex: key id>_<43 base64url: 256 random bits>`. The prefix makes leaked keys easy to scan for. */
 const KEY_PATTERN = /^ngk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;

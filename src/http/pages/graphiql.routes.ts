@@ -1,3 +1,7 @@
+/**
+ * Pages for people rather than programs: GraphiQL at /graphiql (this file), served with its assets
+ * from our own node_modules, and the operation both explorers open with (explorer-example.ts).
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

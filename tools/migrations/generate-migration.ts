@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config/config';
-import { openDatabase } from './data-source';
+import { loadConfig } from '../../src/config/config';
+import { openDatabase } from '../../src/db/data-source';
 
 /**
  * `npm run migration:generate -- <Name>` writes migrations/<timestamp>-<Name>.ts with the SQL that

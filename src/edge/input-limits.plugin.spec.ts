@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getNamedType, GraphQLID, GraphQLString, isInputObjectType, isInterfaceType, isObjectType, parse, type GraphQLInputType } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { INPUT_KIND_BY_NAME, INPUT_LIMITS, InputLimits, MAX_LIST_ITEMS } from './input-limits';
-import { gatewaySchema } from './schema';
+import { INPUT_KIND_BY_NAME, INPUT_LIMITS, MAX_LIST_ITEMS } from '../common/input-limits';
+import { InputLimits } from './input-limits.plugin';
+import { gatewaySchema } from '../graphql/schema';
 
 /** Every argument and input field of the schema that carries text (String, ID, DateTime), as `Type.field(arg)` or `Input.field`. */
 function textInputs(): Array<{ coordinate: string; name: string; type: GraphQLInputType; description: string }> {

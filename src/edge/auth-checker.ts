@@ -1,15 +1,14 @@
-import type { AuthCheckerInterface, ResolverData } from 'type-graphql';
+import type { ResolverData } from 'type-graphql';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors';
+import { ADMIN, SchemaAuthChecker } from '../graphql/authorization';
 import type { GraphQLContext } from '../graphql/context';
-
-export const ADMIN = 'ADMIN';
 
 /**
  * `@Authorized(ADMIN)` on a field or mutation: anonymous callers get UNAUTHENTICATED, partner
  * keys FORBIDDEN. The check runs per field, so no alias, fragment or batched operation can reach
  * an admin field another way.
  */
-export class AuthChecker implements AuthCheckerInterface<GraphQLContext> {
+export class AuthChecker extends SchemaAuthChecker {
   check({ context }: ResolverData<GraphQLContext>, roles: string[]): boolean {
     const { viewer } = context;
     if (roles.includes(ADMIN)) {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
 import { connectRedis } from './redis';
-import { MemoryCacheGeneration, RedisCacheGeneration, type CacheGeneration } from './response-cache.store';
+import { MemoryCacheGeneration, RedisCacheGeneration, type CacheGeneration } from '../common/generation';
 
 /**
  * What writers call after they store new headlines or articles (the ingestion pipeline after each
