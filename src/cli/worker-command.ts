@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../common/logger';
 import type { IngestService } from '../ingest/ingest.service';
 import { WorkerMetrics } from '../metrics/metrics';
-import { startWorkerHttp } from '../metrics/metrics-endpoint';
+import { startWorkerHttp } from '../http/metrics-endpoint';
 import type { CliContext } from './cli-context';
 import type { CliRunner, StopSignal } from './command-io';
 import { ingestStack, withIngest } from './ingest-stack';

@@ -23,11 +23,16 @@ export function requestErrorResponse(error: unknown): EarlyResponse {
 
 /** Writes the answer as JSON; a 413 also closes the connection (the rest of the body is not read). */
 export function sendResponse(res: ServerResponse, response: EarlyResponse): void {
-  const payload = JSON.stringify(response.body);
-  res.statusCode = response.status;
+  if (response.status === 413) res.setHeader('connection', 'close');
+  sendJson(res, response.status, response.body);
+}
+
+/** Any JSON answer, on a plain Node response as on express's (no ETag, no middleware). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(payload));
-  if (response.status === 413) res.setHeader('connection', 'close');
   res.end(payload);
 }
 

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/config';
-import type { EarlyResponse } from './error-response';
+import { earlyResponse, type EarlyResponse } from './error-response';
 import { LIMIT_CODES, withinTokenLimit } from './graphql-limits';
 
 /**
@@ -9,18 +9,12 @@ import { LIMIT_CODES, withinTokenLimit } from './graphql-limits';
  */
 export function requestShapeError(payload: unknown, config: AppConfig): EarlyResponse | null {
   if (Array.isArray(payload) && !config.batching) {
-    return {
-      status: 400,
-      body: { errors: [{ message: 'Batched operations are not enabled on this server: send one operation per request.', extensions: { code: 'BATCHING_DISABLED' } }] },
-    };
+    return earlyResponse(400, 'Batched operations are not enabled on this server: send one operation per request.', 'BATCHING_DISABLED');
   }
   for (const operation of Array.isArray(payload) ? payload : [payload]) {
     const query = (operation as { query?: unknown } | null)?.query;
     if (typeof query === 'string' && !withinTokenLimit(query, config.graphqlLimits.maxTokens)) {
-      return {
-        status: 400,
-        body: { errors: [{ message: `The document has more than ${config.graphqlLimits.maxTokens} tokens.`, extensions: { code: LIMIT_CODES.tokens } }] },
-      };
+      return earlyResponse(400, `The document has more than ${config.graphqlLimits.maxTokens} tokens.`, LIMIT_CODES.tokens);
     }
   }
   return null;

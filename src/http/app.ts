@@ -13,7 +13,7 @@ import type { GraphQLGuards } from '../edge/edge';
 import { earlyResponse, sendResponse } from '../edge/error-response';
 import type { GraphQLContext, Loaders, ResolverRegistry } from '../graphql/context';
 import type { GatewayMetrics } from '../metrics/metrics';
-import { metricsHandler } from '../metrics/metrics-endpoint';
+import { metricsHandler } from './metrics-endpoint';
 import { feedRouter, type FeedRouteDeps } from '../syndication/feed.routes';
 import { GRAPHQL_PATH, graphqlEndpoint, isGraphQLPath, requestIdOf } from './graphql-endpoint';
 import { InFlightWork } from './in-flight';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { earlyResponse, sendResponse } from '../../edge/error-response';
 
 const gzip = promisify(gzipCallback);
 
@@ -214,7 +215,7 @@ ${[...assets].map(([name, a]) => tag(name, a)).join('\n')}
 
 const methodNotAllowed: RequestHandler = (_req, res) => {
   res.setHeader('allow', 'GET, HEAD');
-  res.status(405).json({ errors: [{ message: 'Method not allowed', extensions: { code: 'METHOD_NOT_ALLOWED' } }] });
+  sendResponse(res, earlyResponse(405, 'Method not allowed', 'METHOD_NOT_ALLOWED'));
 };
 
 /**
@@ -253,6 +254,6 @@ async function sendAsset(req: Request, res: Response, a: Asset): Promise<void> {
     res.setHeader('content-length', body.length);
     res.status(200).end(body);
   } catch {
-    if (!res.headersSent) res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    if (!res.headersSent) sendResponse(res, earlyResponse(500, 'Internal server error', 'INTERNAL_SERVER_ERROR'));
   }
 }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { earlyResponse, sendJson, sendResponse } from '../edge/error-response';
 
 /**
  * GET /metrics in the Prometheus text format. With a token (METRICS_TOKEN), only a request with
@@ -15,7 +16,7 @@ export function metricsHandler(registry: Registry, token: string | null) {
       const given = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
       if (!timingSafeEqual(digest(given), expected)) {
         res.setHeader('www-authenticate', 'Bearer realm="metrics"');
-        json(res, 401, { errors: [{ message: 'Metrics need a bearer token.', extensions: { code: 'UNAUTHENTICATED' } }] });
+        sendResponse(res, earlyResponse(401, 'Metrics need a bearer token.', 'UNAUTHENTICATED'));
         return;
       }
     }
@@ -26,7 +27,7 @@ export function metricsHandler(registry: Registry, token: string | null) {
       res.setHeader('cache-control', 'no-store');
       res.end(body);
     } catch {
-      json(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      sendResponse(res, earlyResponse(500, 'Internal server error', 'INTERNAL_SERVER_ERROR'));
     }
   };
 }
@@ -46,9 +47,9 @@ export function startWorkerHttp(options: {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const read = req.method === 'GET' || req.method === 'HEAD';
-    if (read && path === '/healthz') json(res, 200, { status: 'ok' });
+    if (read && path === '/healthz') sendJson(res, 200, { status: 'ok' });
     else if (read && path === '/metrics' && metrics) void metrics(req, res);
-    else json(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+    else sendResponse(res, earlyResponse(404, 'Not found', 'NOT_FOUND'));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -62,12 +63,4 @@ export function startWorkerHttp(options: {
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(payload));
-  res.end(payload);
 }
