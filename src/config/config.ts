@@ -291,7 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     logLevelExplicit: 'LOG_LEVEL' in present,
     production,
-    // Explicit, never Apollo's own NODE_ENV guess (../shared/STACK.md): a developer exploring the API
+    // Explicit, never Apollo's own guess from NODE_ENV: a developer exploring the API
     // gets everything, a production deployment exposes nothing it did not ask for.
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     landingPage: e.GRAPHQL_LANDING_PAGE ?? !production,

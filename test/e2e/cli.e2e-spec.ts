@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CONFIG_VARIABLES, loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/data-source';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
 import { freePort } from '../support/free-port';
+import { CLI_MAIN, expectOneLineError as expectStderrLine, newsgate, startScript, type Run } from '../support/processes';
 
 /**
  * `newsgate` as scripts run it: a separate process (TypeScript through swc, compiled once and
@@ -15,49 +15,11 @@ import { freePort } from '../support/free-port';
  * open at a time, so the commands that open it run one after the other.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
-const REGISTER = path.join(ROOT, 'test/support/swc-register.js');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without any newsgate variable of the outer one (nor jest's NODE_OPTIONS). */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of [...CONFIG_VARIABLES, 'NODE_OPTIONS']) delete env[name];
-  return env;
-}
-
-function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['-r', REGISTER, MAIN, ...args], { cwd: ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done, output: () => ({ stdout, stderr }) };
-}
-
-function newsgate(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return start(args, env).done;
-}
-
-/** An error is one line on stderr, never a stack trace. */
+/** A command's error is one line on stderr, never a stack trace, and nothing on stdout. */
 function expectOneLineError(run: Run, pattern: RegExp): void {
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(run.stderr.trimEnd()).toMatch(pattern);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
+  expectStderrLine(run, pattern);
   expect(run.stdout).toBe('');
 }
-
 
 /** Runs `work` on at most `limit` items at once (the suite runs on two cores). */
 async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -208,7 +170,7 @@ describe('newsgate command line', () => {
 
     it('serves: answers /healthz, then exits 0 on SIGTERM', async () => {
       const port = await freePort();
-      const server = start(['serve', '--port', String(port), '--host', '127.0.0.1'], { ...env, WORKER_ENABLED: 'false', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' });
+      const server = startScript(CLI_MAIN, ['serve', '--port', String(port), '--host', '127.0.0.1'], { ...env, WORKER_ENABLED: 'false', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' });
       let exited: Run | null = null;
       void server.done.then((run) => (exited = run));
       const deadline = Date.now() + 45_000;

@@ -1,10 +1,11 @@
 import { Client } from 'pg';
 import { buildFixtures, type Fixtures } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { codes, e2eConfig, expectNoLeak } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { codes, expectNoLeak } from './helpers';
 
 /**
- * Issue 2, section 7: a database failure under a running gateway is a masked error, never a crash
+ * A database failure under a running gateway is a masked error, never a crash
  * or a leak, and /readyz reports it while /healthz (the process) stays up. The app starts with
  * NODE_ENV=production (errors.e2e-spec.ts covers development). The tests run in order: a table
  * dropped from under the app first, then the whole database taken away.

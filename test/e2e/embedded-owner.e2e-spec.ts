@@ -1,14 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { CONFIG_VARIABLES, loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db/data-source';
 import { LOCK_FILE, type OwnerInfo } from '../../src/db/embedded/data-dir-lock';
 import * as wire from '../../src/db/embedded/wire';
 import { freePort } from '../support/free-port';
+import { CLI_MAIN, expectOneLineError, GATEWAY_MAIN, startScript, type Run } from '../support/processes';
 
 /**
  * An embedded DATA_DIR has exactly one owner process, with real processes on a real data
@@ -22,50 +22,15 @@ import { freePort } from '../support/free-port';
  * migrated snapshot when there is one; the tests run in order and each leaves it usable.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
-const REGISTER = path.join(ROOT, 'test/support/swc-register.js');
-const CLI = path.join(ROOT, 'src/cli/main.ts');
-const MAIN = path.join(ROOT, 'src/main.ts');
+const CLI = CLI_MAIN;
+const MAIN = GATEWAY_MAIN;
 const SESSION = path.join(__dirname, 'embedded-session.child.ts');
 /** Conditions on other processes are waited for this long: a loaded machine is slow, never wrong. */
 const PATIENCE_MS = 120_000;
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without any newsgate variable of the outer one (nor jest's NODE_OPTIONS). */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of [...CONFIG_VARIABLES, 'NODE_OPTIONS']) delete env[name];
-  return env;
-}
-
-function start(script: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', REGISTER, script, ...args], { cwd: ROOT, env: { ...baseEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  let exited: Run | null = null;
-  const done = new Promise<Run>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve((exited = { code, signal, stdout, stderr })));
-  });
-  return { child, done, exited: () => exited, output: () => ({ stdout, stderr }) };
-}
-
+/** Every process here has stdin as a pipe (the session script reads its commands from it). */
+const start = (script: string, args: string[], env: Record<string, string>) => startScript(script, args, env, 'pipe');
 const newsgate = (args: string[], env: Record<string, string>) => start(CLI, args, env).done;
-
-/** An error is one line on stderr, never a stack trace. */
-function expectOneLineError(run: Run, pattern: RegExp): void {
-  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(run.stderr.trimEnd()).toMatch(pattern);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
-}
 
 async function until<T>(condition: () => T | Promise<T>, what: string, alive?: () => Run | null): Promise<NonNullable<T>> {
   const deadline = Date.now() + PATIENCE_MS;

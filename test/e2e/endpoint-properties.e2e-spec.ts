@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { seed } from '../../src/seed/seed';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig, expectNoLeak } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { expectNoLeak } from './helpers';
 
 /**
  * Properties of /graphql's input handling, against the running gateway: arbitrary JSON bodies,

@@ -1,10 +1,11 @@
 import { INPUT_LIMITS } from '../../src/common/input-limits';
 import { buildFixtures, type Fixtures } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { codes, e2eConfig, expectNoLeak, postRaw } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { codes, expectNoLeak, postRaw } from './helpers';
 
 /**
- * Issue 2, section 7: bad input of every kind is the client's error with a stable code, a missing
+ * Bad input of every kind is the client's error with a stable code, a missing
  * record is null, and no response carries a stack trace, SQL, a connection string or a server
  * path. The app here starts with NODE_ENV=development, where Apollo and express would otherwise
  * be most talkative (database-failure.e2e-spec.ts runs with NODE_ENV=production).

@@ -4,7 +4,7 @@ import { createNewsClient } from '../../examples/terminal/news-client';
 import { displayWidth, wrap } from '../../examples/terminal/render';
 import { seed } from '../../src/seed/seed';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
 
 /**
  * examples/terminal: the app a developer runs first. It is driven here as a person would drive it,

@@ -1,6 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { codes, e2eConfig } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { codes } from './helpers';
 
 /**
  * Exploring the API in a browser: Apollo Sandbox, embedded at GET /graphql with the example

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -14,8 +14,11 @@ import { seed } from '../../src/seed/seed';
 import { captureLogs } from '../support/captured-logs';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
 import { freePort } from '../support/free-port';
+import { startGatewayProcess, tryConnect } from '../support/processes';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { E2E_ENV, e2eConfig, expectNoLeak } from './helpers';
+import { until } from '../support/wait';
+import { E2E_ENV, e2eConfig } from '../support/e2e-config';
+import { expectNoLeak } from './helpers';
 
 /**
  * Faults an outside tester provoked by hand, kept as checks: Postgres stopped and started under a
@@ -27,7 +30,6 @@ import { E2E_ENV, e2eConfig, expectNoLeak } from './helpers';
  * answered; the checks are on what every request got, and the test waits for conditions (with
  * deadlines far above what they take) rather than for fixed times.
  */
-const ROOT = path.resolve(__dirname, '../..');
 const ADMIN_TOKEN = 'faults-admin-token-0123456789abcdef';
 const SIDEBAR = '{ latestFeed(first: 20) { edges { node { headline source { name } article { title } } } } }';
 /** No request may take longer than this, database down or not: beyond it, it counts as a hang. */
@@ -35,14 +37,6 @@ const REQUEST_BOUND_MS = 20_000;
 
 // ---------------------------------------------------------------------------------------------
 // Waiting and load.
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 interface Outcome {
   id: string;
@@ -500,52 +494,6 @@ async function greedyUntilRefused(request: (n: number) => Promise<Outcome>): Pro
 
 // ---------------------------------------------------------------------------------------------
 
-interface GatewayProcess {
-  child: ChildProcess;
-  url: string;
-  stdout(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The gateway as its own process (src/main.ts compiled by swc, as the other process tests run it). */
-async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/swc-register.js'), path.join(ROOT, 'src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_OPTIONS: '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      WORKER_ENABLED: 'false',
-      GRAPHQL_LANDING_PAGE: 'false',
-      RESPONSE_CACHE: 'false',
-      RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
-      RATE_LIMIT_ANONYMOUS_BURST: '10000000',
-      ADMIN_TOKEN,
-      FETCH_ALLOWLIST: '127.0.0.1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  try {
-    await until(() => {
-      if (child.exitCode !== null) throw new Error('exited');
-      return stdout.includes('newsgate listening');
-    }, 'the gateway to start', 60_000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`the gateway did not start (${(error as Error).message}):\n${stdout}\n${stderr}`);
-  }
-  return { child, url: `http://127.0.0.1:${port}`, stdout: () => stdout, exited };
-}
-
 /** A publisher whose feeds answer only once released: what holds an admin's refreshSource in flight. */
 async function startHeldPublisher() {
   let waiting: ServerResponse[] = [];
@@ -571,18 +519,6 @@ async function startHeldPublisher() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** The error code of a new TCP connection to the gateway ('connected' if it was accepted). */
-function tryConnect(url: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(Number(new URL(url).port), '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
 }
 
 async function adminGql(base: string, query: string, variables: Record<string, unknown>, id: string): Promise<Outcome> {
@@ -618,7 +554,7 @@ describe('SIGTERM under load', () => {
 
   it('every request in flight is answered 200 (with Connection: close), new connections are refused, and the process exits 0', async () => {
     const publisher = await startHeldPublisher();
-    const gateway = await startGatewayProcess(env);
+    const gateway = await startGatewayProcess({ RESPONSE_CACHE: 'false', RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000', RATE_LIMIT_ANONYMOUS_BURST: '10000000', ...env }, ADMIN_TOKEN);
     const locker = database ? new Client({ connectionString: database.config.databaseUrl! }) : null;
     const shuttingDown = () => gateway.stdout().includes('"shutting down"');
     let load: ReturnType<typeof steadyLoad> | null = null;

@@ -1,22 +1,15 @@
-import { buildFixtures, inLanguage, sortFeedItems, type FixtureFeedItem, type Fixtures } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { codes, e2eConfig, ok } from './helpers';
+import { inLanguage, sortFeedItems, type FixtureFeedItem } from '../support/fixtures';
+import { useFixtureApp } from '../support/fixture-app';
+import { codes, ok } from './helpers';
 import { ARTICLE_FIELDS, articleJson, feedItemJson, FEED_ITEM_FIELDS } from './model';
 
 /**
- * Issue 2, section 3: `latestFeed(sourceId:, language:)` and every FeedItem field, including the
+ * The sidebar's headlines: `latestFeed(sourceId:, language:)` and every FeedItem field, including the
  * article it points to (read in the same statement as the feed: it must equal the article read by
  * id), and `Source.latestFeed`.
  */
 describe('latestFeed', () => {
-  let app: TestApp;
-  let fx: Fixtures;
-
-  beforeAll(async () => {
-    app = await startTestApp(e2eConfig());
-    fx = await buildFixtures(app.db);
-  });
-  afterAll(() => app?.close());
+  const suite = useFixtureApp();
 
   const FEED = `query($first: Int, $sourceId: ID, $language: String) {
     latestFeed(first: $first, sourceId: $sourceId, language: $language) {
@@ -25,74 +18,74 @@ describe('latestFeed', () => {
   }`;
 
   async function expectFeed(variables: Record<string, unknown>, expected: FixtureFeedItem[]) {
-    const { latestFeed } = ok(await app.gql(FEED, { first: 100, ...variables }));
+    const { latestFeed } = ok(await suite.app.gql(FEED, { first: 100, ...variables }));
     const sorted = sortFeedItems(expected);
     expect(latestFeed.totalCount).toBe(expected.length);
-    expect(latestFeed.edges.map((e: any) => e.node)).toEqual(sorted.slice(0, 100).map((f) => feedItemJson(fx, f)));
+    expect(latestFeed.edges.map((e: any) => e.node)).toEqual(sorted.slice(0, 100).map((f) => feedItemJson(suite.fx, f)));
     expect(latestFeed.pageInfo).toEqual({ hasNextPage: expected.length > 100, hasPreviousPage: false });
   }
 
   it('lists every source’s headlines newest first, page order kept for equal dates, with every field', async () => {
-    await expectFeed({}, fx.feedItems);
+    await expectFeed({}, suite.fx.feedItems);
   });
 
   it('the fixtures hold linked and unlinked items, items linked across sources, and ties', () => {
-    expect(fx.feedItems.some((f) => f.articleId === null)).toBe(true);
-    expect(fx.feedItems.some((f) => f.articleId && fx.articleByDbId.get(f.articleId)!.sourceId !== f.sourceId)).toBe(true);
-    expect(fx.feedItems.some((f) => f.url === null) && fx.feedItems.some((f) => f.imageUrl !== null)).toBe(true);
-    const ties = fx.feedItems.filter((f) => f.publishedAt.getTime() === fx.feedItems[0]!.publishedAt.getTime() && f.position === 1);
+    expect(suite.fx.feedItems.some((f) => f.articleId === null)).toBe(true);
+    expect(suite.fx.feedItems.some((f) => f.articleId && suite.fx.articleByDbId.get(f.articleId)!.sourceId !== f.sourceId)).toBe(true);
+    expect(suite.fx.feedItems.some((f) => f.url === null) && suite.fx.feedItems.some((f) => f.imageUrl !== null)).toBe(true);
+    const ties = suite.fx.feedItems.filter((f) => f.publishedAt.getTime() === suite.fx.feedItems[0]!.publishedAt.getTime() && f.position === 1);
     expect(ties.length).toBeGreaterThan(1);
   });
 
   it('defaults to 20 headlines', async () => {
-    const { latestFeed } = ok(await app.gql('{ latestFeed { edges { node { id } } pageInfo { hasNextPage } } }'));
-    expect(latestFeed.edges.map((e: any) => e.node.id)).toEqual(sortFeedItems(fx.feedItems).slice(0, 20).map((f) => f.id));
+    const { latestFeed } = ok(await suite.app.gql('{ latestFeed { edges { node { id } } pageInfo { hasNextPage } } }'));
+    expect(latestFeed.edges.map((e: any) => e.node.id)).toEqual(sortFeedItems(suite.fx.feedItems).slice(0, 20).map((f) => f.id));
     expect(latestFeed.pageInfo.hasNextPage).toBe(true);
   });
 
   it('narrows to one source', async () => {
-    for (const source of fx.sources) {
-      await expectFeed({ sourceId: source.id }, fx.feedItems.filter((f) => f.sourceId === source.dbId));
+    for (const source of suite.fx.sources) {
+      await expectFeed({ sourceId: source.id }, suite.fx.feedItems.filter((f) => f.sourceId === source.dbId));
     }
   });
 
   it('narrows to a language (a primary tag matches its subtags), alone and with a source', async () => {
     for (const language of ['bn', 'en', 'ar', 'zh-Hans', 'en-GB']) {
-      await expectFeed({ language }, fx.feedItems.filter((f) => inLanguage(f.language, language)));
+      await expectFeed({ language }, suite.fx.feedItems.filter((f) => inLanguage(f.language, language)));
     }
-    const source = fx.sources[0]!;
-    await expectFeed({ language: 'bn', sourceId: source.id }, fx.feedItems.filter((f) => f.sourceId === source.dbId && inLanguage(f.language, 'bn')));
+    const source = suite.fx.sources[0]!;
+    await expectFeed({ language: 'bn', sourceId: source.id }, suite.fx.feedItems.filter((f) => f.sourceId === source.dbId && inLanguage(f.language, 'bn')));
     await expectFeed({ language: 'fr' }, []);
   });
 
   it('refuses a sourceId that is not a Source id, and a bad language tag', async () => {
-    expect(codes(await app.gql(FEED, { sourceId: fx.articles[0]!.id }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await app.gql(FEED, { sourceId: 'garbage' }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await app.gql(FEED, { language: '123 456' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await suite.app.gql(FEED, { sourceId: suite.fx.articles[0]!.id }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await suite.app.gql(FEED, { sourceId: 'garbage' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await suite.app.gql(FEED, { language: '123 456' }))).toEqual(['BAD_USER_INPUT']);
     const missing = Buffer.from('Source:00000000-0000-4000-8000-000000000000').toString('base64');
     await expectFeed({ sourceId: missing }, []);
   });
 
   it('gives each linked item the whole article, the same as article(id:) reads it', async () => {
-    const { latestFeed } = ok(await app.gql(`{ latestFeed(first: 100) { edges { node { id article { ${ARTICLE_FIELDS} } } } } }`));
+    const { latestFeed } = ok(await suite.app.gql(`{ latestFeed(first: 100) { edges { node { id article { ${ARTICLE_FIELDS} } } } } }`));
     const linked = latestFeed.edges.filter((e: any) => e.node.article);
     expect(linked.length).toBeGreaterThan(50);
     for (const edge of linked) {
-      const item = fx.feedItems.find((f) => f.id === edge.node.id)!;
-      expect(edge.node.article).toEqual(articleJson(fx, fx.articleByDbId.get(item.articleId!)!));
+      const item = suite.fx.feedItems.find((f) => f.id === edge.node.id)!;
+      expect(edge.node.article).toEqual(articleJson(suite.fx, suite.fx.articleByDbId.get(item.articleId!)!));
     }
   });
 
   it('Source.latestFeed lists each source’s own feed, with totalCount, for every source at once', async () => {
     const { sources } = ok(
-      await app.gql(`{ sources { edges { node { id latestFeed(first: 100) { totalCount edges { node { ${FEED_ITEM_FIELDS} } } pageInfo { hasNextPage } } } } } }`),
+      await suite.app.gql(`{ sources { edges { node { id latestFeed(first: 100) { totalCount edges { node { ${FEED_ITEM_FIELDS} } } pageInfo { hasNextPage } } } } } }`),
     );
-    expect(sources.edges).toHaveLength(fx.sources.length);
+    expect(sources.edges).toHaveLength(suite.fx.sources.length);
     for (const edge of sources.edges) {
-      const source = fx.sources.find((s) => s.id === edge.node.id)!;
-      const expected = sortFeedItems(fx.feedItems.filter((f) => f.sourceId === source.dbId));
+      const source = suite.fx.sources.find((s) => s.id === edge.node.id)!;
+      const expected = sortFeedItems(suite.fx.feedItems.filter((f) => f.sourceId === source.dbId));
       expect(edge.node.latestFeed.totalCount).toBe(expected.length);
-      expect(edge.node.latestFeed.edges.map((e: any) => e.node)).toEqual(expected.map((f) => feedItemJson(fx, f)));
+      expect(edge.node.latestFeed.edges.map((e: any) => e.node)).toEqual(expected.map((f) => feedItemJson(suite.fx, f)));
       expect(edge.node.latestFeed.pageInfo.hasNextPage).toBe(false);
     }
   });

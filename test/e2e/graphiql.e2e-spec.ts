@@ -4,7 +4,8 @@ import { getIntrospectionQuery } from 'graphql';
 import { seed } from '../../src/seed/seed';
 import { EXPLORER_EXAMPLE } from '../../src/http/pages/explorer-example';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig, ok } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { ok } from './helpers';
 
 /**
  * GraphiQL at /graphiql over plain HTTP: the page and its Content-Security-Policy, the assets'

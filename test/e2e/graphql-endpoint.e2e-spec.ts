@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { seed } from '../../src/seed/seed';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig, expectNoLeak } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { expectNoLeak } from './helpers';
 
 /**
  * The /graphql endpoint reads requests itself (no body-parser): the HTTP-level answers it owes

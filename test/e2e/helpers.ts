@@ -1,29 +1,4 @@
-import { loadConfig, type AppConfig } from '../../src/config/config';
 import type { GraphQLResponse, TestApp } from '../support/test-app';
-
-/**
- * Issue 2's suite tests the read API itself, so the gateway's other layers (a response cache,
- * per-caller cost limits, added for later issues) must neither answer from a cache nor refuse
- * the large pages these tests read. They are configured the way an operator would, through the
- * environment variables (ignored where a layer does not exist); the database settings stay the
- * test harness's.
- */
-export const E2E_ENV: Record<string, string> = {
-  LOG_LEVEL: 'silent',
-  RESPONSE_CACHE: 'false',
-  RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000',
-  RATE_LIMIT_ANONYMOUS_BURST: '10000000',
-  GRAPHQL_MAX_COST: '1000000',
-  GRAPHQL_MAX_DEPTH: '20',
-  GRAPHQL_MAX_ALIASES: '100',
-  GRAPHQL_MAX_TOKENS: '100000',
-  GRAPHQL_INTROSPECTION: 'true',
-};
-
-export function e2eConfig(env: Record<string, string> = {}): Partial<AppConfig> {
-  const { databaseUrl: _url, dataDir: _dir, databasePoolSize: _pool, ...rest } = loadConfig({ ...E2E_ENV, ...env });
-  return rest;
-}
 
 /** Data of a response that must have succeeded, with the errors in the failure message otherwise. */
 export function ok<T = any>(res: GraphQLResponse<T>): T {

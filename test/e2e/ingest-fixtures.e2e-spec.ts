@@ -8,7 +8,7 @@ import { ADMIN, addSource, admin, ingestConfig, refresh, SOURCE_STATUS_FIELDS } 
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Issue 3, section 9: every fixture the local server plays gives its documented outcome and a
+ * Ingest's failure handling: every fixture the local server plays gives its documented outcome and a
  * per-source record of it (Source.fetchStatus), never a crash or a hang. Article pages are off
  * here: the parser fixtures link to example.org, which tests must not reach.
  */

@@ -4,7 +4,7 @@ import { addSource, admin, ingestConfig, refresh } from '../support/ingest-app';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Issue 3, section 6: authors and mentioned people are linked through Person aliases, script-aware
+ * Authors and mentioned people are linked through Person aliases, script-aware
  * (Bengali case endings and particles, Latin possessives; a name inside another word is not a
  * mention), with mention counts; unknown bylines become Persons, initials do not.
  */

@@ -4,7 +4,7 @@ import { ADMIN, addSource, admin, ingestConfig, refresh } from '../support/inges
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Issue 3, sections 5 and 9: the sample page served by a publisher, as an RSS feed linking to an
+ * Ingest end to end: the sample page served by a publisher, as an RSS feed linking to an
  * HTML article page, gives exactly the article the seed gives for the same text.
  */
 const ARTICLE_FIELDS = `title summary paragraphs language publishedAt byline imageUrl

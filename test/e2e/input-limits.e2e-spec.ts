@@ -3,7 +3,8 @@ import { INPUT_LIMITS, MAX_LIST_ITEMS } from '../../src/common/input-limits';
 import { ADMIN, ADMIN_TOKEN } from '../support/ingest-app';
 import { countingSql } from '../support/syndication';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { codes, e2eConfig, ok } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { codes, ok } from './helpers';
 
 /**
  * Every text argument has a maximum length, checked before any SQL: a 20,000-character

@@ -6,7 +6,7 @@ import { usingPostgresServer } from '../support/database';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN_TOKEN, admin, countingSql, postJson, queryHash, startExtraGateway } from '../support/syndication';
 
-/** §2 and §6 of issue 4: keys created, used, refused when wrong or revoked; admin-only by every route; CORS per key. */
+/** Partner API keys: created, used, refused when wrong or revoked; admin-only by every route; CORS per key. */
 describe('partner API keys', () => {
   let app: TestApp;
   const CREATE = 'mutation Create($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id keyId name allowedOrigins allowedOperations revokedAt } } }';

@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { countingSql, postJson, queryHash } from '../support/syndication';
 
 /**
- * §4 and §3 of issue 4: every limit refuses with its own code and HTTP status before a statement
+ * Query limits and rate limits: every limit refuses with its own code and HTTP status before a statement
  * runs; the bucket is charged by cost (aliases included) and answers 429 with Retry-After and the
  * RateLimit headers.
  */

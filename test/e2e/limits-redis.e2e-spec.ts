@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { countingSql, dropRedisPrefix, postJson, queryHash, redisAvailable, REDIS_URL, startExtraGateway, uniqueRedisPrefix, type ExtraGateway } from '../support/syndication';
 
 /**
- * §3 and §5 of issue 4 with REDIS_URL: two gateway processes' worth of app (each its own limiter,
+ * Limits and caches with REDIS_URL: two gateway processes' worth of app (each its own limiter,
  * Apollo and caches) share the bucket, the response cache, persisted queries and invalidation.
  */
 describe('two gateways sharing Redis', () => {

@@ -5,7 +5,8 @@ import { startFixtureServer, type FixtureServer } from '../support/fixture-serve
 import { buildFixtures } from '../support/fixtures';
 import { ADMIN, addSource, ingestConfig, refresh } from '../support/ingest-app';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig, ok } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { ok } from './helpers';
 
 /**
  * Operating the gateway: Prometheus metrics at GET /metrics (a registry per gateway, token,

@@ -1,62 +1,55 @@
-import { buildFixtures, sortArticles, sortFeedItems, type FixtureArticle, type Fixtures } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { codes, e2eConfig, ok } from './helpers';
+import { sortArticles, sortFeedItems, type FixtureArticle } from '../support/fixtures';
+import { useFixtureApp } from '../support/fixture-app';
+import { codes, ok } from './helpers';
 import { personJson, PERSON_FIELDS, sourceJson, SOURCE_FIELDS } from './model';
 
 /**
- * Issue 2, section 3: `source(id:, slug:)`, `sources`, `person(id:, slug:)`, `people(search:)`,
+ * The source and person queries: `source(id:, slug:)`, `sources`, `person(id:, slug:)`, `people(search:)`,
  * every Source and Person field, `Source.articles`, `Source.latestFeed` and
  * `Person.articles(role:)` with their totalCount.
  */
 describe('sources and people', () => {
-  let app: TestApp;
-  let fx: Fixtures;
-
-  beforeAll(async () => {
-    app = await startTestApp(e2eConfig());
-    fx = await buildFixtures(app.db);
-  });
-  afterAll(() => app?.close());
+  const suite = useFixtureApp();
 
   const byName = <T extends { name: string }>(items: T[]) => [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const ids = (connection: any) => connection.edges.map((e: any) => e.node.id);
 
   describe('sources', () => {
     it('lists every source alphabetically, with every field and totalCount', async () => {
-      const { sources } = ok(await app.gql(`{ sources { totalCount edges { node { ${SOURCE_FIELDS} } } } }`));
+      const { sources } = ok(await suite.app.gql(`{ sources { totalCount edges { node { ${SOURCE_FIELDS} } } } }`));
       expect(sources.totalCount).toBe(3);
-      expect(sources.edges.map((e: any) => e.node)).toEqual(byName(fx.sources).map(sourceJson));
+      expect(sources.edges.map((e: any) => e.node)).toEqual(byName(suite.fx.sources).map(sourceJson));
     });
 
     it('source(id:) and source(slug:) find one source; unknown keys give null', async () => {
-      for (const source of fx.sources) {
-        const data = ok(await app.gql(`query($id: ID!, $slug: String!) { a: source(id: $id) { ${SOURCE_FIELDS} } b: source(slug: $slug) { id } }`, { id: source.id, slug: source.slug }));
+      for (const source of suite.fx.sources) {
+        const data = ok(await suite.app.gql(`query($id: ID!, $slug: String!) { a: source(id: $id) { ${SOURCE_FIELDS} } b: source(slug: $slug) { id } }`, { id: source.id, slug: source.slug }));
         expect(data.a).toEqual(sourceJson(source));
         expect(data.b).toEqual({ id: source.id });
       }
       const missing = Buffer.from('Source:00000000-0000-4000-8000-000000000000').toString('base64');
-      const res = await app.gql(`query($id: ID!) { a: source(id: $id) { id } b: source(slug: "no-such-source") { id } }`, { id: missing });
+      const res = await suite.app.gql(`query($id: ID!) { a: source(id: $id) { id } b: source(slug: "no-such-source") { id } }`, { id: missing });
       expect(res.errors).toBeUndefined();
       expect(res.data).toEqual({ a: null, b: null });
     });
 
     it('source() wants exactly one of id and slug, and a Source id', async () => {
-      const s = fx.sources[0]!;
-      expect(codes(await app.gql('{ source { id } }'))).toEqual(['BAD_USER_INPUT']);
-      expect(codes(await app.gql('query($id: ID!, $slug: String!) { source(id: $id, slug: $slug) { id } }', { id: s.id, slug: s.slug }))).toEqual(['BAD_USER_INPUT']);
-      expect(codes(await app.gql('query($id: ID!) { source(id: $id) { id } }', { id: fx.people[0]!.id }))).toEqual(['BAD_USER_INPUT']);
+      const s = suite.fx.sources[0]!;
+      expect(codes(await suite.app.gql('{ source { id } }'))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await suite.app.gql('query($id: ID!, $slug: String!) { source(id: $id, slug: $slug) { id } }', { id: s.id, slug: s.slug }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await suite.app.gql('query($id: ID!) { source(id: $id) { id } }', { id: suite.fx.people[0]!.id }))).toEqual(['BAD_USER_INPUT']);
     });
 
     it('Source.articles lists what each source published, in both orders, with totalCount', async () => {
       const { sources } = ok(
-        await app.gql(`{ sources { edges { node { id
+        await suite.app.gql(`{ sources { edges { node { id
           newest: articles(first: 100) { totalCount edges { node { id source { id } } } }
           oldest: articles(first: 5, orderBy: OLDEST_FIRST) { totalCount edges { node { id } } }
         } } } }`),
       );
       for (const edge of sources.edges) {
-        const source = fx.sources.find((s) => s.id === edge.node.id)!;
-        const published = fx.articles.filter((a) => a.sourceId === source.dbId);
+        const source = suite.fx.sources.find((s) => s.id === edge.node.id)!;
+        const published = suite.fx.articles.filter((a) => a.sourceId === source.dbId);
         expect(edge.node.newest.totalCount).toBe(published.length);
         expect(ids(edge.node.newest)).toEqual(sortArticles(published).map((a) => a.id));
         expect(edge.node.newest.edges.every((e: any) => e.node.source.id === source.id)).toBe(true);
@@ -66,46 +59,46 @@ describe('sources and people', () => {
     });
 
     it('Source.latestFeed lists each source’s own headlines, with totalCount', async () => {
-      const s = fx.sources[1]!;
-      const { source } = ok(await app.gql('query($id: ID!) { source(id: $id) { latestFeed(first: 7) { totalCount edges { node { id source { id } } } } } }', { id: s.id }));
-      const own = sortFeedItems(fx.feedItems.filter((f) => f.sourceId === s.dbId));
+      const s = suite.fx.sources[1]!;
+      const { source } = ok(await suite.app.gql('query($id: ID!) { source(id: $id) { latestFeed(first: 7) { totalCount edges { node { id source { id } } } } } }', { id: s.id }));
+      const own = sortFeedItems(suite.fx.feedItems.filter((f) => f.sourceId === s.dbId));
       expect(source.latestFeed.totalCount).toBe(own.length);
       expect(ids(source.latestFeed)).toEqual(own.slice(0, 7).map((f) => f.id));
     });
 
     it('a cited source can be read from the articles that cite it', async () => {
-      const citing = fx.articles.find((a) => a.citedSourceIds.length > 0)!;
-      const { article } = ok(await app.gql(`query($id: ID!) { article(id: $id) { citedSources { ${SOURCE_FIELDS} articles { totalCount } } } }`, { id: citing.id }));
-      const cited = fx.sourceByDbId.get(citing.citedSourceIds[0]!)!;
-      expect(article.citedSources).toEqual([{ ...sourceJson(cited), articles: { totalCount: fx.articles.filter((a) => a.sourceId === cited.dbId).length } }]);
+      const citing = suite.fx.articles.find((a) => a.citedSourceIds.length > 0)!;
+      const { article } = ok(await suite.app.gql(`query($id: ID!) { article(id: $id) { citedSources { ${SOURCE_FIELDS} articles { totalCount } } } }`, { id: citing.id }));
+      const cited = suite.fx.sourceByDbId.get(citing.citedSourceIds[0]!)!;
+      expect(article.citedSources).toEqual([{ ...sourceJson(cited), articles: { totalCount: suite.fx.articles.filter((a) => a.sourceId === cited.dbId).length } }]);
     });
   });
 
   describe('people', () => {
     it('lists everyone alphabetically, with every field and totalCount', async () => {
-      const { people } = ok(await app.gql(`{ people(first: 100) { totalCount edges { node { ${PERSON_FIELDS} } } } }`));
-      expect(people.totalCount).toBe(fx.people.length);
-      expect(people.edges.map((e: any) => e.node)).toEqual(byName(fx.people).map(personJson));
+      const { people } = ok(await suite.app.gql(`{ people(first: 100) { totalCount edges { node { ${PERSON_FIELDS} } } } }`));
+      expect(people.totalCount).toBe(suite.fx.people.length);
+      expect(people.edges.map((e: any) => e.node)).toEqual(byName(suite.fx.people).map(personJson));
     });
 
     it('person(id:) and person(slug:) find one person; unknown keys give null; one key only', async () => {
-      for (const p of fx.people) {
-        const data = ok(await app.gql(`query($id: ID!, $slug: String!) { a: person(id: $id) { ${PERSON_FIELDS} } b: person(slug: $slug) { id } }`, { id: p.id, slug: p.slug }));
+      for (const p of suite.fx.people) {
+        const data = ok(await suite.app.gql(`query($id: ID!, $slug: String!) { a: person(id: $id) { ${PERSON_FIELDS} } b: person(slug: $slug) { id } }`, { id: p.id, slug: p.slug }));
         expect(data.a).toEqual(personJson(p));
         expect(data.b).toEqual({ id: p.id });
       }
       const missing = Buffer.from('Person:00000000-0000-4000-8000-000000000000').toString('base64');
-      const res = await app.gql('query($id: ID!) { a: person(id: $id) { id } b: person(slug: "nobody") { id } }', { id: missing });
+      const res = await suite.app.gql('query($id: ID!) { a: person(id: $id) { id } b: person(slug: "nobody") { id } }', { id: missing });
       expect(res.errors).toBeUndefined();
       expect(res.data).toEqual({ a: null, b: null });
-      expect(codes(await app.gql('{ person { id } }'))).toEqual(['BAD_USER_INPUT']);
-      expect(codes(await app.gql('query($id: ID!) { person(id: $id, slug: "x") { id } }', { id: fx.people[0]!.id }))).toEqual(['BAD_USER_INPUT']);
-      expect(codes(await app.gql('query($id: ID!) { person(id: $id) { id } }', { id: fx.sources[0]!.id }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await suite.app.gql('{ person { id } }'))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await suite.app.gql('query($id: ID!) { person(id: $id, slug: "x") { id } }', { id: suite.fx.people[0]!.id }))).toEqual(['BAD_USER_INPUT']);
+      expect(codes(await suite.app.gql('query($id: ID!) { person(id: $id) { id } }', { id: suite.fx.sources[0]!.id }))).toEqual(['BAD_USER_INPUT']);
     });
 
     it('people(search:) matches part of a name or any alias, in any script and case, with totalCount', async () => {
       const search = async (q: string) => {
-        const { people } = ok(await app.gql('query($q: String) { people(search: $q) { totalCount edges { node { slug } } } }', { q }));
+        const { people } = ok(await suite.app.gql('query($q: String) { people(search: $q) { totalCount edges { node { slug } } } }', { q }));
         expect(people.totalCount).toBe(people.edges.length);
         return people.edges.map((e: any) => e.node.slug);
       };
@@ -124,7 +117,7 @@ describe('sources and people', () => {
       expect(await search('António')).toEqual(['antonio-guterres']);
       expect(await search('qqqqzzzz')).toEqual([]);
       // Blank search: everyone.
-      expect(await search('   ')).toHaveLength(fx.people.length);
+      expect(await search('   ')).toHaveLength(suite.fx.people.length);
     });
 
     describe('Person.articles(role:)', () => {
@@ -136,39 +129,39 @@ describe('sources and people', () => {
       } }`;
 
       it.each([
-        ['an author', () => fx.authors[0]!],
-        ['a person articles mention', () => fx.mentioned[0]!],
-        ['a person who both writes and is written about', () => fx.authors[0]!],
-        ['an author nobody mentions', () => fx.authors[3]!],
+        ['an author', () => suite.fx.authors[0]!],
+        ['a person articles mention', () => suite.fx.mentioned[0]!],
+        ['a person who both writes and is written about', () => suite.fx.authors[0]!],
+        ['an author nobody mentions', () => suite.fx.authors[3]!],
       ])('lists what %s wrote (AUTHOR), is named in (MENTIONED), or both (omitted)', async (_label, personOf) => {
         const p = personOf();
-        const { person } = ok(await app.gql(QUERY, { id: p.id }));
-        if (p === fx.authors[0]) expect(fx.articles.some((a) => a.authorIds.includes(p.dbId) && a.mentions.some((m) => m.personId === p.dbId))).toBe(true);
+        const { person } = ok(await suite.app.gql(QUERY, { id: p.id }));
+        if (p === suite.fx.authors[0]) expect(suite.fx.articles.some((a) => a.authorIds.includes(p.dbId) && a.mentions.some((m) => m.personId === p.dbId))).toBe(true);
         const wrote = (a: FixtureArticle) => a.authorIds.includes(p.dbId);
         const named = (a: FixtureArticle) => a.mentions.some((m) => m.personId === p.dbId);
         const expectConnection = (connection: any, articles: FixtureArticle[], order: 'NEWEST_FIRST' | 'OLDEST_FIRST' = 'NEWEST_FIRST', limit = 100) => {
           expect(connection.totalCount).toBe(articles.length);
           expect(ids(connection)).toEqual(sortArticles(articles, order).slice(0, limit).map((a) => a.id));
         };
-        expectConnection(person.author, fx.articles.filter(wrote));
-        expectConnection(person.mentioned, fx.articles.filter(named));
-        expectConnection(person.any, fx.articles.filter((a) => wrote(a) || named(a)));
-        expectConnection(person.oldest, fx.articles.filter((a) => wrote(a) || named(a)), 'OLDEST_FIRST', 3);
+        expectConnection(person.author, suite.fx.articles.filter(wrote));
+        expectConnection(person.mentioned, suite.fx.articles.filter(named));
+        expectConnection(person.any, suite.fx.articles.filter((a) => wrote(a) || named(a)));
+        expectConnection(person.oldest, suite.fx.articles.filter((a) => wrote(a) || named(a)), 'OLDEST_FIRST', 3);
         for (const edge of person.author.edges) expect(edge.node.authors.map((x: any) => x.id)).toContain(p.id);
         for (const edge of person.mentioned.edges) expect(edge.node.mentions.map((m: any) => m.person.id)).toContain(p.id);
       });
 
       it('batches people and roles in one request without mixing them up', async () => {
         const { people } = ok(
-          await app.gql(`{ people(first: 100) { edges { node { id
+          await suite.app.gql(`{ people(first: 100) { edges { node { id
             author: articles(role: AUTHOR, first: 2) { totalCount edges { node { id } } }
             mentioned: articles(role: MENTIONED, first: 2) { totalCount edges { node { id } } }
           } } } }`),
         );
         for (const edge of people.edges) {
-          const p = fx.people.find((x) => x.id === edge.node.id)!;
-          const wrote = fx.articles.filter((a) => a.authorIds.includes(p.dbId));
-          const named = fx.articles.filter((a) => a.mentions.some((m) => m.personId === p.dbId));
+          const p = suite.fx.people.find((x) => x.id === edge.node.id)!;
+          const wrote = suite.fx.articles.filter((a) => a.authorIds.includes(p.dbId));
+          const named = suite.fx.articles.filter((a) => a.mentions.some((m) => m.personId === p.dbId));
           expect(edge.node.author.totalCount).toBe(wrote.length);
           expect(ids(edge.node.author)).toEqual(sortArticles(wrote).slice(0, 2).map((a) => a.id));
           expect(edge.node.mentioned.totalCount).toBe(named.length);
@@ -177,7 +170,7 @@ describe('sources and people', () => {
       });
 
       it('refuses an unknown role', async () => {
-        const res = await app.gql('query($id: ID!) { person(id: $id) { articles(role: EDITOR) { totalCount } } }', { id: fx.people[0]!.id });
+        const res = await suite.app.gql('query($id: ID!) { person(id: $id) { articles(role: EDITOR) { totalCount } } }', { id: suite.fx.people[0]!.id });
         expect(res.status).toBe(400);
         expect(codes(res)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       });

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { seed } from '../../src/seed/seed';
 import { ADMIN_TOKEN, admin, dropRedisPrefix, postJson, queryHash, redisAvailable, REDIS_URL, uniqueRedisPrefix } from '../support/syndication';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
 
 /**
  * Automatic persisted queries, as a caller can register them through /graphql with Redis: 2,500

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { seed, SEEDS_DIR } from '../../src/seed/seed';
 import { NewsgateClient, type ArticlePageQuery, type ArticlePageQueryVariables, type SidebarQuery, type SidebarQueryVariables } from '../../src/client';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig, ok } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { ok } from './helpers';
 
 /**
- * Issue 2, section 5: the real sample page, loaded by `seed` and read back through GraphQL with the
+ * The real sample page, loaded by `seed` and read back through GraphQL with the
  * typed client a client app would use (src/client: its operations and their generated types).
  *
  * Expectations come from the file itself, read independently of the seed's parser: the title is
@@ -61,7 +62,7 @@ describe('the sample page, seeded and read back through GraphQL', () => {
   });
   afterAll(() => app?.close());
 
-  it('reads the expectations from the file the way the issue describes it', () => {
+  it('reads the expectations from the file as the sample page is laid out', () => {
     expect(expected.paragraphs).toHaveLength(11);
     expect(expected.headlines).toHaveLength(20);
   });

@@ -3,10 +3,11 @@ import { seed } from '../../src/seed/seed';
 import { normalizeForSearch } from '../../src/text/normalize';
 import { buildFixtures, sortArticles, type Fixtures } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { codes, e2eConfig, ok } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { codes, ok } from './helpers';
 
 /**
- * Issue 2, sections 3 and 8: search in any language and script. Text is stored through the real
+ * Search in any language and script. Text is stored through the real
  * write path (search text = normalizeForSearch of title, summary and body, as ingestion does) and
  * queried through HTTP. The sample page is seeded too: it stores ড় as U+09A1 U+09BC.
  */

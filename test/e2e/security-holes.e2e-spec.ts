@@ -8,7 +8,8 @@ import { registerIngestCommands } from '../../src/cli/ingest-commands';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { ADMIN, ADMIN_TOKEN, addSource, admin, ingestConfig, refresh } from '../support/ingest-app';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { codes, e2eConfig, ok } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
+import { codes, ok } from './helpers';
 
 /**
  * Holes found from outside, each through the real endpoint, a real ingest from the local fixture

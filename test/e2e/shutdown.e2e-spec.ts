@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
-import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { createTestDatabase, usingPostgresServer, type TestDatabase } from '../support/database';
 import { captureLogs } from '../support/captured-logs';
 import { startTestApp } from '../support/test-app';
-import { e2eConfig } from './helpers';
-import { freePort } from '../support/free-port';
+import { e2eConfig } from '../support/e2e-config';
+import { startGatewayProcess, tryConnect, type GatewayProcess } from '../support/processes';
+import { until } from '../support/wait';
 
 /**
  * SIGTERM to the real gateway process (src/main.ts, compiled by swc as in the other process tests):
@@ -18,82 +17,16 @@ import { freePort } from '../support/free-port';
  * answer yet (an admin's refreshSource waits on the feed), and on a Postgres server also a lock
  * the test holds on feed_item (the sidebar's statement waits for it).
  */
-const ROOT = path.resolve(__dirname, '../..');
 const ADMIN_TOKEN = 'shutdown-admin-token-0123456789';
 
 
-interface Gateway {
-  child: ChildProcess;
-  url: string;
-  stdout(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-async function startGateway(env: Record<string, string>): Promise<Gateway> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/swc-register.js'), path.join(ROOT, 'src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_OPTIONS: '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      WORKER_ENABLED: 'false',
-      SEED_ON_EMPTY: 'false',
-      GRAPHQL_LANDING_PAGE: 'false',
-      ADMIN_TOKEN,
-      FETCH_ALLOWLIST: '127.0.0.1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
-  );
-  const deadline = Date.now() + 45_000;
-  while (!stdout.includes('newsgate listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the gateway did not start:\n${stdout}\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, stdout: () => stdout, exited };
-}
-
-async function gql(gateway: Gateway, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+async function gql(gateway: GatewayProcess, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const res = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, body: (await res.json()) as { data?: any; errors?: unknown[] } };
-}
-
-/** Resolves with the error code of a new TCP connection to the gateway ('connected' if it was accepted). */
-function tryConnect(url: string): Promise<string> {
-  const { port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Every stdout line is a JSON object; request lines (an access line, or any line of a request) carry reqId. */
@@ -153,7 +86,7 @@ describe('SIGTERM', () => {
 
   it('lets the request in flight finish with 200, refuses new connections, closes the pool and exits 0; logs are JSON lines with reqId', async () => {
     const publisher = await startSlowPublisher();
-    const gateway = await startGateway(env);
+    const gateway = await startGatewayProcess(env, ADMIN_TOKEN);
     try {
       const added = await gql(gateway, 'mutation($input: AddSourceInput!) { addSource(input: $input) { id } }', {
         input: { name: 'Slow', feedUrls: [publisher.url] },
@@ -251,7 +184,7 @@ describe('SIGTERM', () => {
   });
 
   (usingPostgresServer() ? it : it.skip)('a query waiting on a lock in Postgres finishes after SIGTERM, then the process exits 0', async () => {
-    const gateway = await startGateway({ ...env, DATABASE_STATEMENT_TIMEOUT_MS: '20000' });
+    const gateway = await startGatewayProcess({ ...env, DATABASE_STATEMENT_TIMEOUT_MS: '20000' }, ADMIN_TOKEN);
     const locker = new Client({ connectionString: env.DATABASE_URL });
     await locker.connect();
     try {

@@ -1,12 +1,12 @@
 import { print } from 'graphql';
 import { sqlStatementCount } from '../../src/db/sql-executor';
 import { ArticlePageDocument, SidebarDocument } from '../../src/client/generated/graphql';
-import { buildFixtures, sortFeedItems, type Fixtures } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig, ok } from './helpers';
+import { sortFeedItems } from '../support/fixtures';
+import { useFixtureApp } from '../support/fixture-app';
+import { ok } from './helpers';
 
 /**
- * Issue 2, section 4: DataLoader behind every relation. The number of SQL statements one request
+ * DataLoader behind every relation. The number of SQL statements one request
  * runs depends on the shape of the query, never on how many items it returns. Counted with the
  * process-wide statement counter around one HTTP request at a time.
  *
@@ -15,25 +15,18 @@ import { e2eConfig, ok } from './helpers';
  * mentions and citations, and some feed items have no article.
  */
 describe('SQL statements per request', () => {
-  let app: TestApp;
-  let fx: Fixtures;
-
-  beforeAll(async () => {
-    app = await startTestApp(e2eConfig());
-    fx = await buildFixtures(app.db);
-  });
-  afterAll(() => app?.close());
+  const suite = useFixtureApp();
 
   async function counted(query: string, variables?: Record<string, unknown>): Promise<{ statements: number; data: any }> {
     const before = sqlStatementCount();
-    const data = ok(await app.gql(query, variables));
+    const data = ok(await suite.app.gql(query, variables));
     return { statements: sqlStatementCount() - before, data };
   }
 
   const SIDEBAR = (n: number) =>
     `{ latestFeed(first: ${n}) { edges { node { headline source { name } article { title source { name } authors { name } mentions { count person { name } } citedSources { name } } } } } }`;
 
-  it('the issue’s sidebar query runs the same number of statements, at most 6, for N = 5 and N = 100', async () => {
+  it('the sidebar query runs the same number of statements, at most 6, for N = 5 and N = 100', async () => {
     const small = await counted(SIDEBAR(5));
     const large = await counted(SIDEBAR(100));
     expect(large.statements).toBe(small.statements);
@@ -51,8 +44,8 @@ describe('SQL statements per request', () => {
     expect(large.data.latestFeed.edges.some((e: any) => e.node.article?.mentions.length > 0)).toBe(true);
     expect(large.data.latestFeed.edges.some((e: any) => e.node.article?.citedSources.length > 0)).toBe(true);
     // The first five items (the small request) hold an article of another source and an unlinked item.
-    const top5 = sortFeedItems(fx.feedItems).slice(0, 5);
-    expect(top5.some((f) => f.articleId && fx.articleByDbId.get(f.articleId)!.sourceId !== f.sourceId)).toBe(true);
+    const top5 = sortFeedItems(suite.fx.feedItems).slice(0, 5);
+    expect(top5.some((f) => f.articleId && suite.fx.articleByDbId.get(f.articleId)!.sourceId !== f.sourceId)).toBe(true);
   });
 
   it('repeating a request repeats its statements: nothing is cached across requests', async () => {
@@ -73,7 +66,7 @@ describe('SQL statements per request', () => {
   // loads share one batch depends on which statement returns first on a pooled server, so the
   // count is bounded rather than exact. An N+1 would run over a hundred statements here.
   it('the typed ArticlePage operation stays within a bound that does not grow with the sidebar', async () => {
-    const slug = fx.articles.find((a) => a.citedSourceIds.length > 0 && a.mentions.length > 0)!.slug;
+    const slug = suite.fx.articles.find((a) => a.citedSourceIds.length > 0 && a.mentions.length > 0)!.slug;
     const page5 = await counted(print(ArticlePageDocument), { slug, sidebar: 5 });
     const page100 = await counted(print(ArticlePageDocument), { slug, sidebar: 100 });
     expect(page100.data.latestFeed.edges).toHaveLength(100);
@@ -128,7 +121,7 @@ describe('SQL statements per request', () => {
 
   it('node() lookups of many ids batch into one statement per type', async () => {
     const aliases = (n: number) =>
-      fx.articles
+      suite.fx.articles
         .slice(0, n)
         .map((a, i) => `a${i}: node(id: "${a.id}") { ... on Article { title source { name } authors { name } } }`)
         .join('\n');

@@ -4,7 +4,7 @@ import { usingPostgresServer } from '../support/database';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN_TOKEN, admin, countingSql } from '../support/syndication';
 
-/** §5 of issue 4: cache hints, the response cache (a hit runs no SQL), GET for CDNs, invalidation by new items. */
+/** Caching: cache hints, the response cache (a hit runs no SQL), GET for CDNs, invalidation by new items. */
 const SIDEBAR = '{ latestFeed(first: 5) { totalCount edges { node { headline source { name } } } } }';
 
 async function addHeadline(app: TestApp, headline: string): Promise<void> {

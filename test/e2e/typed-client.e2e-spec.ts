@@ -2,7 +2,7 @@ import { seed } from '../../src/seed/seed';
 import { NewsgateClient, NewsgateError } from '../../src/client';
 import { freePort } from '../support/free-port';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { e2eConfig } from './helpers';
+import { e2eConfig } from '../support/e2e-config';
 
 /**
  * The typed client (src/client) against the running gateway: every operation an app runs, in the

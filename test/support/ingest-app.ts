@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../src/config/config';
-import { e2eConfig, ok } from '../e2e/helpers';
+import { e2eConfig } from './e2e-config';
+import { ok } from '../e2e/helpers';
 import type { TestApp } from './test-app';
 
 /** The admin token ingestion tests use (ADMIN_TOKEN must be at least 24 characters). */
