@@ -28,7 +28,7 @@ const shared = {
 };
 
 /** The tier of an e2e file is read from its imports, so a new file lands in the right one by itself. */
-const STARTS_PROCESSES = /from '(?:node:)?child_process'|from '\.\./support/processes'|from 'playwright-core'|PostgresCluster/;
+const STARTS_PROCESSES = /from '(?:node:)?child_process'|from '\.\.\/support\/processes'|from 'playwright-core'|PostgresCluster/;
 const E2E_DIR = path.join(__dirname, 'test/e2e');
 const processTests = readdirSync(E2E_DIR)
   .filter((name) => name.endsWith('.e2e-spec.ts') && STARTS_PROCESSES.test(readFileSync(path.join(E2E_DIR, name), 'utf8')))
