@@ -1,7 +1,17 @@
 import { FIXTURE_ARTICLE_BASE, inLanguage, sortArticles, type FixtureArticle } from '../support/fixtures';
 import { useFixtureApp } from '../support/fixture-app';
 import { codes, ok } from './helpers';
-import { ARTICLE_FIELDS, articleJson, feedItemJson, FEED_ITEM_FIELDS, personJson, PERSON_FIELDS, sourceJson, SOURCE_FIELDS } from './model';
+import {
+  ArticleByEachKeyDocument,
+  ArticleByUrlVariantsDocument,
+  ArticleListDocument,
+  ArticlesDefaultPageDocument,
+  ListedNodesDocument,
+  NodeOfEachTypeDocument,
+  NodeRefetchDocument,
+  type ArticleFilter,
+} from '../support/generated/graphql';
+import { articleJson, feedItemJson, personJson, sourceJson } from './model';
 
 /**
  * The article queries: `article(id:, slug:, url:)`, every Article field, `articles(filter:, orderBy:)`
@@ -11,16 +21,12 @@ import { ARTICLE_FIELDS, articleJson, feedItemJson, FEED_ITEM_FIELDS, personJson
 describe('articles', () => {
   const suite = useFixtureApp();
 
-  const LIST = `query($filter: ArticleFilter, $orderBy: ArticleOrder, $first: Int) {
-    articles(filter: $filter, orderBy: $orderBy, first: $first) { totalCount edges { node { id } } pageInfo { hasNextPage } }
-  }`;
-
   /** Asserts one filtered list (first 100, in order) and its totalCount against the model. */
-  async function expectList(filter: Record<string, unknown> | null, expected: FixtureArticle[], orderBy: 'NEWEST_FIRST' | 'OLDEST_FIRST' = 'NEWEST_FIRST') {
-    const { articles } = ok(await suite.app.gql(LIST, { filter, orderBy, first: 100 }));
+  async function expectList(filter: ArticleFilter | null, expected: FixtureArticle[], orderBy: 'NEWEST_FIRST' | 'OLDEST_FIRST' = 'NEWEST_FIRST') {
+    const { articles } = ok(await suite.app.request(ArticleListDocument, { filter, orderBy, first: 100 }));
     const sorted = sortArticles(expected, orderBy);
     expect(articles.totalCount).toBe(expected.length);
-    expect(articles.edges.map((e: any) => e.node.id)).toEqual(sorted.slice(0, 100).map((a) => a.id));
+    expect(articles.edges.map((e) => e.node.id)).toEqual(sorted.slice(0, 100).map((a) => a.id));
     expect(articles.pageInfo.hasNextPage).toBe(expected.length > 100);
   }
 
@@ -29,16 +35,7 @@ describe('articles', () => {
       // One article per language variant, with and without summary, image, citations, mentions.
       for (const index of [0, 1, 2, 3, 4, 5, 6, 9]) {
         const a = suite.fx.articles[index]!;
-        const data = ok(
-          await suite.app.gql(
-            `query($id: ID!, $slug: String!, $url: String!) {
-              byId: article(id: $id) { ${ARTICLE_FIELDS} }
-              bySlug: article(slug: $slug) { id }
-              byUrl: article(url: $url) { id }
-            }`,
-            { id: a.id, slug: a.slug, url: a.url },
-          ),
-        );
+        const data = ok(await suite.app.request(ArticleByEachKeyDocument, { id: a.id, slug: a.slug, url: a.url }));
         expect(data.byId).toEqual(articleJson(suite.fx, a));
         expect(data.bySlug).toEqual({ id: a.id });
         expect(data.byUrl).toEqual({ id: a.id });
@@ -58,17 +55,12 @@ describe('articles', () => {
       const a = suite.fx.articles[7]!;
       const url = new URL(a.url);
       const data = ok(
-        await suite.app.gql(
-          `query($u1: String!, $u2: String!, $u3: String!, $slug: String!) {
-            u1: article(url: $u1) { id } u2: article(url: $u2) { id } u3: article(url: $u3) { id } s: article(slug: $slug) { id }
-          }`,
-          {
+        await suite.app.request(ArticleByUrlVariantsDocument, {
             u1: `${a.url}#comments`,
             u2: `${url.protocol}//${url.host.toUpperCase()}${url.pathname}`,
             u3: `  ${a.url}?utm_source=newsletter&utm_medium=email  `,
-            slug: a.slug.toUpperCase(),
-          },
-        ),
+          slug: a.slug.toUpperCase(),
+        }),
       );
       expect(data).toEqual({ u1: { id: a.id }, u2: { id: a.id }, u3: { id: a.id }, s: { id: a.id } });
     });
@@ -107,8 +99,8 @@ describe('articles', () => {
     });
 
     it('defaults to 20 items', async () => {
-      const { articles } = ok(await suite.app.gql('{ articles { edges { node { id } } pageInfo { hasNextPage } } }'));
-      expect(articles.edges.map((e: any) => e.node.id)).toEqual(sortArticles(suite.fx.articles).slice(0, 20).map((a) => a.id));
+      const { articles } = ok(await suite.app.request(ArticlesDefaultPageDocument));
+      expect(articles.edges.map((e) => e.node.id)).toEqual(sortArticles(suite.fx.articles).slice(0, 20).map((a) => a.id));
       expect(articles.pageInfo.hasNextPage).toBe(true);
     });
 
@@ -179,11 +171,11 @@ describe('articles', () => {
     });
 
     it('refuses ids of the wrong type in filters', async () => {
-      const wrong = await suite.app.gql(LIST, { filter: { sourceIds: [suite.fx.people[0]!.id] } });
+      const wrong = await suite.app.request(ArticleListDocument, { filter: { sourceIds: [suite.fx.people[0]!.id] } });
       expect(codes(wrong)).toEqual(['BAD_USER_INPUT']);
-      const garbage = await suite.app.gql(LIST, { filter: { personIds: ['not-an-id'] } });
+      const garbage = await suite.app.request(ArticleListDocument, { filter: { personIds: ['not-an-id'] } });
       expect(codes(garbage)).toEqual(['BAD_USER_INPUT']);
-      const language = await suite.app.gql(LIST, { filter: { language: 'not a language tag!' } });
+      const language = await suite.app.request(ArticleListDocument, { filter: { language: 'not a language tag!' } });
       expect(codes(language)).toEqual(['BAD_USER_INPUT']);
     });
   });
@@ -195,15 +187,7 @@ describe('articles', () => {
       const person = suite.fx.mentioned[0]!;
       const item = suite.fx.feedItems.find((f) => f.articleId)!;
       const data = ok(
-        await suite.app.gql(
-          `query($a: ID!, $s: ID!, $p: ID!, $f: ID!) {
-            a: node(id: $a) { __typename id ... on Article { ${ARTICLE_FIELDS} } }
-            s: node(id: $s) { __typename id ... on Source { ${SOURCE_FIELDS} } }
-            p: node(id: $p) { __typename id ... on Person { ${PERSON_FIELDS} } }
-            f: node(id: $f) { __typename id ... on FeedItem { ${FEED_ITEM_FIELDS} } }
-          }`,
-          { a: article.id, s: source.id, p: person.id, f: item.id },
-        ),
+        await suite.app.request(NodeOfEachTypeDocument, { a: article.id, s: source.id, p: person.id, f: item.id }),
       );
       expect(data.a).toEqual({ __typename: 'Article', ...articleJson(suite.fx, article) });
       expect(data.s).toEqual({ __typename: 'Source', ...sourceJson(source) });
@@ -219,24 +203,15 @@ describe('articles', () => {
     });
 
     it('every id a list hands out refetches the same object', async () => {
-      const data = ok(
-        await suite.app.gql(`{
-          articles(first: 5) { edges { node { id title } } }
-          latestFeed(first: 5) { edges { node { id headline } } }
-          sources { edges { node { id name } } }
-          people { edges { node { id name } } }
-        }`),
-      );
+      const data = ok(await suite.app.request(ListedNodesDocument));
       const nodes = [
-        ...data.articles.edges.map((e: any) => e.node),
-        ...data.latestFeed.edges.map((e: any) => e.node),
-        ...data.sources.edges.map((e: any) => e.node),
-        ...data.people.edges.map((e: any) => e.node),
+        ...data.articles.edges.map((e) => e.node),
+        ...data.latestFeed.edges.map((e) => e.node),
+        ...data.sources.edges.map((e) => e.node),
+        ...data.people.edges.map((e) => e.node),
       ];
       for (const node of nodes) {
-        const again = ok(
-          await suite.app.gql('query($id: ID!) { node(id: $id) { id ... on Article { title } ... on FeedItem { headline } ... on Source { name } ... on Person { name } } }', { id: node.id }),
-        );
+        const again = ok(await suite.app.request(NodeRefetchDocument, { id: node.id }));
         expect(again.node).toEqual(node);
       }
     });

@@ -1,7 +1,8 @@
 import { inLanguage, sortFeedItems, type FixtureFeedItem } from '../support/fixtures';
 import { useFixtureApp } from '../support/fixture-app';
 import { codes, ok } from './helpers';
-import { ARTICLE_FIELDS, articleJson, feedItemJson, FEED_ITEM_FIELDS } from './model';
+import { FeedArticlesDocument, FeedDefaultPageDocument, FeedPageDocument, SourceFeedsDocument, type FeedPageQueryVariables } from '../support/generated/graphql';
+import { articleJson, feedItemJson } from './model';
 
 /**
  * The sidebar's headlines: `latestFeed(sourceId:, language:)` and every FeedItem field, including the
@@ -11,17 +12,11 @@ import { ARTICLE_FIELDS, articleJson, feedItemJson, FEED_ITEM_FIELDS } from './m
 describe('latestFeed', () => {
   const suite = useFixtureApp();
 
-  const FEED = `query($first: Int, $sourceId: ID, $language: String) {
-    latestFeed(first: $first, sourceId: $sourceId, language: $language) {
-      totalCount edges { node { ${FEED_ITEM_FIELDS} } } pageInfo { hasNextPage hasPreviousPage }
-    }
-  }`;
-
-  async function expectFeed(variables: Record<string, unknown>, expected: FixtureFeedItem[]) {
-    const { latestFeed } = ok(await suite.app.gql(FEED, { first: 100, ...variables }));
+  async function expectFeed(variables: FeedPageQueryVariables, expected: FixtureFeedItem[]) {
+    const { latestFeed } = ok(await suite.app.request(FeedPageDocument, { first: 100, ...variables }));
     const sorted = sortFeedItems(expected);
     expect(latestFeed.totalCount).toBe(expected.length);
-    expect(latestFeed.edges.map((e: any) => e.node)).toEqual(sorted.slice(0, 100).map((f) => feedItemJson(suite.fx, f)));
+    expect(latestFeed.edges.map((e) => e.node)).toEqual(sorted.slice(0, 100).map((f) => feedItemJson(suite.fx, f)));
     expect(latestFeed.pageInfo).toEqual({ hasNextPage: expected.length > 100, hasPreviousPage: false });
   }
 
@@ -38,8 +33,8 @@ describe('latestFeed', () => {
   });
 
   it('defaults to 20 headlines', async () => {
-    const { latestFeed } = ok(await suite.app.gql('{ latestFeed { edges { node { id } } pageInfo { hasNextPage } } }'));
-    expect(latestFeed.edges.map((e: any) => e.node.id)).toEqual(sortFeedItems(suite.fx.feedItems).slice(0, 20).map((f) => f.id));
+    const { latestFeed } = ok(await suite.app.request(FeedDefaultPageDocument));
+    expect(latestFeed.edges.map((e) => e.node.id)).toEqual(sortFeedItems(suite.fx.feedItems).slice(0, 20).map((f) => f.id));
     expect(latestFeed.pageInfo.hasNextPage).toBe(true);
   });
 
@@ -59,16 +54,16 @@ describe('latestFeed', () => {
   });
 
   it('refuses a sourceId that is not a Source id, and a bad language tag', async () => {
-    expect(codes(await suite.app.gql(FEED, { sourceId: suite.fx.articles[0]!.id }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await suite.app.gql(FEED, { sourceId: 'garbage' }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await suite.app.gql(FEED, { language: '123 456' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await suite.app.request(FeedPageDocument, { sourceId: suite.fx.articles[0]!.id }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await suite.app.request(FeedPageDocument, { sourceId: 'garbage' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await suite.app.request(FeedPageDocument, { language: '123 456' }))).toEqual(['BAD_USER_INPUT']);
     const missing = Buffer.from('Source:00000000-0000-4000-8000-000000000000').toString('base64');
     await expectFeed({ sourceId: missing }, []);
   });
 
   it('gives each linked item the whole article, the same as article(id:) reads it', async () => {
-    const { latestFeed } = ok(await suite.app.gql(`{ latestFeed(first: 100) { edges { node { id article { ${ARTICLE_FIELDS} } } } } }`));
-    const linked = latestFeed.edges.filter((e: any) => e.node.article);
+    const { latestFeed } = ok(await suite.app.request(FeedArticlesDocument));
+    const linked = latestFeed.edges.filter((e) => e.node.article);
     expect(linked.length).toBeGreaterThan(50);
     for (const edge of linked) {
       const item = suite.fx.feedItems.find((f) => f.id === edge.node.id)!;
@@ -77,15 +72,13 @@ describe('latestFeed', () => {
   });
 
   it('Source.latestFeed lists each source’s own feed, with totalCount, for every source at once', async () => {
-    const { sources } = ok(
-      await suite.app.gql(`{ sources { edges { node { id latestFeed(first: 100) { totalCount edges { node { ${FEED_ITEM_FIELDS} } } pageInfo { hasNextPage } } } } } }`),
-    );
+    const { sources } = ok(await suite.app.request(SourceFeedsDocument));
     expect(sources.edges).toHaveLength(suite.fx.sources.length);
     for (const edge of sources.edges) {
       const source = suite.fx.sources.find((s) => s.id === edge.node.id)!;
       const expected = sortFeedItems(suite.fx.feedItems.filter((f) => f.sourceId === source.dbId));
       expect(edge.node.latestFeed.totalCount).toBe(expected.length);
-      expect(edge.node.latestFeed.edges.map((e: any) => e.node)).toEqual(expected.map((f) => feedItemJson(suite.fx, f)));
+      expect(edge.node.latestFeed.edges.map((e) => e.node)).toEqual(expected.map((f) => feedItemJson(suite.fx, f)));
       expect(edge.node.latestFeed.pageInfo.hasNextPage).toBe(false);
     }
   });

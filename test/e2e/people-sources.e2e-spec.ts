@@ -1,7 +1,19 @@
 import { sortArticles, sortFeedItems, type FixtureArticle } from '../support/fixtures';
 import { useFixtureApp } from '../support/fixture-app';
 import { codes, ok } from './helpers';
-import { personJson, PERSON_FIELDS, sourceJson, SOURCE_FIELDS } from './model';
+import {
+  CitedSourcesDocument,
+  PeopleArticlesByRoleDocument,
+  PeopleListDocument,
+  PeopleSearchDocument,
+  PersonArticlesByRoleDocument,
+  PersonByIdAndSlugDocument,
+  SourceArticlesDocument,
+  SourceByIdAndSlugDocument,
+  SourceHeadlinesDocument,
+  SourceListDocument,
+} from '../support/generated/graphql';
+import { personJson, sourceJson } from './model';
 
 /**
  * The source and person queries: `source(id:, slug:)`, `sources`, `person(id:, slug:)`, `people(search:)`,
@@ -12,18 +24,18 @@ describe('sources and people', () => {
   const suite = useFixtureApp();
 
   const byName = <T extends { name: string }>(items: T[]) => [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const ids = (connection: any) => connection.edges.map((e: any) => e.node.id);
+  const ids = (connection: { edges: Array<{ node: { id: string } }> }) => connection.edges.map((e) => e.node.id);
 
   describe('sources', () => {
     it('lists every source alphabetically, with every field and totalCount', async () => {
-      const { sources } = ok(await suite.app.gql(`{ sources { totalCount edges { node { ${SOURCE_FIELDS} } } } }`));
+      const { sources } = ok(await suite.app.request(SourceListDocument));
       expect(sources.totalCount).toBe(3);
-      expect(sources.edges.map((e: any) => e.node)).toEqual(byName(suite.fx.sources).map(sourceJson));
+      expect(sources.edges.map((e) => e.node)).toEqual(byName(suite.fx.sources).map(sourceJson));
     });
 
     it('source(id:) and source(slug:) find one source; unknown keys give null', async () => {
       for (const source of suite.fx.sources) {
-        const data = ok(await suite.app.gql(`query($id: ID!, $slug: String!) { a: source(id: $id) { ${SOURCE_FIELDS} } b: source(slug: $slug) { id } }`, { id: source.id, slug: source.slug }));
+        const data = ok(await suite.app.request(SourceByIdAndSlugDocument, { id: source.id, slug: source.slug }));
         expect(data.a).toEqual(sourceJson(source));
         expect(data.b).toEqual({ id: source.id });
       }
@@ -41,18 +53,13 @@ describe('sources and people', () => {
     });
 
     it('Source.articles lists what each source published, in both orders, with totalCount', async () => {
-      const { sources } = ok(
-        await suite.app.gql(`{ sources { edges { node { id
-          newest: articles(first: 100) { totalCount edges { node { id source { id } } } }
-          oldest: articles(first: 5, orderBy: OLDEST_FIRST) { totalCount edges { node { id } } }
-        } } } }`),
-      );
+      const { sources } = ok(await suite.app.request(SourceArticlesDocument));
       for (const edge of sources.edges) {
         const source = suite.fx.sources.find((s) => s.id === edge.node.id)!;
         const published = suite.fx.articles.filter((a) => a.sourceId === source.dbId);
         expect(edge.node.newest.totalCount).toBe(published.length);
         expect(ids(edge.node.newest)).toEqual(sortArticles(published).map((a) => a.id));
-        expect(edge.node.newest.edges.every((e: any) => e.node.source.id === source.id)).toBe(true);
+        expect(edge.node.newest.edges.every((e) => e.node.source.id === source.id)).toBe(true);
         expect(edge.node.oldest.totalCount).toBe(published.length);
         expect(ids(edge.node.oldest)).toEqual(sortArticles(published, 'OLDEST_FIRST').slice(0, 5).map((a) => a.id));
       }
@@ -60,30 +67,30 @@ describe('sources and people', () => {
 
     it('Source.latestFeed lists each source’s own headlines, with totalCount', async () => {
       const s = suite.fx.sources[1]!;
-      const { source } = ok(await suite.app.gql('query($id: ID!) { source(id: $id) { latestFeed(first: 7) { totalCount edges { node { id source { id } } } } } }', { id: s.id }));
+      const { source } = ok(await suite.app.request(SourceHeadlinesDocument, { id: s.id }));
       const own = sortFeedItems(suite.fx.feedItems.filter((f) => f.sourceId === s.dbId));
-      expect(source.latestFeed.totalCount).toBe(own.length);
-      expect(ids(source.latestFeed)).toEqual(own.slice(0, 7).map((f) => f.id));
+      expect(source!.latestFeed.totalCount).toBe(own.length);
+      expect(ids(source!.latestFeed)).toEqual(own.slice(0, 7).map((f) => f.id));
     });
 
     it('a cited source can be read from the articles that cite it', async () => {
       const citing = suite.fx.articles.find((a) => a.citedSourceIds.length > 0)!;
-      const { article } = ok(await suite.app.gql(`query($id: ID!) { article(id: $id) { citedSources { ${SOURCE_FIELDS} articles { totalCount } } } }`, { id: citing.id }));
+      const { article } = ok(await suite.app.request(CitedSourcesDocument, { id: citing.id }));
       const cited = suite.fx.sourceByDbId.get(citing.citedSourceIds[0]!)!;
-      expect(article.citedSources).toEqual([{ ...sourceJson(cited), articles: { totalCount: suite.fx.articles.filter((a) => a.sourceId === cited.dbId).length } }]);
+      expect(article!.citedSources).toEqual([{ ...sourceJson(cited), articles: { totalCount: suite.fx.articles.filter((a) => a.sourceId === cited.dbId).length } }]);
     });
   });
 
   describe('people', () => {
     it('lists everyone alphabetically, with every field and totalCount', async () => {
-      const { people } = ok(await suite.app.gql(`{ people(first: 100) { totalCount edges { node { ${PERSON_FIELDS} } } } }`));
+      const { people } = ok(await suite.app.request(PeopleListDocument));
       expect(people.totalCount).toBe(suite.fx.people.length);
-      expect(people.edges.map((e: any) => e.node)).toEqual(byName(suite.fx.people).map(personJson));
+      expect(people.edges.map((e) => e.node)).toEqual(byName(suite.fx.people).map(personJson));
     });
 
     it('person(id:) and person(slug:) find one person; unknown keys give null; one key only', async () => {
       for (const p of suite.fx.people) {
-        const data = ok(await suite.app.gql(`query($id: ID!, $slug: String!) { a: person(id: $id) { ${PERSON_FIELDS} } b: person(slug: $slug) { id } }`, { id: p.id, slug: p.slug }));
+        const data = ok(await suite.app.request(PersonByIdAndSlugDocument, { id: p.id, slug: p.slug }));
         expect(data.a).toEqual(personJson(p));
         expect(data.b).toEqual({ id: p.id });
       }
@@ -98,9 +105,9 @@ describe('sources and people', () => {
 
     it('people(search:) matches part of a name or any alias, in any script and case, with totalCount', async () => {
       const search = async (q: string) => {
-        const { people } = ok(await suite.app.gql('query($q: String) { people(search: $q) { totalCount edges { node { slug } } } }', { q }));
+        const { people } = ok(await suite.app.request(PeopleSearchDocument, { q }));
         expect(people.totalCount).toBe(people.edges.length);
-        return people.edges.map((e: any) => e.node.slug);
+        return people.edges.map((e) => e.node.slug);
       };
       expect(await search('Carter')).toEqual(['john-carter']);
       expect(await search('CARTER')).toEqual(['john-carter']);
@@ -121,13 +128,6 @@ describe('sources and people', () => {
     });
 
     describe('Person.articles(role:)', () => {
-      const QUERY = `query($id: ID!) { person(id: $id) {
-        author: articles(role: AUTHOR, first: 100) { totalCount edges { node { id authors { id } } } }
-        mentioned: articles(role: MENTIONED, first: 100) { totalCount edges { node { id mentions { person { id } } } } }
-        any: articles(first: 100) { totalCount edges { node { id } } }
-        oldest: articles(first: 3, orderBy: OLDEST_FIRST) { totalCount edges { node { id } } }
-      } }`;
-
       it.each([
         ['an author', () => suite.fx.authors[0]!],
         ['a person articles mention', () => suite.fx.mentioned[0]!],
@@ -135,11 +135,11 @@ describe('sources and people', () => {
         ['an author nobody mentions', () => suite.fx.authors[3]!],
       ])('lists what %s wrote (AUTHOR), is named in (MENTIONED), or both (omitted)', async (_label, personOf) => {
         const p = personOf();
-        const { person } = ok(await suite.app.gql(QUERY, { id: p.id }));
+        const person = ok(await suite.app.request(PersonArticlesByRoleDocument, { id: p.id })).person!;
         if (p === suite.fx.authors[0]) expect(suite.fx.articles.some((a) => a.authorIds.includes(p.dbId) && a.mentions.some((m) => m.personId === p.dbId))).toBe(true);
         const wrote = (a: FixtureArticle) => a.authorIds.includes(p.dbId);
         const named = (a: FixtureArticle) => a.mentions.some((m) => m.personId === p.dbId);
-        const expectConnection = (connection: any, articles: FixtureArticle[], order: 'NEWEST_FIRST' | 'OLDEST_FIRST' = 'NEWEST_FIRST', limit = 100) => {
+        const expectConnection = (connection: { totalCount: number; edges: Array<{ node: { id: string } }> }, articles: FixtureArticle[], order: 'NEWEST_FIRST' | 'OLDEST_FIRST' = 'NEWEST_FIRST', limit = 100) => {
           expect(connection.totalCount).toBe(articles.length);
           expect(ids(connection)).toEqual(sortArticles(articles, order).slice(0, limit).map((a) => a.id));
         };
@@ -147,17 +147,12 @@ describe('sources and people', () => {
         expectConnection(person.mentioned, suite.fx.articles.filter(named));
         expectConnection(person.any, suite.fx.articles.filter((a) => wrote(a) || named(a)));
         expectConnection(person.oldest, suite.fx.articles.filter((a) => wrote(a) || named(a)), 'OLDEST_FIRST', 3);
-        for (const edge of person.author.edges) expect(edge.node.authors.map((x: any) => x.id)).toContain(p.id);
-        for (const edge of person.mentioned.edges) expect(edge.node.mentions.map((m: any) => m.person.id)).toContain(p.id);
+        for (const edge of person.author.edges) expect(edge.node.authors.map((x) => x.id)).toContain(p.id);
+        for (const edge of person.mentioned.edges) expect(edge.node.mentions.map((m) => m.person.id)).toContain(p.id);
       });
 
       it('batches people and roles in one request without mixing them up', async () => {
-        const { people } = ok(
-          await suite.app.gql(`{ people(first: 100) { edges { node { id
-            author: articles(role: AUTHOR, first: 2) { totalCount edges { node { id } } }
-            mentioned: articles(role: MENTIONED, first: 2) { totalCount edges { node { id } } }
-          } } } }`),
-        );
+        const { people } = ok(await suite.app.request(PeopleArticlesByRoleDocument));
         for (const edge of people.edges) {
           const p = suite.fx.people.find((x) => x.id === edge.node.id)!;
           const wrote = suite.fx.articles.filter((a) => a.authorIds.includes(p.dbId));

@@ -4,6 +4,7 @@ import { normalizeForSearch } from '../../src/text/normalize';
 import { buildFixtures, sortArticles, type Fixtures } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
+import { PeopleNamedDocument, SearchIdsDocument, type ArticleFilter } from '../support/generated/graphql';
 import { codes, ok } from './helpers';
 
 /**
@@ -76,10 +77,10 @@ describe('search', () => {
   });
   afterAll(() => app?.close());
 
-  async function search(q: string, extra: Record<string, unknown> = {}): Promise<string[]> {
-    const { articles } = ok(await app.gql('query($filter: ArticleFilter) { articles(first: 100, filter: $filter) { totalCount edges { node { id } } } }', { filter: { search: q, ...extra } }));
+  async function search(q: string, extra: Omit<ArticleFilter, 'search'> = {}): Promise<string[]> {
+    const { articles } = ok(await app.request(SearchIdsDocument, { filter: { search: q, ...extra } }));
     expect(articles.totalCount).toBe(articles.edges.length);
-    return articles.edges.map((e: any) => e.node.id);
+    return articles.edges.map((e) => e.node.id);
   }
   const id = (key: string) => extraIds.get(key)!;
   /** Fixture articles whose stored text contains the words. */
@@ -122,10 +123,10 @@ describe('search', () => {
     });
 
     it('people(search: "পুতিনের") finds Vladimir Putin, and only him', async () => {
-      const { people } = ok(await app.gql('{ people(search: "পুতিনের") { totalCount edges { node { name slug } } } }'));
+      const { people } = ok(await app.request(PeopleNamedDocument, { search: 'পুতিনের' }));
       expect(people).toEqual({ totalCount: 1, edges: [{ node: { name: 'Vladimir Putin', slug: 'vladimir-putin' } }] });
-      const { sharif } = ok(await app.gql('{ sharif: people(search: "শরিফের") { edges { node { slug } } } }'));
-      expect(sharif.edges.map((e: any) => e.node.slug)).toEqual(['shehbaz-sharif']);
+      const { people: sharif } = ok(await app.request(PeopleNamedDocument, { search: 'শরিফের' }));
+      expect(sharif.edges.map((e) => e.node.slug)).toEqual(['shehbaz-sharif']);
     });
 
     it('matches Bengali words in titles, summaries and bodies, and inflected forms of fixture words', async () => {

@@ -9,6 +9,7 @@ import { startFixtureServer, type FixtureServer } from '../support/fixture-serve
 import { ADMIN, ADMIN_TOKEN, addSource, admin, ingestConfig, refresh } from '../support/ingest-app';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
+import { SourceSidebarDocument } from '../support/generated/graphql';
 import { codes, ok } from './helpers';
 
 /**
@@ -66,8 +67,8 @@ describe('security holes', () => {
   }
 
   async function sidebar(sourceId: string): Promise<Array<{ headline: string; publishedAt: string }>> {
-    const data = ok(await app.gql(`query($s: ID) { latestFeed(sourceId: $s, first: 10) { edges { node { headline publishedAt } } } }`, { s: sourceId }));
-    return data.latestFeed.edges.map((edge: any) => edge.node);
+    const data = ok(await app.request(SourceSidebarDocument, { s: sourceId }));
+    return data.latestFeed.edges.map((edge) => edge.node);
   }
 
   describe('far-future dates', () => {

@@ -18,7 +18,8 @@ import { until } from '../support/wait';
  * the test holds on feed_item (the sidebar's statement waits for it).
  */
 const ADMIN_TOKEN = 'shutdown-admin-token-0123456789';
-
+/** Each test starts the gateway's process, which may take up to 90 s on a loaded machine. */
+jest.setTimeout(150_000);
 
 async function gql(gateway: GatewayProcess, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const res = await fetch(`${gateway.url}/graphql`, {

@@ -1,3 +1,4 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { AppConfig } from '../../src/config/config';
 import { e2eConfig } from './e2e-config';
 import { ok } from '../e2e/helpers';
@@ -15,6 +16,11 @@ export const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
  */
 export function ingestConfig(env: Record<string, string> = {}): Partial<AppConfig> {
   return e2eConfig({ ADMIN_TOKEN, FETCH_ALLOWLIST: '127.0.0.1', FETCH_TIMEOUT_MS: '3000', WORKER_ENABLED: 'false', ...env });
+}
+
+/** A generated admin operation that must succeed, its data typed. */
+export async function adminRequest<TData, TVariables>(app: TestApp, document: TypedDocumentNode<TData, TVariables>, variables?: TVariables): Promise<TData> {
+  return ok(await app.request(document, variables, ADMIN));
 }
 
 /** An admin operation that must succeed. */

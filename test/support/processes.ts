@@ -68,7 +68,8 @@ export interface GatewayProcess {
 /**
  * The gateway as its own process on a free port, logging JSON lines at info, once it listens. Only
  * PATH of the outer environment reaches it: no worker, no seed on an empty database, no landing
- * page, `adminToken` as ADMIN_TOKEN, fetches allowed to 127.0.0.1; `env` adds or overrides.
+ * page, `adminToken` as ADMIN_TOKEN, fetches allowed to 127.0.0.1; `env` adds or overrides. Starting
+ * takes seconds (swc, migrations, PGlite's initdb for memory://), a minute and more under load.
  */
 export async function startGatewayProcess(env: Record<string, string>, adminToken: string): Promise<GatewayProcess> {
   const port = await freePort();
@@ -100,7 +101,7 @@ export async function startGatewayProcess(env: Record<string, string>, adminToke
     await until(() => {
       if (child.exitCode !== null) throw new Error('exited');
       return stdout.includes('newsgate listening');
-    }, 'the gateway to start', 60_000);
+    }, 'the gateway to start', 90_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`the gateway did not start (${(error as Error).message}):\n${stdout}\n${stderr}`);

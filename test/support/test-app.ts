@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -22,7 +24,10 @@ export interface TestApp {
   db: SqlExecutor;
   database: TestDatabase;
   gateway: Gateway;
+  /** Sends a query as text: for queries built on the fly, and the malformed or hostile ones tests send on purpose. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Sends a generated operation (test/support/generated/): its variables and its data typed as the schema says. */
+  request<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables?: TVariables, headers?: Record<string, string>): Promise<GraphQLResponse<TData>>;
   close(): Promise<void>;
 }
 
@@ -36,12 +41,15 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}, logger: L
   const gateway = await createGateway({ config: database.config, db, logger });
   const server: Server = await gateway.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const app: TestApp = {
     url,
     server,
     db,
     database,
     gateway,
+    request(document, variables, headers) {
+      return app.gql(print(document), variables as Record<string, unknown> | undefined, headers);
+    },
     async gql(query, variables, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -63,6 +71,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}, logger: L
       await database.drop();
     },
   };
+  return app;
 }
 
 /**
