@@ -22,15 +22,13 @@ import { CLI_MAIN, expectOneLineError, GATEWAY_MAIN, startScript, type Run } fro
  * migrated snapshot when there is one; the tests run in order and each leaves it usable.
  */
 
-const CLI = CLI_MAIN;
-const MAIN = GATEWAY_MAIN;
 const SESSION = path.join(__dirname, 'embedded-session.child.ts');
 /** Conditions on other processes are waited for this long: a loaded machine is slow, never wrong. */
 const PATIENCE_MS = 120_000;
 
 /** Every process here has stdin as a pipe (the session script reads its commands from it). */
 const start = (script: string, args: string[], env: Record<string, string>) => startScript(script, args, env, 'pipe');
-const newsgate = (args: string[], env: Record<string, string>) => start(CLI, args, env).done;
+const newsgate = (args: string[], env: Record<string, string>) => start(CLI_MAIN, args, env).done;
 
 async function until<T>(condition: () => T | Promise<T>, what: string, alive?: () => Run | null): Promise<NonNullable<T>> {
   const deadline = Date.now() + PATIENCE_MS;
@@ -66,7 +64,7 @@ async function servedFresh(port: number): Promise<number> {
 async function startGateway(env: Record<string, string>) {
   const port = await freePort();
   const args = ['serve', '--port', String(port), '--host', '127.0.0.1'];
-  const gateway = start(CLI, args, { ...env, WORKER_ENABLED: 'false', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' });
+  const gateway = start(CLI_MAIN, args, { ...env, WORKER_ENABLED: 'false', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' });
   await until(() => fetch(`http://127.0.0.1:${port}/readyz`).then((res) => res.ok, () => false), 'the gateway to answer', gateway.exited);
   return { ...gateway, port, command: `newsgate ${args.join(' ')}` };
 }
@@ -255,7 +253,7 @@ describe('the embedded database has exactly one owner', () => {
   it('opens again, with every committed write, after its owner is killed (SIGKILL) while a command writes through it', async () => {
     const gateway = await startGateway(env);
     const before = await servedFresh(gateway.port);
-    const seed = start(CLI, ['seed', '--demo', '50000', '--batch-size', '50'], env);
+    const seed = start(CLI_MAIN, ['seed', '--demo', '50000', '--batch-size', '50'], env);
     // Rows the gateway has served are committed: they must all be there after the crash.
     const acknowledged = await until(async () => {
       const served = await servedFresh(gateway.port);
@@ -277,7 +275,7 @@ describe('the embedded database has exactly one owner', () => {
   }, 4 * PATIENCE_MS);
 
   it('is refused while a command owns it (that one does not share), and opens again after that command is killed mid-write', async () => {
-    const seed = start(CLI, ['seed', '--demo', '100000', '--batch-size', '100'], env);
+    const seed = start(CLI_MAIN, ['seed', '--demo', '100000', '--batch-size', '100'], env);
     let progress: RegExpMatchArray | null = null;
     await until(() => (progress = seed.output().stderr.match(/seeding: (\d+)\/100000 articles/)), 'the seed to report committed batches', seed.exited);
     const refused = await newsgate(['keys', 'list'], env);
@@ -303,7 +301,7 @@ describe('the embedded database has exactly one owner', () => {
     expect(listed.code).toBe(3);
     expectOneLineError(listed, new RegExp(`^error: the embedded database in ${damaged} ${recovery}`));
     // `npm start` says the same, with the same exit code.
-    const started = await start(MAIN, [], { ...damagedEnv, PORT: String(await freePort()), LOG_LEVEL: 'warn' }).done;
+    const started = await start(GATEWAY_MAIN, [], { ...damagedEnv, PORT: String(await freePort()), LOG_LEVEL: 'warn' }).done;
     expect(started.code).toBe(3);
     expectOneLineError(started, new RegExp(`^newsgate failed to start: the embedded database in ${damaged} ${recovery}`));
     expect(existsSync(path.join(damaged, LOCK_FILE))).toBe(false);
