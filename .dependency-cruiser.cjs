@@ -1,0 +1,241 @@
+/**
+ * dependency-cruiser (`npm run lint:deps`): the layers of src/ run one way, top to bottom.
+ *
+ *   1. composition  src/main.ts, src/cli/, src/composition/ (src/services.ts until it moves there)
+ *   2. http         src/http/
+ *   3. edge         src/edge/ (who calls, limits, guards) and syndication, src/syndication/
+ *   4. graphql      src/graphql/, and in each domain its resolvers and GraphQL types
+ *                   (*.resolver.ts, *.types.ts, *.graphql.ts)
+ *   5. cache        src/cache/
+ *   6. domains      src/article, src/source, src/person, src/feed-item, src/api-key:
+ *                   resolver -> service -> loaders -> repository -> entity/record
+ *   7. ingest       src/ingest/; seed, src/seed/
+ *   8. db           src/db/
+ *   9. ground floor src/text/, src/common/, src/config/, src/metrics/
+ *
+ * An import may only point down this list or stay inside its module. Type-only imports count
+ * (tsPreCompilationDeps): a type that points up ties the layers as surely as a value does, and
+ * makes the next value import look harmless. Tooling that is not the runtime lives in tools/.
+ */
+
+const GROUND = '^src/(text|common|config|metrics)/';
+const DOMAIN = '^src/(article|source|person|feed-item|api-key)/';
+/** The domain files that belong to the GraphQL layer although they sit in the domain folder. */
+const GRAPHQL_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(resolver|types|graphql)\\.ts$';
+/** The domain files above repositories and records: what runs a request rather than holds data. */
+const DOMAIN_UPPER_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(service|loaders|resolver|types|graphql)\\.ts$';
+const COMPOSITION = '^src/(main\\.ts$|services\\.ts$|cli/|composition/)';
+/** The request context is the one GraphQL-side type services take (first argument), wherever it lives. */
+const REQUEST_CONTEXT = '(^|/)request-context\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment:
+        'No import circles, type-only imports included: a circle makes module load order matter ' +
+        '(undefined classes in decorators, half-initialised exports) and means two modules are one.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'composition-imported-by-composition-only',
+      severity: 'error',
+      comment:
+        'main.ts, the CLI and the composition root build everything; nothing they build may know ' +
+        'them (a service that imports the composition root imports the whole program, circles included).',
+      from: { path: '^src/', pathNot: COMPOSITION },
+      to: { path: COMPOSITION },
+    },
+    {
+      name: 'no-tools-from-src',
+      severity: 'error',
+      comment: 'tools/ (schema emit/check, migration generate/run) is build tooling: the runtime never loads it.',
+      from: { path: '^src/' },
+      to: { path: '^tools/' },
+    },
+    {
+      name: 'no-tests-from-src',
+      severity: 'error',
+      comment: 'The runtime never loads test support, benchmarks or examples (unit tests beside it may).',
+      from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^(test|bench|examples)/' },
+    },
+    {
+      name: 'http-not-from-below',
+      severity: 'error',
+      comment: 'src/http/ is the outermost layer below composition: only composition mounts it.',
+      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/http/` },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'edge-and-syndication-not-from-below',
+      severity: 'error',
+      comment:
+        'edge/ (callers, limits, guards) and syndication/ (the outgoing feeds) sit above graphql/, ' +
+        'cache/ and the domains, which must work without them; only http/ and composition wire them in.',
+      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/(http|edge|syndication)/` },
+      to: { path: '^src/(edge|syndication)/' },
+    },
+    {
+      name: 'graphql-not-from-below',
+      severity: 'error',
+      comment:
+        'graphql/ and the domains\' resolvers and GraphQL types are the API layer: cache/, the ' +
+        'domains\' services, loaders, repositories and entities, ingest, seed, db and the ground floor ' +
+        'must not depend on them (services take the request context, and only that type).',
+      from: { path: '^src/(cache|ingest|seed|db|text|common|config|metrics)/|' + DOMAIN, pathNot: GRAPHQL_ROLE },
+      to: { path: `^src/graphql/|${GRAPHQL_ROLE}`, pathNot: REQUEST_CONTEXT },
+    },
+    {
+      name: 'cache-not-from-below',
+      severity: 'error',
+      comment:
+        'cache/ (cache hints, the response cache, invalidation, Redis) serves the API layer; ' +
+        'the domains\' logic, ingest, db and the ground floor run without it.',
+      from: { path: '^src/(ingest|seed|db|text|common|config|metrics)/|' + DOMAIN, pathNot: GRAPHQL_ROLE },
+      to: { path: '^src/cache/' },
+    },
+    {
+      name: 'repository-imports-no-upper-role',
+      severity: 'error',
+      comment:
+        'Repositories take plain arguments and page requests and return plain records: they never ' +
+        'import services, loaders, resolvers, GraphQL types, graphql/ or relay.',
+      from: { path: '\\.repository\\.ts$' },
+      to: { path: '\\.(service|loaders|resolver|types|graphql)\\.ts$|^src/graphql/' },
+    },
+    {
+      name: 'loaders-import-no-upper-role',
+      severity: 'error',
+      comment: 'Loaders batch repository reads for services; they never call services or resolvers.',
+      from: { path: '\\.loaders\\.ts$' },
+      to: { path: '\\.(service|resolver)\\.ts$' },
+    },
+    {
+      name: 'service-imports-no-resolver',
+      severity: 'error',
+      comment: 'Resolvers call services, never the other way round.',
+      from: { path: '\\.service\\.ts$' },
+      to: { path: '\\.resolver\\.ts$' },
+    },
+    {
+      name: 'entity-imports-entities-only',
+      severity: 'error',
+      comment:
+        'Entities are the tables: they may refer to other entities (relations) and the ground ' +
+        'floor, nothing with behaviour.',
+      from: { path: '\\.entity\\.ts$' },
+      to: { path: '\\.(repository|service|loaders|resolver|types|graphql)\\.ts$|^src/(db|ingest|seed)/' },
+    },
+    {
+      name: 'ingest-uses-domain-data-only',
+      severity: 'error',
+      comment:
+        'Domains sit above ingest: ingest may use domain repositories, records and entities, never ' +
+        'their services, loaders, resolvers or GraphQL types (db/ and the ground floor use none, see below).',
+      from: { path: '^src/ingest/' },
+      to: { path: DOMAIN_UPPER_ROLE },
+    },
+    {
+      name: 'domains-import-no-outer-layer',
+      severity: 'error',
+      comment:
+        'Domains never import http, cli, seed, edge, syndication or the composition root: they are ' +
+        'used by those, and run under any of them (the API, the CLI, a worker).',
+      from: { path: DOMAIN },
+      to: { path: `${COMPOSITION}|^src/(http|seed|edge|syndication)/` },
+    },
+    {
+      name: 'ingest-imports-no-outer-layer',
+      severity: 'error',
+      comment:
+        'Ingest (fetch, parse, process, store) runs in the API process, in a worker and in the CLI: ' +
+        'it may use domain repositories, db/ and the ground floor, nothing of the API or its callers.',
+      from: { path: '^src/ingest/' },
+      to: { path: `${COMPOSITION}|^src/(graphql|http|edge|cache|syndication|seed)/` },
+    },
+    {
+      name: 'seed-imported-by-composition-only',
+      severity: 'error',
+      comment: 'Demo data is loaded by a command (and at start on an empty embedded database), by nothing else.',
+      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/seed/` },
+      to: { path: '^src/seed/' },
+    },
+    {
+      name: 'seed-imports-no-outer-layer',
+      severity: 'error',
+      comment: 'Seeding writes through domains, ingest and db; it never goes through the API.',
+      from: { path: '^src/seed/' },
+      to: { path: `${COMPOSITION}|^src/(graphql|http|edge|cache|syndication)/` },
+    },
+    {
+      name: 'db-imports-ground-floor-only',
+      severity: 'error',
+      comment:
+        'db/ (data source, SQL executor, transactions, embedded database) is infrastructure: it ' +
+        'imports only the ground floor. src/db/entities.ts is the one exception, see the next rule.',
+      from: { path: '^src/db/', pathNot: '^src/db/entities\\.ts$' },
+      to: { path: '^src/', pathNot: `^src/db/|${GROUND}` },
+    },
+    {
+      name: 'db-entities-registers-entities',
+      severity: 'error',
+      comment:
+        'THE ONE NAMED EXCEPTION: src/db/entities.ts lists every *.entity.ts for TypeORM\'s entity ' +
+        'registration (the data source and the migration generator need them all in one place). ' +
+        'It imports the entities and nothing else above db/.',
+      from: { path: '^src/db/entities\\.ts$' },
+      to: { path: '^src/', pathNot: `^src/db/|${GROUND}|\\.entity\\.ts$` },
+    },
+    {
+      name: 'ground-floor-imports-nothing-above',
+      severity: 'error',
+      comment:
+        'text/, common/, config/ and metrics/ are used by every layer and import none: a shared ' +
+        'type they need moves down to them (metrics does not import ingest\'s types).',
+      from: { path: GROUND },
+      to: { path: '^src/', pathNot: GROUND },
+    },
+    {
+      name: 'client-is-standalone',
+      severity: 'error',
+      comment:
+        'src/client is published on its own (package.json "exports": ./client): pulling server ' +
+        'code into it would ship the gateway to every client.',
+      from: { path: '^src/client/' },
+      to: { path: '^src/', pathNot: '^src/client/' },
+    },
+    {
+      name: 'not-to-dev-dep',
+      severity: 'error',
+      comment:
+        'The runtime (src/ outside tests) runs on the production install (npm ci --omit=dev in the ' +
+        'image): a value import of a devDependency breaks there. Type-only imports are erased.',
+      from: { path: '^src/', pathNot: '\\.(spec|e2e-spec)\\.ts$|\\.properties\\.spec\\.ts$|/testing/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve fails at run time.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|coverage|node_modules)/|^src/client/generated/' },
+    // Type-only imports are edges too: circles and upward imports through types count.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.eslint.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+      mainFields: ['main', 'types', 'typings'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
