@@ -211,8 +211,8 @@ module.exports = {
       name: 'not-to-dev-dep',
       severity: 'error',
       comment:
-        'The runtime (src/ outside tests) runs on the production install (npm ci --omit=dev in the ' +
-        'image): a value import of a devDependency breaks there. Type-only imports are erased.',
+        'The runtime (src/ outside tests) runs on the production install (the image prunes ' +
+        'devDependencies after the build): a value import of one breaks there. Type-only imports are erased.',
       from: { path: '^src/', pathNot: '\\.(spec|e2e-spec)\\.ts$|\\.properties\\.spec\\.ts$|/testing/' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },

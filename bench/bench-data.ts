@@ -17,7 +17,7 @@ export async function ensureBenchData(databaseUrl: string, log: (line: string) =
   // Bulk generation runs statements far longer than the API's per-statement deadline.
   const database = await openDatabase({ ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl, statementTimeoutMs: 0 });
   try {
-    const [row] = await database.dataSource.query('SELECT (SELECT count(*) FROM article)::int AS articles, (SELECT count(*) FROM feed_item)::int AS items');
+    const [row] = await database.dataSource.query<Array<{ articles: number; items: number }>>('SELECT (SELECT count(*) FROM article)::int AS articles, (SELECT count(*) FROM feed_item)::int AS items');
     if (row.articles === VOLUME.articles && row.items === VOLUME.feedItems) {
       log(`bench data present: ${row.articles} articles, ${row.items} feed items`);
       return;

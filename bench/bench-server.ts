@@ -46,7 +46,7 @@ export async function startBenchServer(script: string, port: number, env: Record
 /** The process's peak resident set (VmHWM), in MB. */
 export function peakRssMb(child: ChildProcess): number {
   try {
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const status = readFileSync(`/proc/${String(child.pid)}/status`, 'utf8');
     return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   } catch {
     return 0;

@@ -35,10 +35,30 @@ const CITED = {
   text: `SELECT s.name FROM article_cited_source l JOIN source s ON s.id = l.source_id WHERE l.article_id = $1 ORDER BY s.name`,
 };
 
+interface SidebarRow {
+  headline: string;
+  source_name: string;
+  article_id: string | null;
+  title: string | null;
+}
+interface ArticleRow {
+  id: string;
+  title: string;
+  paragraphs: string[];
+  published_at: Date;
+  byline: string | null;
+  source_name: string;
+}
+/** The body of a GraphQL POST, as far as the floor reads it. */
+interface OperationBody {
+  operationName?: string;
+  variables?: { slug?: string };
+}
+
 async function authorsByArticle(ids: string[]): Promise<Map<string, Array<{ name: string }>>> {
   const byArticle = new Map<string, Array<{ name: string }>>();
   if (ids.length === 0) return byArticle;
-  const { rows } = await pool.query({ ...AUTHORS, values: [ids] });
+  const { rows } = await pool.query<{ article_id: string; name: string }>({ ...AUTHORS, values: [ids] });
   for (const row of rows) {
     const list = byArticle.get(row.article_id) ?? [];
     list.push({ name: row.name });
@@ -48,8 +68,8 @@ async function authorsByArticle(ids: string[]): Promise<Map<string, Array<{ name
 }
 
 async function sidebar() {
-  const { rows } = await pool.query(SIDEBAR);
-  const authors = await authorsByArticle(rows.filter((r) => r.article_id).map((r) => r.article_id));
+  const { rows } = await pool.query<SidebarRow>(SIDEBAR);
+  const authors = await authorsByArticle(rows.flatMap((r) => (r.article_id ? [r.article_id] : [])));
   return {
     edges: rows.map((row) => ({
       node: {
@@ -62,13 +82,13 @@ async function sidebar() {
 }
 
 async function articlePage(slug: string) {
-  const [articleResult, latestFeed] = await Promise.all([pool.query({ ...ARTICLE, values: [slug] }), sidebar()]);
+  const [articleResult, latestFeed] = await Promise.all([pool.query<ArticleRow>({ ...ARTICLE, values: [slug] }), sidebar()]);
   const row = articleResult.rows[0];
   if (!row) return { article: null, latestFeed };
   const [authors, mentions, cited] = await Promise.all([
     authorsByArticle([row.id]),
-    pool.query({ ...MENTIONS, values: [row.id] }),
-    pool.query({ ...CITED, values: [row.id] }),
+    pool.query<{ count: number; name: string }>({ ...MENTIONS, values: [row.id] }),
+    pool.query<{ name: string }>({ ...CITED, values: [row.id] }),
   ]);
   return {
     article: {
@@ -90,8 +110,8 @@ const server = http.createServer((req, res) => {
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', async () => {
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const data = body.operationName === 'ArticlePage' ? await articlePage(body.variables.slug) : { latestFeed: await sidebar() };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OperationBody;
+      const data = body.operationName === 'ArticlePage' ? await articlePage(body.variables?.slug ?? '') : { latestFeed: await sidebar() };
       const payload = JSON.stringify({ data });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
       res.end(payload);

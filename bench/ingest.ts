@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     const one = await registry.add({ name: 'Bench big feed', feedUrls: [`${origin}/big.xml`] });
     for (const pass of ['first run (all new)', 'second run (all stored)']) {
       const run = await measure(() => ingest.runSource(one.dbId));
-      if (run.result.outcome !== 'succeeded') throw new Error(`big feed: ${run.result.error}`);
+      if (run.result.outcome !== 'succeeded') throw new Error(`big feed: ${run.result.error ?? 'no error given'}`);
       print(
         `1 feed × ${ITEMS} items, ${pass}: ${run.seconds.toFixed(2)} s = ${Math.round(ITEMS / run.seconds)} items/s, ` +
           `peak RSS ${run.peakRssMb.toFixed(0)} MB (created ${run.result.articlesCreated}, unchanged ${run.result.articlesUnchanged}, people created ${run.result.peopleCreated})`,
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
           Array.from({ length: concurrency }, async () => {
             for (let id = queue.shift(); id; id = queue.shift()) {
               const report = await ingest.runSource(id);
-              if (report.outcome !== 'succeeded') throw new Error(`feed: ${report.error}`);
+              if (report.outcome !== 'succeeded') throw new Error(`feed: ${report.error ?? 'no error given'}`);
               items += report.itemsSeen;
             }
           }),
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
         `${FEEDS} feeds × ${FEED_ITEMS} items (${concurrency} at once), ${pass}: ${run.seconds.toFixed(2)} s = ${Math.round(run.result / run.seconds)} items/s, peak RSS ${run.peakRssMb.toFixed(0)} MB`,
       );
     }
-    const [counts] = await db.manager.query('SELECT (SELECT count(*) FROM article)::int AS articles, (SELECT count(*) FROM feed_item)::int AS items, (SELECT count(*) FROM person)::int AS people');
+    const [counts] = await db.manager.query<Array<{ articles: number; items: number; people: number }>>('SELECT (SELECT count(*) FROM article)::int AS articles, (SELECT count(*) FROM feed_item)::int AS items, (SELECT count(*) FROM person)::int AS people');
     print(`stored: ${counts.articles} articles, ${counts.items} feed items, ${counts.people} people; process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
     await ingest.close();

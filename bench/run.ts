@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
   }
 
   log('');
-  log(`results (${CONNECTIONS} connections, ${DURATION} s per run, Postgres pool ${POOL_SIZE}, this machine: ${require('node:os').cpus().length} cores)`);
+  log(`results (${CONNECTIONS} connections, ${DURATION} s per run, Postgres pool ${POOL_SIZE}, this machine: ${cpus().length} cores)`);
   log('| server | operation | req/s | p50 ms | p99 ms | SQL statements/request | peak RSS MB |');
   log('|---|---|---:|---:|---:|---:|---:|');
   for (const [server, ops] of Object.entries(results)) {
@@ -155,13 +156,19 @@ async function countStatements(): Promise<Record<string, number>> {
   return counts;
 }
 
-async function post(port: number, op: Operation, variables = op.variables()): Promise<any> {
+/** A GraphQL answer, compared as JSON: only its two top-level keys are read. */
+interface GraphQLAnswer {
+  data?: unknown;
+  errors?: unknown;
+}
+
+async function post(port: number, op: Operation, variables = op.variables()): Promise<GraphQLAnswer> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ operationName: op.name, query: op.query, variables }),
   });
-  return response.json();
+  return (await response.json()) as GraphQLAnswer;
 }
 
 /** Both servers must give the same JSON, or the comparison means nothing. */

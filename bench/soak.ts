@@ -124,7 +124,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function rssMb(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const status = readFileSync(`/proc/${String(child.pid)}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     METRICS_TOKEN,
     ...(options.heapSnapshots ? { NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2' } : {}),
   });
-  const snapshotDir = path.join(os.tmpdir(), `newsgate-soak-${child.pid}`);
+  const snapshotDir = path.join(os.tmpdir(), `newsgate-soak-${String(child.pid)}`);
   if (options.heapSnapshots) mkdirSync(snapshotDir, { recursive: true });
 
   /** RSS every 5 s, for the verdict; the printed rows show one reading each. */
@@ -208,7 +208,8 @@ async function main(): Promise<void> {
   const totals = { responses: 0, non2xx: 0, errors: 0, graphqlErrors: 0 };
   const started = Date.now();
   const elapsed = () => (Date.now() - started) / 1000;
-  let snapshotAtWarmup: Promise<string> | null = null;
+  // Set from the sampling timer: declared wide, or control flow would read it as always null here.
+  let snapshotAtWarmup = null as Promise<string> | null;
 
   // With a callback autocannon returns its event emitter (without one, a promise of the result).
   let finished!: (error: Error | null) => void;
@@ -231,7 +232,7 @@ async function main(): Promise<void> {
         },
       },
     ],
-  }, (error) => finished(error ?? null));
+  }, (error: Error | null) => finished(error ?? null));
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     window.responses++;
     totals.responses++;

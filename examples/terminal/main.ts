@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   try {
     await session(news, pageSize);
   } finally {
-    await news.apollo.stop();
+    news.apollo.stop();
     await embedded?.stop();
   }
 }
@@ -129,7 +129,7 @@ async function open(news: NewsClient, listing: Listing, n: number, width: number
 }
 
 function describe(error: unknown): string {
-  if (CombinedGraphQLErrors.is(error)) return error.errors.map((e) => `${e.message} (${e.extensions?.code ?? 'ERROR'})`).join('; ');
+  if (CombinedGraphQLErrors.is(error)) return error.errors.map((e) => `${e.message} (${typeof e.extensions?.code === 'string' ? e.extensions.code : 'ERROR'})`).join('; ');
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -79,7 +79,7 @@ const fetchAllowlist = z
     message: 'must be a comma-separated list of host names, IP addresses or CIDR ranges such as 127.0.0.1/32',
   });
 
-export function isAllowlistEntry(value: string): boolean {
+function isAllowlistEntry(value: string): boolean {
   if (ipaddr.isValid(value) || ipaddr.isValidCIDR(value)) return true;
   return /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/.test(value);
 }

@@ -16,8 +16,8 @@ export interface DatabaseHandle {
   dataSource: DataSource;
   /** 'postgres' for a server, 'pglite' for the embedded database. */
   kind: 'postgres' | 'pglite';
-  /** False once the database is closed or, for the embedded one, gone. */
-  isOpen(): boolean;
+  /** False once the database is closed or, for the embedded one, gone. A function of its own: callers pass it on unbound. */
+  readonly isOpen: () => boolean;
   /** The embedded database itself, when this process has it open (snapshots, diagnostics). */
   pglite?: PGlite;
   /**
@@ -34,7 +34,7 @@ export interface DatabaseHandle {
  * words sharing a letter or two stay out (পুতিনের → পুতুলের scores 0.375). Set per session because
  * the `<%` operator, the one GIN indexes serve, reads it from there.
  */
-export const WORD_SIMILARITY_THRESHOLD = 0.5;
+const WORD_SIMILARITY_THRESHOLD = 0.5;
 
 const SESSION_SETTINGS = `-c pg_trgm.word_similarity_threshold=${WORD_SIMILARITY_THRESHOLD}`;
 
@@ -82,7 +82,7 @@ export interface BuildOptions {
   role?: EmbeddedRole;
 }
 
-export async function buildDataSource(config: AppConfig, options: BuildOptions = {}): Promise<DatabaseHandle> {
+async function buildDataSource(config: AppConfig, options: BuildOptions = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
     const statementTimeout = config.statementTimeoutMs;
     const options: DataSourceOptions = {

@@ -46,7 +46,7 @@ export async function createTestDatabase(overrides: Partial<AppConfig> = {}): Pr
  * The migrated data directory global setup saved (test/support/global-setup.ts), as a Blob for
  * PGlite's loadDataDir; undefined outside jest's global setup (PGlite then runs initdb).
  */
-export function migratedSnapshot(): Blob | undefined {
+function migratedSnapshot(): Blob | undefined {
   const file = process.env.NEWSGATE_PGLITE_SNAPSHOT;
   return file && existsSync(file) ? new BytesBlob(readFileSync(file)) : undefined;
 }

@@ -10,7 +10,7 @@ import { sampleHtml, sampleRss } from './sample-fixtures';
  * meets, good and hostile. Each route is documented with the outcome the pipeline must give.
  * `hits` counts requests per path, so tests can prove what was (not) fetched.
  */
-export const FEEDS_DIR = path.resolve(__dirname, '../fixtures/feeds');
+const FEEDS_DIR = path.resolve(__dirname, '../fixtures/feeds');
 
 export interface FixtureServer {
   origin: string;
@@ -56,7 +56,7 @@ const ROUTES: Record<string, Handler> = {
   '/sample/feed.rss': (_req, res, s) => send(res, 200, sampleRss(s.url('/sample/story'), s.url('/sample/feed.rss')), { 'content-type': RSS }),
   '/sample/story': (_req, res, s) => send(res, 200, sampleHtml(s.url('/sample/story'), s.url('/sample/feed.rss')), { 'content-type': 'text/html; charset=utf-8' }),
   // A home page advertising its feed (discovery).
-  '/sample/': (_req, res, s) =>
+  '/sample/': (_req, res) =>
     send(res, 200, `<!DOCTYPE html><html lang="bn"><head><title>নমুনা সংবাদ</title><link rel="alternate" type="application/rss+xml" title="সর্বশেষ" href="/sample/feed.rss"></head><body><h1>নমুনা সংবাদ</h1></body></html>`, {
       'content-type': 'text/html; charset=utf-8',
     }),

@@ -120,7 +120,7 @@ const MENTIONED = [
 ] as const;
 
 /** Article languages, cycled by index: `bn-BD` and `en-GB` test that `bn`/`en` filters match subtags. */
-export const FIXTURE_LANGUAGES = ['bn', 'en', 'ar', 'zh-Hans', 'bn-BD', 'en-GB'] as const;
+const FIXTURE_LANGUAGES = ['bn', 'en', 'ar', 'zh-Hans', 'bn-BD', 'en-GB'] as const;
 
 const TOPICS: Record<string, string[]> = {
   bn: ['বাজেট', 'বন্যা', 'নির্বাচন', 'ক্রিকেট', 'বাণিজ্য'],

@@ -29,15 +29,15 @@ export async function admin<T = any>(app: TestApp, query: string, variables?: Re
 }
 
 export const SOURCE_STATUS_FIELDS = `id slug name feedUrls fetchStatus { state intervalMinutes timeZone lastFetchedAt lastFetchAt lastSuccessAt lastError lastErrorAt nextRunAt consecutiveFailures itemsSeen itemsSeenTotal running feeds { url lastFetchedAt lastStatus lastError itemsSeen } }`;
-export const RUN_FIELDS = `outcome durationMs itemsSeen articlesCreated articlesUpdated articlesUnchanged feedItemsWritten peopleCreated pagesFetched error feeds { url outcome httpStatus error itemsSeen }`;
+const RUN_FIELDS = `outcome durationMs itemsSeen articlesCreated articlesUpdated articlesUnchanged feedItemsWritten peopleCreated pagesFetched error feeds { url outcome httpStatus error itemsSeen }`;
 
 export async function addSource(app: TestApp, input: Record<string, unknown>): Promise<{ id: string; slug: string; feedUrls: string[] }> {
-  const data = await admin(app, `mutation($input: AddSourceInput!) { addSource(input: $input) { id slug feedUrls } }`, { input });
+  const data = await admin<{ addSource: { id: string; slug: string; feedUrls: string[] } }>(app, `mutation($input: AddSourceInput!) { addSource(input: $input) { id slug feedUrls } }`, { input });
   return data.addSource;
 }
 
 export async function refresh(app: TestApp, id: string): Promise<{ run: any; source: any }> {
-  const data = await admin(app, `mutation($id: ID!) { refreshSource(id: $id) { run { ${RUN_FIELDS} } source { ${SOURCE_STATUS_FIELDS} } } }`, { id });
+  const data = await admin<{ refreshSource: { run: any; source: any } }>(app, `mutation($id: ID!) { refreshSource(id: $id) { run { ${RUN_FIELDS} } source { ${SOURCE_STATUS_FIELDS} } } }`, { id });
   return data.refreshSource;
 }
 

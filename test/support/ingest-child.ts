@@ -37,6 +37,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -8,7 +8,7 @@ import { formatCalendarDate } from '../../src/text/dates';
  * story: as an HTML article page and as an RSS feed that links to it. Both are built from the seed
  * text at test time, so they can never drift from what `npm run seed` stores.
  */
-export const SAMPLE_FILE = path.resolve(__dirname, '../../seeds/000_e5d4a965580395ad.txt');
+const SAMPLE_FILE = path.resolve(__dirname, '../../seeds/000_e5d4a965580395ad.txt');
 
 export function samplePage(): ParsedNewsPage {
   return parseNewsPageText(readFileSync(SAMPLE_FILE, 'utf8'));

@@ -273,6 +273,6 @@ function formatInline(items: Node[], depth: number): string {
 }
 
 /** SQL on lines by major clause, subqueries indented, whitespace otherwise as written. */
-export function formatSql(text: string): string {
+function formatSql(text: string): string {
   return formatQuery(parse(tokenize(text.trim())), 0);
 }

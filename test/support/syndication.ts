@@ -66,14 +66,15 @@ export function queryHash(query: string): string {
   return createHash('sha256').update(query).digest('hex');
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+export async function postJson<T = any>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: T; raw: string }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const raw = await response.text();
-  let json: any;
+  let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, json, raw };
+  // Tests read the answer untyped, like the GraphQL helpers' answers.
+  return { status: response.status, headers: response.headers, json: json as T, raw };
 }

@@ -57,9 +57,10 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}, logger: L
         body: JSON.stringify({ query, variables }),
       });
       const raw = await response.text();
-      let body: any = {};
+      // The data is the caller's T, trusted as the JSON says (`never` stands in for any T).
+      let body: { data?: never; errors?: GraphQLResponse['errors'] } = {};
       try {
-        body = JSON.parse(raw);
+        body = JSON.parse(raw) as typeof body;
       } catch {
         // non-JSON bodies are returned raw for the test to inspect
       }

@@ -35,7 +35,7 @@ export interface OwnerInfo {
   nonce: string;
 }
 
-export type OwnerState = 'live' | 'dead' | 'unknown';
+type OwnerState = 'live' | 'dead' | 'unknown';
 
 export type LockAttempt = { acquired: DataDirLock } | { owner: OwnerInfo; state: 'live' | 'unknown' };
 

@@ -72,7 +72,7 @@ export async function openPglite(dataDir: string, snapshot?: Blob | File): Promi
  * WebAssembly Postgres PANICked) on a directory it cannot recover, such as one two processes
  * wrote at once: that becomes one line saying what to do.
  */
-export async function startPglite(dataDir: string, snapshot?: Blob | File): Promise<PGlite> {
+async function startPglite(dataDir: string, snapshot?: Blob | File): Promise<PGlite> {
   const hadDatabase = existsSync(path.join(dataDir, 'PG_VERSION'));
   try {
     return await openPglite(dataDir, snapshot);
@@ -86,7 +86,7 @@ export async function startPglite(dataDir: string, snapshot?: Blob | File): Prom
   }
 }
 
-export function damaged(dataDir: string, reason: string, cause?: unknown): EmbeddedDatabaseError {
+function damaged(dataDir: string, reason: string, cause?: unknown): EmbeddedDatabaseError {
   return new EmbeddedDatabaseError(
     `the embedded database in ${dataDir} is damaged and cannot be opened (PGlite: ${reason}). ` +
       `Restore a backup with \`newsgate restore <file> --force\`, or move the directory aside (mv ${shellQuote(dataDir)} ${shellQuote(`${dataDir}.damaged`)}) and start again with an empty one`,
@@ -112,7 +112,7 @@ function shellQuote(text: string): string {
 }
 
 /** `<tmp>/newsgate-<uid>-<hash of the directory>/.s.PGSQL.5432`: short enough for a Unix socket path, private to the user. */
-export function socketPathFor(dataDir: string): string {
+function socketPathFor(dataDir: string): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const hash = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
   return path.join(os.tmpdir(), `newsgate-${uid}-${hash}`, '.s.PGSQL.5432');
@@ -135,7 +135,7 @@ function prepareSocketDirectory(directory: string): void {
   }
 }
 
-export function describeInUse(dataDir: string, owner: OwnerInfo, state: 'live' | 'unknown', role: EmbeddedRole): string {
+function describeInUse(dataDir: string, owner: OwnerInfo, state: 'live' | 'unknown'): string {
   const who = describeOwner(owner, state);
   if (state === 'unknown') {
     return `the embedded database in ${dataDir} is locked by ${who}; if no process there uses it any more, remove ${path.join(dataDir, LOCK_FILE)} and run this again`;
@@ -172,7 +172,7 @@ export async function openEmbedded(dataDir: string, options: OpenEmbeddedOptions
     const attempt = await DataDirLock.acquire(dataDir, { socket: socketPath });
     if ('acquired' in attempt) return takeOwnership(dataDir, attempt.acquired, socketPath, options.snapshot);
     const { owner, state } = attempt;
-    if (options.role === 'server' || state === 'unknown' || !owner.socket) throw new EmbeddedDatabaseError(describeInUse(dataDir, owner, state, options.role), 'in-use');
+    if (options.role === 'server' || state === 'unknown' || !owner.socket) throw new EmbeddedDatabaseError(describeInUse(dataDir, owner, state), 'in-use');
     if (await ownerAnswers(dataDir, owner)) return { kind: 'client', dataDir, owner, socket: owner.socket };
     // The owner went away meanwhile: try again (this process may now own the directory).
   }
@@ -187,7 +187,7 @@ async function ownerAnswers(dataDir: string, owner: OwnerInfo): Promise<boolean>
     if (!current || current.owner.nonce !== owner.nonce) return false;
     if (Date.now() > deadline) {
       throw new EmbeddedDatabaseError(
-        `the embedded database in ${dataDir} is owned by ${describeOwner(owner, 'live')}, which does not answer on ${owner.socket}: stop it (kill ${owner.pid}), then run this again`,
+        `the embedded database in ${dataDir} is owned by ${describeOwner(owner, 'live')}, which does not answer on ${owner.socket ?? 'its socket'}: stop it (kill ${owner.pid}), then run this again`,
         'unreachable',
       );
     }

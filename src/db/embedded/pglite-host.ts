@@ -1,6 +1,8 @@
 import { unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { BackendQueue } from './backend-queue';
+import { renameStatements, scanOutput, Session, type Status } from './pglite-session';
 import * as wire from './wire';
 
 /** The channel on which newsgate processes tell the owner what they changed (see ../change-signals.ts). */
@@ -15,33 +17,7 @@ const IDLE_IN_TRANSACTION_LIMIT_MS = 60_000;
 const CLOSE_GRACE_MS = 5_000;
 const BACKUP_CHUNK_BYTES = 1 << 20;
 
-/** Messages of the extended query protocol: their effects last until the next Sync. */
-const EXTENDED = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map(wire.code));
-const SYNC = wire.code('S');
 const TERMINATE = wire.code('X');
-
-/** ReadyForQuery's transaction status: idle, in a transaction block, in a failed one. */
-type Status = 'I' | 'T' | 'E' | null;
-
-class Session {
-  /** Statement and portal names as the client knows them → the names they have in the one backend. */
-  readonly statements = new Map<string, string>();
-  readonly portals = new Map<string, string>();
-  /** Extended-protocol messages sent since the last Sync: the session is inside a statement sequence. */
-  extendedPending = false;
-  started = false;
-  closed = false;
-  idleTimer: NodeJS.Timeout | null = null;
-  /** The session's messages run one after another, in order. */
-  tail: Promise<unknown> = Promise.resolve();
-  queued = 0;
-
-  constructor(
-    readonly id: number,
-    public label: string,
-    readonly socket: Socket | null,
-  ) {}
-}
 
 export interface HostOptions {
   /** A consistent backup of the data directory (gzipped tar), for newsgate's backup request. */
@@ -82,11 +58,9 @@ export interface HostStats {
  * failed message.
  */
 export class PgliteHost {
-  private holder: Session | null = null;
-  private readonly waiting: Array<{ session: Session; grant: () => void }> = [];
+  private readonly queue = new BackendQueue((session) => this.armIdle(session));
   private readonly clients = new Set<Session>();
   private readonly cleanups = new Set<Promise<void>>();
-  private readonly onRelease: Array<() => void> = [];
   private readonly owner = new Session(0, 'this process', null);
   private server: Server | null = null;
   private socketPath: string | null = null;
@@ -113,7 +87,7 @@ export class PgliteHost {
     const connection = {
       waitReady: pglite.waitReady,
       execProtocolStream: (message: Uint8Array, options?: Parameters<PGlite['execProtocolStream']>[1]) =>
-        this.run(this.owner, message[0]!, async () => {
+        this.queue.run(this.owner, message[0]!, async () => {
           const messages = await pglite.execProtocolStream(message, options);
           let status: Status = null;
           for (const received of messages) {
@@ -136,7 +110,7 @@ export class PgliteHost {
    */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     const session = new Session(-1, 'newsgate', null);
-    return this.run(session, 0, async () => ({ value: await work(), status: 'I' }));
+    return this.queue.run(session, 0, async () => ({ value: await work(), status: 'I' }));
   }
 
   /** Accepts other processes' connections on a Unix socket (its directory must be private). */
@@ -156,8 +130,8 @@ export class PgliteHost {
   stats(): HostStats {
     return {
       clients: this.clients.size,
-      waiting: this.waiting.length,
-      holder: this.holder === null ? null : this.holder.socket ? 'client' : 'this process',
+      waiting: this.queue.waitingCount,
+      holder: this.queue.holder === null ? null : this.queue.holder.socket ? 'client' : 'this process',
     };
   }
 
@@ -172,8 +146,8 @@ export class PgliteHost {
     this.server = null;
     const stopped = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     const goodbye = wire.errorResponse('FATAL', '57P01', 'the database is shutting down (its owner process is stopping)');
-    for (const client of this.clients) if (this.holder !== client) this.terminate(client, goodbye);
-    if (this.holder?.socket) await this.within(CLOSE_GRACE_MS, new Promise<void>((resolve) => this.onRelease.push(resolve)));
+    for (const client of this.clients) if (this.queue.holder !== client) this.terminate(client, goodbye);
+    if (this.queue.holder?.socket) await this.within(CLOSE_GRACE_MS, this.queue.released());
     for (const client of [...this.clients]) this.terminate(client, goodbye);
     // Cleanups need the backend, which this process's own session may still hold (a request's
     // transaction that outlived the shutdown's drain): they get the same grace, not forever.
@@ -194,87 +168,10 @@ export class PgliteHost {
     clearTimeout(timer);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // The queue for the one backend.
-
-  /** Runs one message of `session` once the backend is free for it, and keeps it while the session is mid-transaction. */
-  private run<T>(session: Session, type: number, exec: () => Promise<{ value: T; status: Status }>): Promise<T> {
-    session.queued++;
-    const task = session.tail.then(async () => {
-      await this.acquire(session);
-      this.clearIdle(session);
-      let status: Status = null;
-      let failed = false;
-      try {
-        const result = await exec();
-        status = result.status;
-        return result.value;
-      } catch (error) {
-        failed = true;
-        throw error;
-      } finally {
-        session.queued--;
-        if (EXTENDED.has(type)) session.extendedPending = true;
-        else if (type === SYNC) session.extendedPending = false;
-        // A failure here is PGlite's own (it is gone): holding the backend would stop everyone.
-        if (failed || (status === 'I' && !session.extendedPending)) this.release(session);
-        else if (session.socket && !session.closed) this.armIdle(session);
-      }
-    });
-    session.tail = task.catch(() => undefined);
-    return task;
-  }
-
-  private acquire(session: Session): Promise<void> | void {
-    if (this.holder === session) return;
-    if (this.holder === null && this.waiting.length === 0) {
-      this.holder = session;
-      return;
-    }
-    return new Promise<void>((grant) => this.waiting.push({ session, grant }));
-  }
-
-  private release(session: Session): void {
-    if (this.holder !== session) return;
-    this.holder = null;
-    const next = this.waiting.shift();
-    if (next) {
-      this.holder = next.session;
-      next.grant();
-    }
-    for (const resolve of this.onRelease.splice(0)) resolve();
-  }
-
   /** Executes raw protocol bytes on the backend (the caller holds it) and delivers notifications. */
   private async execute(bytes: Buffer): Promise<{ forward: Buffer; status: Status }> {
     const output = Buffer.from(await this.pglite.execProtocolRaw(bytes));
-    return this.scan(output);
-  }
-
-  /** Takes our notifications out of the backend's output and finds its last ReadyForQuery. */
-  private scan(output: Buffer): { forward: Buffer; status: Status } {
-    let status: Status = null;
-    const kept: Buffer[] = [];
-    let keptFrom = 0;
-    let offset = 0;
-    while (offset + 5 <= output.length) {
-      const type = String.fromCharCode(output[offset]!);
-      const end = offset + 1 + output.readInt32BE(offset + 1);
-      if (type === 'Z') status = String.fromCharCode(output[offset + 5]!) as Status;
-      if (type === 'A') {
-        const [channel, next] = wire.readCString(output, offset + 9);
-        const [payload] = wire.readCString(output, next);
-        if (channel === CHANGES_CHANNEL) {
-          this.notify(channel, payload);
-          kept.push(output.subarray(keptFrom, offset));
-          keptFrom = end;
-        }
-      }
-      offset = end;
-    }
-    if (keptFrom === 0) return { forward: output, status };
-    kept.push(output.subarray(keptFrom));
-    return { forward: Buffer.concat(kept), status };
+    return scanOutput(output, CHANGES_CHANNEL, (channel, payload) => this.notify(channel, payload));
   }
 
   private notify(channel: string, payload: string): void {
@@ -348,8 +245,8 @@ export class PgliteHost {
       this.end(session);
       return;
     }
-    const renamed = this.rename(session, bytes);
-    await this.run(session, type, async () => {
+    const renamed = renameStatements(session, bytes);
+    await this.queue.run(session, type, async () => {
       // Disconnected while waiting: its cleanup, next in its queue, undoes what it left.
       if (session.closed) return { value: undefined, status: null };
       const { forward, status } = await this.execute(renamed);
@@ -358,51 +255,8 @@ export class PgliteHost {
     });
   }
 
-  /** Gives the client's prepared statements and portals names of the session's own in the shared backend. */
-  private rename(session: Session, bytes: Buffer): Buffer {
-    const type = String.fromCharCode(bytes[0]!);
-    const body = bytes.subarray(5);
-    const statement = (name: string) => this.alias(session, session.statements, 's', name);
-    const portal = (name: string) => this.alias(session, session.portals, 'p', name);
-    switch (type) {
-      case 'P': {
-        const [name, next] = wire.readCString(body, 0);
-        return name ? wire.message('P', Buffer.concat([wire.cstring(statement(name)), body.subarray(next)])) : bytes;
-      }
-      case 'B': {
-        const [portalName, next] = wire.readCString(body, 0);
-        const [statementName, after] = wire.readCString(body, next);
-        if (!portalName && !statementName) return bytes;
-        return wire.message('B', Buffer.concat([wire.cstring(portal(portalName)), wire.cstring(statement(statementName)), body.subarray(after)]));
-      }
-      case 'D':
-      case 'C': {
-        const kind = String.fromCharCode(body[0]!);
-        const [name, next] = wire.readCString(body, 1);
-        if (!name) return bytes;
-        return wire.message(type, Buffer.concat([body.subarray(0, 1), wire.cstring(kind === 'S' ? statement(name) : portal(name)), body.subarray(next)]));
-      }
-      case 'E': {
-        const [name, next] = wire.readCString(body, 0);
-        return name ? wire.message('E', Buffer.concat([wire.cstring(portal(name)), body.subarray(next)])) : bytes;
-      }
-      default:
-        return bytes;
-    }
-  }
-
-  private alias(session: Session, names: Map<string, string>, kind: 's' | 'p', name: string): string {
-    if (!name) return '';
-    let alias = names.get(name);
-    if (!alias) {
-      alias = `newsgate_${session.id}${kind}${names.size + 1}`;
-      names.set(name, alias);
-    }
-    return alias;
-  }
-
   private armIdle(session: Session): void {
-    this.clearIdle(session);
+    session.clearIdle();
     session.idleTimer = setTimeout(() => {
       this.terminate(
         session,
@@ -410,11 +264,6 @@ export class PgliteHost {
       );
     }, IDLE_IN_TRANSACTION_LIMIT_MS);
     session.idleTimer.unref();
-  }
-
-  private clearIdle(session: Session): void {
-    if (session.idleTimer) clearTimeout(session.idleTimer);
-    session.idleTimer = null;
   }
 
   /** Sends a last message, closes the connection and cleans up after the session. */
@@ -428,10 +277,10 @@ export class PgliteHost {
   private end(session: Session): void {
     if (session.closed) return;
     session.closed = true;
-    this.clearIdle(session);
+    session.clearIdle();
     this.clients.delete(session);
-    if (this.holder !== session && session.queued === 0 && session.statements.size === 0) return;
-    const cleanup = this.run(session, 0, async () => {
+    if (this.queue.holder !== session && session.queued === 0 && session.statements.size === 0) return;
+    const cleanup = this.queue.run(session, 0, async () => {
       if (session.extendedPending || this.pglite.isInTransaction()) {
         // A simple-query ROLLBACK also aborts the implicit transaction of an unfinished extended
         // sequence (a Sync would commit it); after an error the backend skips to the Sync, and a
