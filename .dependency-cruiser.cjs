@@ -25,6 +25,8 @@ const GRAPHQL_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(resol
 /** The domain files above repositories and records: what runs a request rather than holds data. */
 const DOMAIN_UPPER_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(service|loaders|resolver|types|graphql)\\.ts$';
 const COMPOSITION = '^src/(main\\.ts$|services\\.ts$|cli/|composition/)';
+/** Unit tests sit beside the code they test and may reach any layer to set it up (circles still count). */
+const SPEC = '\\.spec\\.ts$';
 /** The request context is the one GraphQL-side type services take (first argument), wherever it lives. */
 const REQUEST_CONTEXT = '(^|/)request-context\\.ts$';
 
@@ -45,7 +47,7 @@ module.exports = {
       comment:
         'main.ts, the CLI and the composition root build everything; nothing they build may know ' +
         'them (a service that imports the composition root imports the whole program, circles included).',
-      from: { path: '^src/', pathNot: COMPOSITION },
+      from: { path: '^src/', pathNot: [COMPOSITION, SPEC] },
       to: { path: COMPOSITION },
     },
     {
@@ -59,14 +61,14 @@ module.exports = {
       name: 'no-tests-from-src',
       severity: 'error',
       comment: 'The runtime never loads test support, benchmarks or examples (unit tests beside it may).',
-      from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
+      from: { path: '^src/', pathNot: SPEC },
       to: { path: '^(test|bench|examples)/' },
     },
     {
       name: 'http-not-from-below',
       severity: 'error',
       comment: 'src/http/ is the outermost layer below composition: only composition mounts it.',
-      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/http/` },
+      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/http/|${SPEC}` },
       to: { path: '^src/http/' },
     },
     {
@@ -75,7 +77,7 @@ module.exports = {
       comment:
         'edge/ (callers, limits, guards) and syndication/ (the outgoing feeds) sit above graphql/, ' +
         'cache/ and the domains, which must work without them; only http/ and composition wire them in.',
-      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/(http|edge|syndication)/` },
+      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/(http|edge|syndication)/|${SPEC}` },
       to: { path: '^src/(edge|syndication)/' },
     },
     {
@@ -85,7 +87,7 @@ module.exports = {
         'graphql/ and the domains\' resolvers and GraphQL types are the API layer: cache/, the ' +
         'domains\' services, loaders, repositories and entities, ingest, seed, db and the ground floor ' +
         'must not depend on them (services take the request context, and only that type).',
-      from: { path: '^src/(cache|ingest|seed|db|text|common|config|metrics)/|' + DOMAIN, pathNot: GRAPHQL_ROLE },
+      from: { path: '^src/(cache|ingest|seed|db|text|common|config|metrics)/|' + DOMAIN, pathNot: [GRAPHQL_ROLE, SPEC] },
       to: { path: `^src/graphql/|${GRAPHQL_ROLE}`, pathNot: REQUEST_CONTEXT },
     },
     {
@@ -94,7 +96,7 @@ module.exports = {
       comment:
         'cache/ (cache hints, the response cache, invalidation, Redis) serves the API layer; ' +
         'the domains\' logic, ingest, db and the ground floor run without it.',
-      from: { path: '^src/(ingest|seed|db|text|common|config|metrics)/|' + DOMAIN, pathNot: GRAPHQL_ROLE },
+      from: { path: '^src/(ingest|seed|db|text|common|config|metrics)/|' + DOMAIN, pathNot: [GRAPHQL_ROLE, SPEC] },
       to: { path: '^src/cache/' },
     },
     {
@@ -103,21 +105,21 @@ module.exports = {
       comment:
         'Repositories take plain arguments and page requests and return plain records: they never ' +
         'import services, loaders, resolvers, GraphQL types, graphql/ or relay.',
-      from: { path: '\\.repository\\.ts$' },
+      from: { path: '\\.repository\\.ts$', pathNot: SPEC },
       to: { path: '\\.(service|loaders|resolver|types|graphql)\\.ts$|^src/graphql/' },
     },
     {
       name: 'loaders-import-no-upper-role',
       severity: 'error',
       comment: 'Loaders batch repository reads for services; they never call services or resolvers.',
-      from: { path: '\\.loaders\\.ts$' },
+      from: { path: '\\.loaders\\.ts$', pathNot: SPEC },
       to: { path: '\\.(service|resolver)\\.ts$' },
     },
     {
       name: 'service-imports-no-resolver',
       severity: 'error',
       comment: 'Resolvers call services, never the other way round.',
-      from: { path: '\\.service\\.ts$' },
+      from: { path: '\\.service\\.ts$', pathNot: SPEC },
       to: { path: '\\.resolver\\.ts$' },
     },
     {
@@ -126,7 +128,7 @@ module.exports = {
       comment:
         'Entities are the tables: they may refer to other entities (relations) and the ground ' +
         'floor, nothing with behaviour.',
-      from: { path: '\\.entity\\.ts$' },
+      from: { path: '\\.entity\\.ts$', pathNot: SPEC },
       to: { path: '\\.(repository|service|loaders|resolver|types|graphql)\\.ts$|^src/(db|ingest|seed)/' },
     },
     {
@@ -135,7 +137,7 @@ module.exports = {
       comment:
         'Domains sit above ingest: ingest may use domain repositories, records and entities, never ' +
         'their services, loaders, resolvers or GraphQL types (db/ and the ground floor use none, see below).',
-      from: { path: '^src/ingest/' },
+      from: { path: '^src/ingest/', pathNot: SPEC },
       to: { path: DOMAIN_UPPER_ROLE },
     },
     {
@@ -144,7 +146,7 @@ module.exports = {
       comment:
         'Domains never import http, cli, seed, edge, syndication or the composition root: they are ' +
         'used by those, and run under any of them (the API, the CLI, a worker).',
-      from: { path: DOMAIN },
+      from: { path: DOMAIN, pathNot: SPEC },
       to: { path: `${COMPOSITION}|^src/(http|seed|edge|syndication)/` },
     },
     {
@@ -153,21 +155,21 @@ module.exports = {
       comment:
         'Ingest (fetch, parse, process, store) runs in the API process, in a worker and in the CLI: ' +
         'it may use domain repositories, db/ and the ground floor, nothing of the API or its callers.',
-      from: { path: '^src/ingest/' },
+      from: { path: '^src/ingest/', pathNot: SPEC },
       to: { path: `${COMPOSITION}|^src/(graphql|http|edge|cache|syndication|seed)/` },
     },
     {
       name: 'seed-imported-by-composition-only',
       severity: 'error',
       comment: 'Demo data is loaded by a command (and at start on an empty embedded database), by nothing else.',
-      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/seed/` },
+      from: { path: '^src/', pathNot: `${COMPOSITION}|^src/seed/|${SPEC}` },
       to: { path: '^src/seed/' },
     },
     {
       name: 'seed-imports-no-outer-layer',
       severity: 'error',
       comment: 'Seeding writes through domains, ingest and db; it never goes through the API.',
-      from: { path: '^src/seed/' },
+      from: { path: '^src/seed/', pathNot: SPEC },
       to: { path: `${COMPOSITION}|^src/(graphql|http|edge|cache|syndication)/` },
     },
     {
@@ -176,7 +178,7 @@ module.exports = {
       comment:
         'db/ (data source, SQL executor, transactions, embedded database) is infrastructure: it ' +
         'imports only the ground floor. src/db/entities.ts is the one exception, see the next rule.',
-      from: { path: '^src/db/', pathNot: '^src/db/entities\\.ts$' },
+      from: { path: '^src/db/', pathNot: ['^src/db/entities\\.ts$', SPEC] },
       to: { path: '^src/', pathNot: `^src/db/|${GROUND}` },
     },
     {
@@ -186,7 +188,7 @@ module.exports = {
         'THE ONE NAMED EXCEPTION: src/db/entities.ts lists every *.entity.ts for TypeORM\'s entity ' +
         'registration (the data source and the migration generator need them all in one place). ' +
         'It imports the entities and nothing else above db/.',
-      from: { path: '^src/db/entities\\.ts$' },
+      from: { path: '^src/db/entities\\.ts$', pathNot: SPEC },
       to: { path: '^src/', pathNot: `^src/db/|${GROUND}|\\.entity\\.ts$` },
     },
     {
@@ -195,7 +197,7 @@ module.exports = {
       comment:
         'text/, common/, config/ and metrics/ are used by every layer and import none: a shared ' +
         'type they need moves down to them (metrics does not import ingest\'s types).',
-      from: { path: GROUND },
+      from: { path: GROUND, pathNot: SPEC },
       to: { path: '^src/', pathNot: GROUND },
     },
     {
@@ -204,7 +206,7 @@ module.exports = {
       comment:
         'src/client is published on its own (package.json "exports": ./client): pulling server ' +
         'code into it would ship the gateway to every client.',
-      from: { path: '^src/client/' },
+      from: { path: '^src/client/', pathNot: SPEC },
       to: { path: '^src/', pathNot: '^src/client/' },
     },
     {
@@ -213,7 +215,7 @@ module.exports = {
       comment:
         'The runtime (src/ outside tests) runs on the production install (the image prunes ' +
         'devDependencies after the build): a value import of one breaks there. Type-only imports are erased.',
-      from: { path: '^src/', pathNot: '\\.(spec|e2e-spec)\\.ts$|\\.properties\\.spec\\.ts$|/testing/' },
+      from: { path: '^src/', pathNot: [SPEC, '/testing/'] },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {

@@ -63,7 +63,7 @@ export function defineTable<E>() {
 }
 
 /** A field reading entity property `property` from column `column`. */
-export function column<E, P extends keyof E>(property: P, column: string, options: { required?: boolean } = {}): ColumnSpec<E, P> {
+function column<E, P extends keyof E>(property: P, column: string, options: { required?: boolean } = {}): ColumnSpec<E, P> {
   return { property, column, required: options.required ?? false };
 }
 
