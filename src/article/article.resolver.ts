@@ -1,14 +1,51 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { BadUserInputError } from '../common/errors/domain-errors';
 import { articleSelection } from './article-selection';
 import type { GraphQLContext } from '../graphql/context';
-import { ConnectionArgs } from '../graphql/relay/connection';
+import { ConnectionArgs, relayPage, type ConnectionResult } from '../graphql/relay/connection';
+import { timeIdCursor } from '../graphql/relay/cursor';
+import { fromGlobalIdOfType, type NodeTypeName } from '../graphql/relay/global-id';
 import { Person } from '../person/person.types';
+import type { PersonRole } from '../person/person.record';
 import { Source } from '../source/source.types';
+import type { RowsPage } from '../db/keyset';
+import type { ArticleFilter as ArticleFilterValues } from './article.service';
 import { ArticleService } from './article.service';
 import { Article, ArticleConnection, ArticleFilter, ArticleOrder, Mention, type ArticleRecord } from './article.types';
 
 const NODE_PATH = ['edges', 'node'] as const;
+const MAX_FILTER_IDS = 100;
+
+/**
+ * An article list's Relay arguments in `order`: the keyset page for the service, and the
+ * connection of the rows it returns (cursors of one order are refused by the other).
+ */
+export function articlePage(args: ConnectionArgs, order: ArticleOrder) {
+  const { page, connection } = relayPage(args, timeIdCursor, `articles:${order}`);
+  return {
+    page: { ...page, order },
+    connection: (result: RowsPage<ArticleRecord>): ConnectionResult<ArticleRecord> => connection(result, (row) => ({ publishedAt: row.publishedAt, id: row.dbId })),
+  };
+}
+
+/** The API's filter with its global ids decoded (at most MAX_FILTER_IDS each). */
+function filterValues(filter: ArticleFilter | null | undefined): ArticleFilterValues {
+  if (!filter) return {};
+  const { sourceIds, personIds, ...rest } = filter;
+  return {
+    ...rest,
+    sourceIds: sourceIds != null ? decodeIds(sourceIds, 'Source', 'filter.sourceIds') : null,
+    personIds: personIds != null ? decodeIds(personIds, 'Person', 'filter.personIds') : null,
+  };
+}
+
+function decodeIds(ids: string[], type: NodeTypeName, argument: string): string[] {
+  if (ids.length > MAX_FILTER_IDS) {
+    throw new BadUserInputError(`"${argument}" takes at most ${MAX_FILTER_IDS} IDs.`, { argument });
+  }
+  return ids.map((id) => fromGlobalIdOfType(id, type, argument));
+}
 
 @Resolver(() => Article)
 export class ArticleResolver {
@@ -21,18 +58,19 @@ export class ArticleResolver {
     @Arg('slug', () => String, { nullable: true, description: 'The article’s slug.' }) slug?: string,
     @Arg('url', () => String, { nullable: true, description: 'The article’s URL at its publisher (the canonical form is looked up).' }) url?: string,
   ) {
-    return this.articleService.find(ctx, { id, slug, url });
+    return this.articleService.find(ctx, { id: id != null ? fromGlobalIdOfType(id, 'Article') : id, slug, url });
   }
 
   @Query(() => ArticleConnection, { description: 'Articles matching a filter, newest first by default.' })
-  articles(
+  async articles(
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
     @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions every returned article meets.' }) filter?: ArticleFilter,
     @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy?: ArticleOrder,
   ) {
-    return this.articleService.list(ctx, filter, orderBy ?? ArticleOrder.NEWEST_FIRST, args, articleSelection(info, NODE_PATH));
+    const { page, connection } = articlePage(args, orderBy ?? ArticleOrder.NEWEST_FIRST);
+    return connection(await this.articleService.list(ctx, filterValues(filter), page, articleSelection(info, NODE_PATH)));
   }
 
   @FieldResolver(() => Source, { description: 'The publisher.' })
@@ -54,4 +92,16 @@ export class ArticleResolver {
   citedSources(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
     return this.articleService.citedSources(ctx, article);
   }
+}
+
+/** A source's or person's articles as a connection (their resolvers' field). */
+export async function articlesOf(
+  service: ArticleService,
+  ctx: GraphQLContext,
+  parent: { kind: 'source'; id: string } | { kind: 'person'; id: string; role: PersonRole | null | undefined },
+  order: ArticleOrder,
+  args: ConnectionArgs,
+): Promise<ConnectionResult<ArticleRecord>> {
+  const { page, connection } = articlePage(args, order);
+  return connection(parent.kind === 'source' ? await service.ofSource(ctx, parent.id, page) : await service.ofPerson(ctx, parent.id, parent.role, page));
 }

@@ -1,7 +1,6 @@
 import { BadUserInputError } from '../common/errors/domain-errors';
 import { observeStatements, SqlExecutor } from '../db/sql-executor';
 import { createServiceContext, type Repositories } from '../graphql/context';
-import { toGlobalId } from '../graphql/relay/global-id';
 import { buildFixtures, sortArticles, type Fixtures } from '../../test/support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { FeedItemRepository } from '../feed-item/feed-item.repository';
@@ -11,7 +10,9 @@ import { SourceRegistryRepository } from '../source/source-registry.repository';
 import { SourceRepository } from '../source/source.repository';
 import { ArticleOrder } from './article.record';
 import { ArticleRepository } from './article.repository';
+import { articlePage } from './article.resolver';
 import { ArticleService } from './article.service';
+import type { ArticlePage } from './article.repository';
 
 /** Statements assembled from fragments are named prefix_hash_length (db/sql-executor.ts dynamicSql): their prefix. */
 const DYNAMIC = ['article_list_by_parent', 'article_count_by_parent', 'article_list', 'article_count', 'authors_by_article_ids', 'feed_latest', 'feed_count'];
@@ -21,6 +22,7 @@ function baseName(name: string): string {
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const NOTHING = new Set<string>();
+const page = (over: Partial<ArticlePage> = {}): ArticlePage => ({ order: ArticleOrder.NEWEST_FIRST, limit: 10, backward: false, after: null, ...over });
 
 /** The service with real repositories and per-request loaders, counting the statements it sends. */
 describe('ArticleService', () => {
@@ -70,22 +72,23 @@ describe('ArticleService', () => {
     expect(names).toEqual(['article_by_slug']);
   });
 
-  it('finds by global id through the request loader, and refuses ambiguous or foreign ids', async () => {
+  it('finds by id through the request loader (one statement for many), and refuses ambiguous lookups', async () => {
     const ctx = newContext();
-    const article = fx.articles[0]!;
-    const [a, b] = await Promise.all([service.find(ctx, { id: toGlobalId('Article', article.dbId) }), service.find(ctx, { id: toGlobalId('Article', fx.articles[1]!.dbId) })]);
-    expect([a?.dbId, b?.dbId]).toEqual([article.dbId, fx.articles[1]!.dbId]);
-    await expect(service.find(ctx, { id: toGlobalId('Person', article.dbId) })).rejects.toBeInstanceOf(BadUserInputError);
+    const [one, two] = fx.articles;
+    const { result, names } = await statementsOf(() => Promise.all([service.find(ctx, { id: one!.dbId }), service.find(ctx, { id: two!.dbId })]));
+    expect(result.map((a) => a?.dbId)).toEqual([one!.dbId, two!.dbId]);
+    expect(names).toEqual(['article_by_ids']);
     await expect(service.find(ctx, { slug: 'a', url: 'https://x.example/' })).rejects.toBeInstanceOf(BadUserInputError);
+    await expect(service.find(ctx, {})).rejects.toBeInstanceOf(BadUserInputError);
   });
 
   it('lists a page and prefetches the selected relations in one statement each', async () => {
     const ctx = newContext();
     const selection = { fields: new Set(['title', 'source', 'authors']), relations: { authors: new Set(['name']), mentionPeople: NOTHING, citedSources: NOTHING } };
-    const { result, names } = await statementsOf(() => service.list(ctx, null, ArticleOrder.NEWEST_FIRST, { first: 10 }, selection));
-    expect(result.edges.map((edge) => edge.node.dbId)).toEqual(sortArticles(fx.articles).slice(0, 10).map((a) => a.dbId));
+    const { result, names } = await statementsOf(() => service.list(ctx, null, page(), selection));
+    expect(result.rows.map((row) => row.dbId)).toEqual(sortArticles(fx.articles).slice(0, 11).map((a) => a.dbId));
     expect(names.sort()).toEqual(['article_list', 'authors_by_article_ids', 'source_by_ids']);
-    for (const { node } of result.edges) {
+    for (const node of result.rows) {
       const expected = fx.articleByDbId.get(node.dbId)!;
       expect(node.prefetched?.source?.dbId).toBe(expected.sourceId);
       expect(node.prefetched?.authors?.map((p) => p.dbId)).toEqual(expected.authorIds);
@@ -93,31 +96,38 @@ describe('ArticleService', () => {
       // The field resolvers then answer without a promise.
       expect(Array.isArray(service.authors(ctx, node))).toBe(true);
     }
-    expect(await result.totalCount()).toBe(fx.articles.length);
+    expect(await result.total()).toBe(fx.articles.length);
   });
 
-  it('pages with cursors forward and backward, and validates filters', async () => {
+  it('pages with Relay cursors forward and backward (the GraphQL layer’s pages over the service), and validates filters', async () => {
     const ctx = newContext();
-    const first = await service.list(ctx, {}, ArticleOrder.OLDEST_FIRST, { first: 4 });
-    const second = await service.list(ctx, {}, ArticleOrder.OLDEST_FIRST, { first: 4, after: first.pageInfo.endCursor });
-    const back = await service.list(ctx, {}, ArticleOrder.OLDEST_FIRST, { last: 4, before: second.pageInfo.startCursor });
+    const list = async (order: ArticleOrder, args: Parameters<typeof articlePage>[0]) => {
+      const relay = articlePage(args, order);
+      return relay.connection(await service.list(ctx, {}, relay.page));
+    };
+    const first = await list(ArticleOrder.OLDEST_FIRST, { first: 4 });
+    const second = await list(ArticleOrder.OLDEST_FIRST, { first: 4, after: first.pageInfo.endCursor });
+    const back = await list(ArticleOrder.OLDEST_FIRST, { last: 4, before: second.pageInfo.startCursor });
     const oldest = sortArticles(fx.articles, 'OLDEST_FIRST').map((a) => a.dbId);
     expect(second.edges.map((e) => e.node.dbId)).toEqual(oldest.slice(4, 8));
     expect(back.edges.map((e) => e.node.dbId)).toEqual(oldest.slice(0, 4));
     expect(back.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
     // A cursor of one order is refused in the other.
-    await expect(service.list(ctx, {}, ArticleOrder.NEWEST_FIRST, { first: 4, after: first.pageInfo.endCursor })).rejects.toBeInstanceOf(BadUserInputError);
-    await expect(service.list(ctx, { sourceIds: Array.from({ length: 101 }, () => fx.sources[0]!.id) }, ArticleOrder.NEWEST_FIRST, {})).rejects.toBeInstanceOf(BadUserInputError);
-    const search = await service.list(ctx, { search: '   ' }, ArticleOrder.NEWEST_FIRST, { first: 1 });
-    expect(await search.totalCount()).toBe(fx.articles.length);
+    await expect(list(ArticleOrder.NEWEST_FIRST, { first: 4, after: first.pageInfo.endCursor })).rejects.toBeInstanceOf(BadUserInputError);
+    await expect(service.list(ctx, { search: 'x'.repeat(201) }, page())).rejects.toBeInstanceOf(BadUserInputError);
+    await expect(service.list(ctx, { language: '???' }, page())).rejects.toBeInstanceOf(BadUserInputError);
+    const search = await service.list(ctx, { search: '   ' }, page({ limit: 1 }));
+    expect(await search.total()).toBe(fx.articles.length);
+    const bySource = await service.list(ctx, { sourceIds: [fx.sources[0]!.dbId, fx.sources[0]!.dbId] }, page({ limit: 100 }));
+    expect(bySource.rows.map((row) => row.dbId)).toEqual(sortArticles(fx.articles.filter((a) => a.sourceId === fx.sources[0]!.dbId)).map((a) => a.dbId));
   });
 
   it('batches nested lists of many parents into one statement, and their counts into one more', async () => {
     const ctx = newContext();
     const sources = await repositories.sources.findByIds(fx.sources.map((s) => s.dbId));
     const { result, names } = await statementsOf(async () => {
-      const pages = await Promise.all(sources.map((source) => service.ofSource(ctx, source, ArticleOrder.NEWEST_FIRST, { first: 2 })));
-      return Promise.all(pages.map(async (page) => ({ ids: page.edges.map((e) => e.node.dbId), total: await page.totalCount() })));
+      const pages = await Promise.all(sources.map((source) => service.ofSource(ctx, source.dbId, page({ limit: 2 }))));
+      return Promise.all(pages.map(async (result) => ({ ids: result.rows.slice(0, 2).map((row) => row.dbId), total: await result.total() })));
     });
     expect(names).toEqual(['article_list_by_parent', 'article_count_by_parent']);
     sources.forEach((source, i) => {
@@ -128,14 +138,14 @@ describe('ArticleService', () => {
 
   it('counts a person’s articles per role', async () => {
     const ctx = newContext();
-    const author = (await repositories.people.findByIds([fx.authors[0]!.dbId]))[0]!;
+    const author = fx.authors[0]!;
     const [authored, any] = await Promise.all([
-      service.ofPerson(ctx, author, PersonRole.AUTHOR, ArticleOrder.NEWEST_FIRST, { first: 1 }),
-      service.ofPerson(ctx, author, null, ArticleOrder.NEWEST_FIRST, { first: 1 }),
+      service.ofPerson(ctx, author.dbId, PersonRole.AUTHOR, page({ limit: 1 })),
+      service.ofPerson(ctx, author.dbId, null, page({ limit: 1 })),
     ]);
     const wrote = fx.articles.filter((a) => a.authorIds.includes(author.dbId));
     const involved = fx.articles.filter((a) => a.authorIds.includes(author.dbId) || a.mentions.some((m) => m.personId === author.dbId));
-    expect(await authored.totalCount()).toBe(wrote.length);
-    expect(await any.totalCount()).toBe(involved.length);
+    expect(await authored.total()).toBe(wrote.length);
+    expect(await any.total()).toBe(involved.length);
   });
 });

@@ -1,9 +1,7 @@
 import { BadUserInputError } from '../common/errors/domain-errors';
 import { groupedByKey } from '../common/batch';
 import type { ServiceContext } from '../common/request-context';
-import { buildConnection, toPageRequest, type ConnectionArgs, type ConnectionResult } from '../graphql/relay/connection';
-import { timeIdCursor } from '../graphql/relay/cursor';
-import { fromGlobalIdOfType } from '../graphql/relay/global-id';
+import type { RowsPage } from '../db/keyset';
 import type { PersonRecord, PersonRole } from '../person/person.record';
 import type { SourceRecord } from '../source/source.record';
 import type { SourceLoaders } from '../source/source.loaders';
@@ -12,11 +10,11 @@ import { normalizeLanguageFilter, normalizeUrlForLookup } from '../common/input-
 import { normalizeForSearch, normalizeText } from '../text/normalize';
 import type { ArticleLoaders } from './article.loaders';
 import type { ArticleCriteria, ArticlePage, ArticleRepository, ArticleSearch } from './article.repository';
-import type { ArticleOrder, ArticleRecord, ArticleRelations, ArticleRelationSelection, ArticleSelection, MentionRecord } from './article.record';
+import type { ArticleRecord, ArticleRelations, ArticleRelationSelection, ArticleSelection, MentionRecord } from './article.record';
 
 export type { ArticleRelationSelection, ArticleSelection } from './article.record';
 
-/** The filter of an article list, as the API takes it (global ids, raw search text). */
+/** The filter of an article list: database ids, the search as the client typed it. */
 export interface ArticleFilter {
   sourceIds?: string[] | null;
   personIds?: string[] | null;
@@ -29,15 +27,19 @@ export interface ArticleFilter {
 /** What the article service reads through the request's loaders. */
 export type ArticleContext = ServiceContext<ArticleLoaders & SourceLoaders>;
 
-const MAX_FILTER_IDS = 100;
 const MAX_SEARCH_LENGTH = 200;
 
+/**
+ * Articles for the API and the syndication feeds. Takes database ids and keyset pages (the GraphQL
+ * layer decodes global ids and cursors and builds the connections) and returns records.
+ */
 export class ArticleService {
   constructor(private readonly articles: ArticleRepository) {}
 
+  /** By exactly one of database id, slug or URL; null when there is no such article. */
   async find(ctx: ArticleContext, by: { id?: string | null; slug?: string | null; url?: string | null }): Promise<ArticleRecord | null> {
     requireExactlyOne(by, ['id', 'slug', 'url']);
-    if (by.id != null) return ctx.loaders.articleById.load(fromGlobalIdOfType(by.id, 'Article'));
+    if (by.id != null) return ctx.loaders.articleById.load(by.id);
     const found =
       by.slug != null ? await this.articles.findBySlug(normalizeText(by.slug).toLowerCase()) : await this.articles.findByUrl(normalizeUrlForLookup(by.url!));
     if (!found) return null;
@@ -45,39 +47,27 @@ export class ArticleService {
     return found.article;
   }
 
-  /** A page of articles; with `selection`, their selected relations are loaded for the page at once. */
-  async list(
-    ctx: ArticleContext,
-    filter: ArticleFilter | null | undefined,
-    order: ArticleOrder,
-    args: ConnectionArgs,
-    selection?: ArticleSelection,
-  ): Promise<ConnectionResult<ArticleRecord>> {
+  /**
+   * A page of articles (limit + 1 rows: the last says another page follows) and their count, read
+   * only when asked for; with `selection`, their selected relations are loaded for the page at once.
+   */
+  async list(ctx: ArticleContext, filter: ArticleFilter | null | undefined, page: ArticlePage, selection?: ArticleSelection): Promise<RowsPage<ArticleRecord>> {
     const criteria = toCriteria(filter ?? {});
-    const { page, request } = this.page(args, order);
     const rows = await this.articles.list(criteria, page);
     if (selection) await this.prefetchRelations(ctx, rows, selection.fields, selection.relations);
-    return buildConnection(rows, request, (row) => encodeCursor(row, order), () => this.articles.count(criteria));
+    return { rows, total: () => this.articles.count(criteria) };
   }
 
-  async ofSource(ctx: ArticleContext, source: SourceRecord, order: ArticleOrder, args: ConnectionArgs): Promise<ConnectionResult<ArticleRecord>> {
-    const { page, request } = this.page(args, order);
-    const rows = await ctx.loaders.articlesBySourceId.load({ parentId: source.dbId, page });
-    return buildConnection(rows, request, (row) => encodeCursor(row, order), () => ctx.loaders.articleCountBySourceId.load(source.dbId));
+  /** A source's articles; the same page of many sources is one statement (the request's loaders). */
+  async ofSource(ctx: ArticleContext, sourceId: string, page: ArticlePage): Promise<RowsPage<ArticleRecord>> {
+    const rows = await ctx.loaders.articlesBySourceId.load({ parentId: sourceId, page });
+    return { rows, total: () => ctx.loaders.articleCountBySourceId.load(sourceId) };
   }
 
-  async ofPerson(
-    ctx: ArticleContext,
-    person: PersonRecord,
-    role: PersonRole | null | undefined,
-    order: ArticleOrder,
-    args: ConnectionArgs,
-  ): Promise<ConnectionResult<ArticleRecord>> {
-    const { page, request } = this.page(args, order);
-    const rows = await ctx.loaders.articlesByPersonId.load({ parentId: person.dbId, page: { ...page, role: role ?? null } });
-    return buildConnection(rows, request, (row) => encodeCursor(row, order), () =>
-      ctx.loaders.articleCountByPersonId.load({ parentId: person.dbId, page: { role: role ?? null } }),
-    );
+  /** Articles a person wrote or is named in (or either), batched like ofSource. */
+  async ofPerson(ctx: ArticleContext, personId: string, role: PersonRole | null | undefined, page: ArticlePage): Promise<RowsPage<ArticleRecord>> {
+    const rows = await ctx.loaders.articlesByPersonId.load({ parentId: personId, page: { ...page, role: role ?? null } });
+    return { rows, total: () => ctx.loaders.articleCountByPersonId.load({ parentId: personId, page: { role: role ?? null } }) };
   }
 
   source(ctx: ArticleContext, article: ArticleRecord): SourceRecord | null | Promise<SourceRecord | null> {
@@ -133,27 +123,12 @@ export class ArticleService {
       article.prefetched = prefetched;
     });
   }
-
-  private page(args: ConnectionArgs, order: ArticleOrder) {
-    const request = toPageRequest(args);
-    const after = request.cursor ? timeIdCursor.decode(request.cursor, cursorKind(order), request.cursorArgument) : null;
-    const page: ArticlePage = { limit: request.limit, order, backward: request.direction === 'backward', after };
-    return { page, request };
-  }
-}
-
-function cursorKind(order: ArticleOrder): string {
-  return `articles:${order}`;
-}
-
-function encodeCursor(row: ArticleRecord, order: ArticleOrder): string {
-  return timeIdCursor.encode({ publishedAt: row.publishedAt, id: row.dbId }, cursorKind(order));
 }
 
 function toCriteria(filter: ArticleFilter): ArticleCriteria {
   const criteria: ArticleCriteria = {};
-  if (filter.sourceIds != null) criteria.sourceIds = decodeIds(filter.sourceIds, 'Source', 'filter.sourceIds');
-  if (filter.personIds != null) criteria.personIds = decodeIds(filter.personIds, 'Person', 'filter.personIds');
+  if (filter.sourceIds != null) criteria.sourceIds = [...new Set(filter.sourceIds)];
+  if (filter.personIds != null) criteria.personIds = [...new Set(filter.personIds)];
   if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'filter.language');
   if (filter.publishedAfter != null) criteria.publishedAfter = filter.publishedAfter;
   if (filter.publishedBefore != null) criteria.publishedBefore = filter.publishedBefore;
@@ -162,13 +137,6 @@ function toCriteria(filter: ArticleFilter): ArticleCriteria {
     if (search) criteria.search = search;
   }
   return criteria;
-}
-
-function decodeIds(ids: string[], type: 'Source' | 'Person', argument: string): string[] {
-  if (ids.length > MAX_FILTER_IDS) {
-    throw new BadUserInputError(`"${argument}" takes at most ${MAX_FILTER_IDS} IDs.`, { argument });
-  }
-  return [...new Set(ids.map((id) => fromGlobalIdOfType(id, type, argument)))];
 }
 
 /**

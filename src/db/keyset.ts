@@ -80,3 +80,9 @@ export function lateralPageSql(parentIds: readonly string[], params: SqlParams, 
   return `SELECT k.parent_id AS "parentId", x.* FROM unnest(${ids}) AS k(parent_id)
       CROSS JOIN LATERAL (${page('k.parent_id')}) x`;
 }
+
+/** A page as services return it: the rows read (limit + 1) and the list's total, counted only when asked for. */
+export interface RowsPage<T> {
+  rows: T[];
+  total: () => Promise<number>;
+}

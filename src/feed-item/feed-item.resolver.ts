@@ -2,7 +2,10 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from '
 import type { GraphQLResolveInfo } from 'graphql';
 import { Article } from '../article/article.types';
 import type { GraphQLContext } from '../graphql/context';
-import { ConnectionArgs } from '../graphql/relay/connection';
+import { ConnectionArgs, relayPage, type ConnectionResult } from '../graphql/relay/connection';
+import { timePositionIdCursor } from '../graphql/relay/cursor';
+import { fromGlobalIdOfType } from '../graphql/relay/global-id';
+import type { RowsPage } from '../db/keyset';
 import { selectedFields } from '../graphql/selection';
 import { Source } from '../source/source.types';
 import type { FeedSelection } from './feed-item.repository';
@@ -14,6 +17,16 @@ import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 const NODE_PATH = ['edges', 'node'] as const;
 const SOURCE_PATH = ['edges', 'node', 'source'] as const;
 const ARTICLE_PATH = ['edges', 'node', 'article'] as const;
+
+/** A headline list's Relay arguments: the keyset page, and the connection of the rows read for it. */
+export function feedPage(args: ConnectionArgs) {
+  const { page, connection } = relayPage(args, timePositionIdCursor, 'feed');
+  return {
+    page,
+    connection: (result: RowsPage<FeedItemRecord>): ConnectionResult<FeedItemRecord> =>
+      connection(result, (row) => ({ publishedAt: row.publishedAt, position: row.position, id: row.dbId })),
+  };
+}
 
 /** What to fetch with the feed items in one statement: what the client selected. */
 function feedSelection(info: GraphQLResolveInfo): FeedSelection {
@@ -35,7 +48,7 @@ export class FeedItemResolver {
   @Query(() => FeedItemConnection, {
     description: 'The "latest" sidebar: headlines newest first (page order kept for equal dates), from every source or one.',
   })
-  latestFeed(
+  async latestFeed(
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
@@ -43,7 +56,9 @@ export class FeedItemResolver {
     @Arg('language', () => String, { nullable: true, description: 'Only headlines in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
     language?: string,
   ) {
-    return this.feedItemService.latest(ctx, { sourceId, language }, args, feedSelection(info));
+    const filter = { sourceId: sourceId != null ? fromGlobalIdOfType(sourceId, 'Source', 'sourceId') : null, language };
+    const { page, connection } = feedPage(args);
+    return connection(await this.feedItemService.latest(ctx, filter, page, feedSelection(info)));
   }
 
   @FieldResolver(() => Source, { description: 'The source whose feed carries this headline.' })

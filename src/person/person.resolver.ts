@@ -1,8 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { articlesOf } from '../article/article.resolver';
 import { ArticleService } from '../article/article.service';
 import { ArticleConnection, ArticleOrder } from '../article/article.types';
 import type { GraphQLContext } from '../graphql/context';
-import { ConnectionArgs } from '../graphql/relay/connection';
+import { ConnectionArgs, relayPage } from '../graphql/relay/connection';
+import { nameIdCursor } from '../graphql/relay/cursor';
+import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import { PersonService } from './person.service';
 import { Person, PersonConnection, PersonRole, type PersonRecord } from './person.types';
 
@@ -19,11 +22,11 @@ export class PersonResolver {
     @Arg('id', () => ID, { nullable: true, description: 'The person’s global ID.' }) id?: string,
     @Arg('slug', () => String, { nullable: true, description: 'The person’s slug.' }) slug?: string,
   ) {
-    return this.personService.find(ctx, { id, slug });
+    return this.personService.find(ctx, { id: id != null ? fromGlobalIdOfType(id, 'Person') : id, slug });
   }
 
   @Query(() => PersonConnection, { description: 'People, alphabetically; with `search`, those whose name or any alias matches.' })
-  people(
+  async people(
     @Ctx() ctx: GraphQLContext,
     @Args() args: ConnectionArgs,
     @Arg('search', () => String, {
@@ -32,7 +35,8 @@ export class PersonResolver {
     })
     search?: string,
   ) {
-    return this.personService.list(ctx, search, args);
+    const { page, connection } = relayPage(args, nameIdCursor, 'people');
+    return connection(await this.personService.list(ctx, search, page), (row) => ({ name: row.name, id: row.dbId }));
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Articles by or about this person, newest first by default.' })
@@ -44,6 +48,6 @@ export class PersonResolver {
     role: PersonRole | null,
     @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy: ArticleOrder,
   ) {
-    return this.articleService.ofPerson(ctx, person, role, orderBy, args);
+    return articlesOf(this.articleService, ctx, { kind: 'person', id: person.dbId, role }, orderBy, args);
   }
 }

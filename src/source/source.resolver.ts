@@ -1,10 +1,14 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { articlesOf } from '../article/article.resolver';
 import { ArticleService } from '../article/article.service';
 import { ArticleConnection, ArticleOrder } from '../article/article.types';
 import { FeedItemService } from '../feed-item/feed-item.service';
 import { FeedItemConnection } from '../feed-item/feed-item.types';
 import type { GraphQLContext } from '../graphql/context';
-import { ConnectionArgs } from '../graphql/relay/connection';
+import { ConnectionArgs, relayPage } from '../graphql/relay/connection';
+import { nameIdCursor } from '../graphql/relay/cursor';
+import { fromGlobalIdOfType } from '../graphql/relay/global-id';
+import { feedPage } from '../feed-item/feed-item.resolver';
 import { SourceService } from './source.service';
 import { Source, SourceConnection, type SourceRecord } from './source.types';
 import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
@@ -23,12 +27,13 @@ export class SourceResolver {
     @Arg('id', () => ID, { nullable: true, description: 'The source’s global ID.' }) id?: string,
     @Arg('slug', () => String, { nullable: true, description: 'The source’s slug.' }) slug?: string,
   ) {
-    return this.sourceService.find(ctx, { id, slug });
+    return this.sourceService.find(ctx, { id: id != null ? fromGlobalIdOfType(id, 'Source') : id, slug });
   }
 
   @Query(() => SourceConnection, { description: 'Every source, alphabetically.' })
-  sources(@Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
-    return this.sourceService.list(ctx, args);
+  async sources(@Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
+    const { page, connection } = relayPage(args, nameIdCursor, 'sources');
+    return connection(await this.sourceService.list(ctx, page), (row) => ({ name: row.name, id: row.dbId }));
   }
 
   @FieldResolver(() => ArticleConnection, { description: 'Articles this source published.' })
@@ -38,12 +43,13 @@ export class SourceResolver {
     @Args() args: ConnectionArgs,
     @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy: ArticleOrder,
   ) {
-    return this.articleService.ofSource(ctx, source, orderBy, args);
+    return articlesOf(this.articleService, ctx, { kind: 'source', id: source.dbId }, orderBy, args);
   }
 
   @CacheHint(CACHE_SECONDS.headlines)
   @FieldResolver(() => FeedItemConnection, { description: 'This source’s "latest" headlines, newest first, page order kept for equal dates.' })
-  latestFeed(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
-    return this.feedItemService.ofSource(ctx, source, args);
+  async latestFeed(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
+    const { page, connection } = feedPage(args);
+    return connection(await this.feedItemService.ofSource(ctx, source.dbId, page));
   }
 }

@@ -4,7 +4,7 @@ import { BadUserInputError, NotFoundError } from '../common/errors/domain-errors
 import { normalizeLanguageFilter } from '../common/input-normalizers';
 import type { ServiceContext } from '../common/request-context';
 import type { Loaders } from '../graphql/context';
-import { toGlobalId } from '../graphql/relay/global-id';
+import { fromGlobalIdOfType, toGlobalId } from '../graphql/relay/global-id';
 import type { PersonService } from '../person/person.service';
 import type { SourceService } from '../source/source.service';
 import { isRightToLeft } from '../text/language';
@@ -49,15 +49,15 @@ export class FeedService {
     const filter: ArticleFilter = {};
     const titleParts: string[] = [];
     if (filters.source) {
-      const source = await this.sources.find(ctx, looksLikeGlobalId(filters.source, 'Source') ? { id: filters.source } : { slug: filters.source });
+      const source = await this.sources.find(ctx, looksLikeGlobalId(filters.source, 'Source') ? { id: fromGlobalIdOfType(filters.source, 'Source') } : { slug: filters.source });
       if (!source) throw new NotFoundError('No source has this slug or ID.', { argument: 'source' });
-      filter.sourceIds = [toGlobalId('Source', source.dbId)];
+      filter.sourceIds = [source.dbId];
       titleParts.push(source.name);
     }
     if (filters.person) {
-      const person = await this.people.find(ctx, looksLikeGlobalId(filters.person, 'Person') ? { id: filters.person } : { slug: filters.person });
+      const person = await this.people.find(ctx, looksLikeGlobalId(filters.person, 'Person') ? { id: fromGlobalIdOfType(filters.person, 'Person') } : { slug: filters.person });
       if (!person) throw new NotFoundError('No person has this slug or ID.', { argument: 'person' });
-      filter.personIds = [toGlobalId('Person', person.dbId)];
+      filter.personIds = [person.dbId];
       titleParts.push(person.name);
     }
     const language = filters.language ? normalizeLanguageFilter(filters.language, 'language') : null;
@@ -70,8 +70,8 @@ export class FeedService {
       filter.search = filters.q;
       titleParts.push(`“${filters.q.normalize('NFC').trim()}”`);
     }
-    const page = await this.articles.list(ctx, filter, ArticleOrder.NEWEST_FIRST, { first: FEED_SIZE });
-    const articles = page.edges.map((edge) => edge.node);
+    const page = await this.articles.list(ctx, filter, { order: ArticleOrder.NEWEST_FIRST, limit: FEED_SIZE, backward: false, after: null });
+    const articles = page.rows.slice(0, FEED_SIZE);
     const [sources, authors] = await Promise.all([
       loaders.sourceById.loadMany([...new Set(articles.map((a) => a.sourceId))]),
       loaders.authorsByArticleId.loadMany(articles.map((a) => a.dbId)),

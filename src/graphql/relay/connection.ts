@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { BadUserInputError } from '../../common/errors/domain-errors';
+import type { KeysetPage, RowsPage } from '../../db/keyset';
 import { CACHE_SECONDS, CacheHint } from '../../cache/cache-hints';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -124,6 +125,31 @@ export function buildConnection<T>(
       endCursor: edges.length > 0 ? edges[edges.length - 1]!.cursor : null,
     },
     totalCount: memoize(count),
+  };
+}
+
+/** A list's cursor format: a sort key to opaque text and back, for one ordering (`kind`). */
+export interface CursorCodec<K> {
+  encode(key: K, kind: string): string;
+  decode(cursor: string, kind: string, argumentName: string): K;
+}
+
+/** Relay arguments read for a keyset list: the page for the service, and the connection of what it returns. */
+export interface RelayPage<K> {
+  page: KeysetPage<K>;
+  connection<T>(result: RowsPage<T>, keyOf: (row: T) => K): ConnectionResult<T>;
+}
+
+/**
+ * Relay's arguments become a plain keyset page (the cursor decoded and checked against the list's
+ * `kind`), and the rows a service returns for it become the connection, cursors encoded the same way.
+ */
+export function relayPage<K>(args: ConnectionArgs, codec: CursorCodec<K>, kind: string): RelayPage<K> {
+  const request = toPageRequest(args);
+  const after = request.cursor ? codec.decode(request.cursor, kind, request.cursorArgument) : null;
+  return {
+    page: { limit: request.limit, backward: request.direction === 'backward', after },
+    connection: (result, keyOf) => buildConnection(result.rows, request, (row) => codec.encode(keyOf(row), kind), result.total),
   };
 }
 

@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../../common/errors/domain-errors';
+import type { NameIdKey, TimeIdKey, TimePositionIdKey } from '../../db/keyset';
 
 /**
  * Keyset cursors: the sort key of an edge, opaque to clients (base64url of a small JSON array with
@@ -8,22 +9,7 @@ import { BadUserInputError } from '../../common/errors/domain-errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** (publishedAt, id): articles. */
-export interface TimeIdKey {
-  publishedAt: Date;
-  id: string;
-}
-
-/** (publishedAt, position, id): feed items, where equal dates keep page order. */
-export interface TimePositionIdKey extends TimeIdKey {
-  position: number;
-}
-
-/** (name, id): sources and people, listed alphabetically. */
-export interface NameIdKey {
-  name: string;
-  id: string;
-}
+export type { NameIdKey, TimeIdKey, TimePositionIdKey } from '../../db/keyset';
 
 const VERSION = 1;
 
