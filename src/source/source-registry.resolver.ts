@@ -4,7 +4,8 @@ import { CacheHint } from '../cache/cache-hints';
 import type { GraphQLContext } from '../graphql/context';
 import { SourceRegistryService } from './source-registry.service';
 import { AddSourceInput, RefreshSourcePayload, RemoveSourcePayload, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
-import { Source, type SourceRecord } from './source.types';
+import type { SourceRecord } from './source.record';
+import { Source } from './source.types';
 
 /** The registry of followed sources: admin mutations, and the Source fields about following. */
 @Resolver(() => Source)
@@ -55,12 +56,12 @@ export class SourceRegistryResolver {
       'The feeds the source is followed through (RSS, Atom, RDF, JSON Feed); empty when it is not followed (admin only: other callers get an error, and with it no source).',
   })
   feedUrls(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext) {
-    return this.registry.feedUrls(ctx.loaders, source);
+    return this.registry.feedUrls(ctx, source);
   }
 
   @Authorized(ADMIN)
   @FieldResolver(() => SourceFetchStatus, { nullable: true, description: 'Schedule and fetch history (admin only); null when the source is not followed.' })
   fetchStatus(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext) {
-    return this.registry.fetchStatus(ctx.loaders, source);
+    return this.registry.fetchStatus(ctx, source);
   }
 }

@@ -1,6 +1,6 @@
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors';
+import type { ServiceContext } from '../common/request-context';
 import type { SqlExecutor } from '../db/sql-executor';
-import type { Loaders } from '../graphql/context';
 import { inputLengthError } from '../common/input-limits';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import { discoverFeeds } from '../ingest/discovery/feed-discovery';
@@ -13,6 +13,7 @@ import { normalizeLanguageTag } from '../text/language';
 import { normalizeLine, normalizeOptionalText } from '../text/normalize';
 import { slugify } from '../text/slug';
 import { FetchState } from './source-fetch-state.entity';
+import type { SourceRegistryLoaders } from './source-registry.loaders';
 import type { AddSourceInput, FeedFetchStatus, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
 import { followSettings, replaceFeeds, setFollowState, unfollow, upsertFollow, type SourceRegistryRepository } from './source-registry.repository';
 import { SourceKind } from './source.entity';
@@ -31,6 +32,9 @@ export interface OpmlImportReport {
   added: Array<{ name: string; feedUrl: string }>;
   skipped: Array<{ feedUrl: string; reason: string }>;
 }
+
+/** What the registry service reads through the request's loaders. */
+export type SourceRegistryContext = ServiceContext<SourceRegistryLoaders>;
 
 const MAX_FEEDS = 20;
 const MAX_NAME_LENGTH = 200;
@@ -176,12 +180,13 @@ export class SourceRegistryService {
   }
 
   /** The source's feed URLs, in order; empty when it is not followed. */
-  async feedUrls(loaders: Loaders, source: SourceRecord): Promise<string[]> {
-    return (await loaders.feedsBySourceId.load(source.dbId)).map((feed) => feed.url);
+  async feedUrls(ctx: SourceRegistryContext, source: SourceRecord): Promise<string[]> {
+    return (await ctx.loaders.feedsBySourceId.load(source.dbId)).map((feed) => feed.url);
   }
 
   /** Schedule and history of a followed source; null when it is not followed. */
-  async fetchStatus(loaders: Loaders, source: SourceRecord): Promise<SourceFetchStatus | null> {
+  async fetchStatus(ctx: SourceRegistryContext, source: SourceRecord): Promise<SourceFetchStatus | null> {
+    const { loaders } = ctx;
     const [status, feeds] = await Promise.all([loaders.fetchStatusBySourceId.load(source.dbId), loaders.feedsBySourceId.load(source.dbId)]);
     if (!status) return null;
     return {
@@ -287,7 +292,7 @@ export class SourceRegistryService {
  * public. The message never repeats the URL, which holds the secret.
  */
 function httpUrl(raw: string, argument: string): string {
-  // GraphQL checked this already (graphql/input-limits.ts); the CLI and OPML imports come here directly.
+  // The input limits plugin checked this already for GraphQL (edge/input-limits.plugin.ts); the CLI and OPML imports come here directly.
   const tooLong = inputLengthError('url', raw, `input.${argument}`);
   if (tooLong) throw tooLong;
   let url: URL;
