@@ -71,7 +71,7 @@ export class DatabaseUnavailableError extends DomainError {
 }
 
 /** Any other database failure: logged with its cause, masked for clients. */
-class DatabaseError extends DomainError {
+export class DatabaseError extends DomainError {
   readonly code = 'INTERNAL_SERVER_ERROR' as const;
   constructor(cause?: unknown) {
     super('A database error occurred.', undefined, { cause });
