@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { BadUserInputError } from '../common/errors/domain-errors';
-import { articleSelection } from './article-selection';
 import type { GraphQLContext } from '../graphql/context';
+import { selectedFields } from '../graphql/selection';
 import { ConnectionArgs, relayPage, type ConnectionResult } from '../graphql/relay/connection';
 import { timeIdCursor } from '../graphql/relay/cursor';
 import { fromGlobalIdOfType, type NodeTypeName } from '../graphql/relay/global-id';
@@ -10,11 +10,27 @@ import { Person } from '../person/person.types';
 import type { PersonRole } from '../person/person.record';
 import { Source } from '../source/source.types';
 import type { RowsPage } from '../db/keyset';
+import type { ArticleSelection } from './article.record';
 import type { ArticleFilter as ArticleFilterValues } from './article.service';
 import { ArticleService } from './article.service';
 import { Article, ArticleConnection, ArticleFilter, ArticleOrder, Mention, type ArticleRecord } from './article.types';
 
 const NODE_PATH = ['edges', 'node'] as const;
+
+/**
+ * What a list query selects of the articles at `path` and of their relations, read from the
+ * operation before execution so the relations can be loaded for the whole page at once.
+ */
+export function articleSelection(info: GraphQLResolveInfo, path: readonly string[]): ArticleSelection {
+  return {
+    fields: selectedFields(info, path),
+    relations: {
+      authors: selectedFields(info, [...path, 'authors']),
+      mentionPeople: selectedFields(info, [...path, 'mentions', 'person']),
+      citedSources: selectedFields(info, [...path, 'citedSources']),
+    },
+  };
+}
 const MAX_FILTER_IDS = 100;
 
 /**

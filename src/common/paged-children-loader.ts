@@ -15,7 +15,8 @@ export interface ChildPageKey<P> {
 export function pageKey(page: unknown): string {
   if (page === null || page === undefined) return '';
   if (page instanceof Date) return page.toISOString();
-  if (typeof page !== 'object') return String(page);
+  if (typeof page === 'string' || typeof page === 'number' || typeof page === 'boolean' || typeof page === 'bigint') return String(page);
+  if (typeof page !== 'object') return typeof page;
   if (Array.isArray(page)) return `[${page.map(pageKey).join(',')}]`;
   const fields = page as Record<string, unknown>;
   return `{${Object.keys(fields)

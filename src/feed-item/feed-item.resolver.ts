@@ -9,7 +9,7 @@ import type { RowsPage } from '../db/keyset';
 import { selectedFields } from '../graphql/selection';
 import { Source } from '../source/source.types';
 import type { FeedSelection } from './feed-item.repository';
-import { articleSelection } from '../article/article-selection';
+import { articleSelection } from '../article/article.resolver';
 import { FeedItemService } from './feed-item.service';
 import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
 import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';

@@ -25,7 +25,7 @@ export type Loaders = SourceLoaders & PersonLoaders & ArticleLoaders & FeedItemL
 
 /** Resolver instances for type-graphql's container: built once per app, shared by requests. */
 export interface ResolverRegistry {
-  get(resolverClass: Function): unknown;
+  get(resolverClass: abstract new (...args: never[]) => unknown): unknown;
 }
 
 /** A GraphQL request's context: the services' request context, plus what type-graphql needs. */

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
  * Names of the fields selected at the end of `path` (through fragments), empty when the path is
@@ -14,10 +14,10 @@ function collect(selectionSet: SelectionSetNode | undefined, path: readonly stri
   if (!selectionSet) return;
   const [head, ...rest] = path;
   for (const selection of selectionSet.selections) {
-    if (selection.kind === 'Field') {
+    if (selection.kind === Kind.FIELD) {
       if (head === undefined) names.add(selection.name.value);
       else if (selection.name.value === head) collect(selection.selectionSet, rest, info, names);
-    } else if (selection.kind === 'InlineFragment') {
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       collect(selection.selectionSet, path, info, names);
     } else {
       const fragment = info.fragments[selection.name.value];

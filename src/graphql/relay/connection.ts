@@ -137,7 +137,7 @@ export interface CursorCodec<K> {
 /** Relay arguments read for a keyset list: the page for the service, and the connection of what it returns. */
 export interface RelayPage<K> {
   page: KeysetPage<K>;
-  connection<T>(result: RowsPage<T>, keyOf: (row: T) => K): ConnectionResult<T>;
+  connection: <T>(result: RowsPage<T>, keyOf: (row: T) => K) => ConnectionResult<T>;
 }
 
 /**
