@@ -130,7 +130,7 @@ async function listSources(ctx: CliContext, options: { json?: boolean }, out: Co
 async function refreshOne(ctx: CliContext, registry: SourceRegistryService, slug: string, options: RefreshOptions, out: CommandOutput): Promise<void> {
   const source = await new SourceRepository(ctx.db).findBySlug(slug);
   if (!source) throw new CliError(`no source has the slug "${slug}"`, ExitCode.NOT_FOUND);
-  const { run: report } = await registry.refresh(toGlobalId('Source', source.dbId));
+  const { run: report } = await registry.refresh(source.dbId);
   out.log(options.json ? JSON.stringify({ slug, ...report }, null, 2) : runSummary(report));
   if (report.outcome === 'failed' || report.outcome === 'partial') throw new CliError(`the refresh of ${slug} ${report.outcome === 'failed' ? 'failed' : 'partly failed'}`);
 }
@@ -158,7 +158,7 @@ async function refreshInLanes(registry: SourceRegistryService, targets: Array<Fe
     while (next < targets.length) {
       const index = next++;
       try {
-        results[index]!.run = (await registry.refresh(toGlobalId('Source', targets[index]!.sourceId))).run;
+        results[index]!.run = (await registry.refresh(targets[index]!.sourceId)).run;
       } catch (error) {
         results[index]!.error = error instanceof Error ? error.message : String(error);
       }

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } fro
 import { ADMIN } from '../graphql/authorization';
 import { CacheHint } from '../cache/cache-hints';
 import type { GraphQLContext } from '../graphql/context';
+import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import { SourceRegistryService } from './source-registry.service';
 import { AddSourceInput, RefreshSourcePayload, RemoveSourcePayload, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
 import type { SourceRecord } from './source.record';
@@ -24,18 +25,20 @@ export class SourceRegistryResolver {
     @Arg('id', () => ID, { description: 'The source’s global ID.' }) id: string,
     @Arg('input', () => UpdateSourceInput, { description: 'What to change.' }) input: UpdateSourceInput,
   ) {
-    return this.registry.update(id, input);
+    return this.registry.update(fromGlobalIdOfType(id, 'Source'), input);
   }
 
   @Authorized(ADMIN)
   @Mutation(() => RemoveSourcePayload, {
     description: 'Stops following a source; what it published stays served. With `purge`, deletes it with its articles (admin only).',
   })
-  removeSource(
+  async removeSource(
     @Arg('id', () => ID, { description: 'The source’s global ID.' }) id: string,
     @Arg('purge', () => Boolean, { defaultValue: false, description: 'Also delete the source, its articles and headlines.' }) purge: boolean,
-  ) {
-    return this.registry.remove(id, purge);
+  ): Promise<RemoveSourcePayload> {
+    const removed = await this.registry.remove(fromGlobalIdOfType(id, 'Source'), purge);
+    // The payload names the source by the ID the caller gave.
+    return { ...removed, sourceId: id };
   }
 
   @Authorized(ADMIN)
@@ -43,7 +46,7 @@ export class SourceRegistryResolver {
     description: 'Fetches the source’s feeds now and returns when done; a fetch already running elsewhere is waited for first (admin only).',
   })
   refreshSource(@Arg('id', () => ID, { description: 'The source’s global ID.' }) id: string) {
-    return this.registry.refresh(id);
+    return this.registry.refresh(fromGlobalIdOfType(id, 'Source'));
   }
 
   // Operational data, like fetchStatus: a feed URL can hold a private path or a token meant for

@@ -2,7 +2,6 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../common/error
 import type { ServiceContext } from '../common/request-context';
 import type { SqlExecutor } from '../db/sql-executor';
 import { inputLengthError } from '../common/input-limits';
-import { fromGlobalIdOfType } from '../graphql/relay/global-id';
 import { discoverFeeds } from '../ingest/discovery/feed-discovery';
 import { decodeHtml } from '../ingest/article-page/html-decode';
 import { FetchError, FEED_ACCEPT } from '../ingest/fetcher';
@@ -108,8 +107,7 @@ export class SourceRegistryService {
    * Changes a source. Feed URLs, interval or time zone on a source not followed yet (a catalog
    * outlet) start following it; `paused` pauses or resumes it.
    */
-  async update(id: string, input: UpdateSourceInput): Promise<SourceRecord> {
-    const sourceId = fromGlobalIdOfType(id, 'Source');
+  async update(sourceId: string, input: UpdateSourceInput): Promise<SourceRecord> {
     const name = input.name != null ? normalizeLine(input.name) : undefined;
     if (name === '') throw new BadUserInputError('"name" must not be empty.', { argument: 'input.name' });
     const patch = {
@@ -141,13 +139,12 @@ export class SourceRegistryService {
    * Stops following a source: its feeds and schedule go; the source and the articles it published
    * stay (they are served and cited). With `purge`, the source is deleted with everything it published.
    */
-  async remove(id: string, purge: boolean): Promise<{ sourceId: string; purged: boolean; articlesDeleted: number }> {
-    const sourceId = fromGlobalIdOfType(id, 'Source');
+  async remove(sourceId: string, purge: boolean): Promise<{ sourceId: string; purged: boolean; articlesDeleted: number }> {
     return this.db.transaction(async (manager) => {
       if (!(await sourceExists(manager, sourceId))) throw new NotFoundError('No source has this ID.', { argument: 'id' });
-      if (purge) return { sourceId: id, purged: true, ...(await deleteSource(manager, sourceId)) };
+      if (purge) return { sourceId, purged: true, ...(await deleteSource(manager, sourceId)) };
       await unfollow(manager, sourceId);
-      return { sourceId: id, purged: false, articlesDeleted: 0 };
+      return { sourceId, purged: false, articlesDeleted: 0 };
     });
   }
 
@@ -168,8 +165,7 @@ export class SourceRegistryService {
   }
 
   /** Fetches the source now and returns when done (waiting for a run another worker has in progress). */
-  async refresh(id: string): Promise<{ source: SourceRecord; run: IngestRunReport }> {
-    const sourceId = fromGlobalIdOfType(id, 'Source');
+  async refresh(sourceId: string): Promise<{ source: SourceRecord; run: IngestRunReport }> {
     const [source] = await this.sources.findByIds([sourceId]);
     if (!source) throw new NotFoundError('No source has this ID.', { argument: 'id' });
     const run = await this.ingest.runSource(sourceId, { waitIfBusy: true });
