@@ -92,7 +92,7 @@ const specRules = {
 export default [
   {
     // Generated code, build output and the JavaScript we do not type.
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'src/client/generated/**', 'data/**', 'test-output/**'],
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'src/client/generated/**', 'test/support/generated/**', 'data/**', 'test-output/**'],
   },
   ...tseslint.config({
     files: TYPESCRIPT,

@@ -13,7 +13,7 @@ export interface Viewer extends Caller {
 }
 
 /** What the edge reads of a partner's key (an ApiKeyRecord, src/api-key/api-key.types.ts). */
-export interface ViewerKey {
+interface ViewerKey {
   id: string;
   keyId: string;
   name: string;
