@@ -13,7 +13,7 @@ import { normalizeLine, normalizeOptionalText } from '../text/normalize';
 import { slugify } from '../text/slug';
 import { FetchState } from './source-fetch-state.entity';
 import type { SourceRegistryLoaders } from './source-registry.loaders';
-import type { AddSourceInput, FeedFetchStatus, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
+import type { FeedFetchStatusRecord, NewSource, SourceChanges, SourceFetchStatusRecord } from './source-registry.record';
 import { followSettings, replaceFeeds, setFollowState, unfollow, upsertFollow, type SourceRegistryRepository } from './source-registry.repository';
 import { SourceKind } from './source.entity';
 import { deleteSource, insertSource, sourceExists, updateSource, type SourceRepository } from './source.repository';
@@ -57,7 +57,7 @@ export class SourceRegistryService {
    * Follows a new source. Without feed URLs, the home page is fetched and its
    * `<link rel="alternate">` feeds are used (or the URL itself, when it is a feed).
    */
-  async add(input: AddSourceInput): Promise<SourceRecord> {
+  async add(input: NewSource): Promise<SourceRecord> {
     let feedUrls = normalizeFeedUrls(input.feedUrls ?? []);
     let homepageUrl = input.homepageUrl != null ? httpUrl(input.homepageUrl, 'homepageUrl') : null;
     let name = input.name != null ? normalizeLine(input.name) : '';
@@ -107,7 +107,7 @@ export class SourceRegistryService {
    * Changes a source. Feed URLs, interval or time zone on a source not followed yet (a catalog
    * outlet) start following it; `paused` pauses or resumes it.
    */
-  async update(sourceId: string, input: UpdateSourceInput): Promise<SourceRecord> {
+  async update(sourceId: string, input: SourceChanges): Promise<SourceRecord> {
     const name = input.name != null ? normalizeLine(input.name) : undefined;
     if (name === '') throw new BadUserInputError('"name" must not be empty.', { argument: 'input.name' });
     const patch = {
@@ -181,7 +181,7 @@ export class SourceRegistryService {
   }
 
   /** Schedule and history of a followed source; null when it is not followed. */
-  async fetchStatus(ctx: SourceRegistryContext, source: SourceRecord): Promise<SourceFetchStatus | null> {
+  async fetchStatus(ctx: SourceRegistryContext, source: SourceRecord): Promise<SourceFetchStatusRecord | null> {
     const { loaders } = ctx;
     const [status, feeds] = await Promise.all([loaders.fetchStatusBySourceId.load(source.dbId), loaders.feedsBySourceId.load(source.dbId)]);
     if (!status) return null;
@@ -200,7 +200,7 @@ export class SourceRegistryService {
       itemsSeenTotal: status.itemsSeenTotal,
       running: status.leaseUntil !== null && status.leaseUntil > new Date(),
       feeds: feeds.map(
-        (feed): FeedFetchStatus => ({
+        (feed): FeedFetchStatusRecord => ({
           url: feed.url,
           lastFetchedAt: feed.lastFetchedAt,
           lastStatus: feed.lastStatus,
