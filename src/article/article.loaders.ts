@@ -1,13 +1,10 @@
 import DataLoader from 'dataloader';
 import { byKey, groupedByKey } from '../common/batch';
-import { countByParentLoader, countByParentPageLoader, pagedChildrenLoader, type ChildPageKey } from '../common/paged-children-loader';
+import { countByParentLoader, countByParentPageLoader, pagedChildrenLoader } from '../common/paged-children-loader';
 import type { PersonRecord, PersonRole } from '../person/person.record';
 import type { SourceRecord } from '../source/source.record';
 import type { ArticleRecord, MentionRecord } from './article.record';
 import type { ArticlePage, ArticleRepository } from './article.repository';
-
-export type ArticlesByParentKey = ChildPageKey<ArticlePage>;
-export type ArticlesByPersonKey = ChildPageKey<ArticlePage & { role: PersonRole | null }>;
 
 /** Built per request: batching and caching last exactly as long as one GraphQL operation. */
 export function createArticleLoaders(articles: ArticleRepository) {

@@ -8,7 +8,7 @@ import { SOURCE_COLUMNS, SOURCE_MAP } from '../source/source.repository';
 import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
 import { ARTICLE_TABLE, ArticleOrder, type ArticleRecord, type MentionRecord } from './article.record';
 
-export const ARTICLE_COLUMNS = ARTICLE_TABLE.selectList;
+const ARTICLE_COLUMNS = ARTICLE_TABLE.selectList;
 
 /** Search terms prepared by the service with the same normalisation stored text went through. */
 export interface ArticleSearch {

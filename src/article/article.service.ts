@@ -144,7 +144,7 @@ function toCriteria(filter: ArticleFilter): ArticleCriteria {
  * becomes prefix terms for full-text search. Only letters, marks and digits make a term, so no
  * tsquery syntax can come from the client.
  */
-export function prepareSearch(raw: string): ArticleSearch | null {
+function prepareSearch(raw: string): ArticleSearch | null {
   if (raw.length > MAX_SEARCH_LENGTH * 4) {
     throw new BadUserInputError(`"filter.search" is longer than ${MAX_SEARCH_LENGTH} characters.`, { argument: 'filter.search' });
   }

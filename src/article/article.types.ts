@@ -7,7 +7,7 @@ import { ArticleOrder, type ArticleRecord } from './article.record';
 import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 
 export { ArticleOrder };
-export type { ArticleRecord, ArticleRelations, MentionRecord } from './article.record';
+export type { ArticleRecord } from './article.record';
 
 registerEnumType(ArticleOrder, {
   name: 'ArticleOrder',

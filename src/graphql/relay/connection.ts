@@ -28,7 +28,7 @@ export class ConnectionArgs {
 }
 
 /** A validated page request: which way to read, how many, and from which raw cursor. */
-export interface PageRequest {
+interface PageRequest {
   direction: 'forward' | 'backward';
   limit: number;
   cursor: string | null;
@@ -40,7 +40,7 @@ export interface PageRequest {
  * negative count; counts over the maximum are capped rather than refused so a client asking for
  * "everything" still gets a page.
  */
-export function toPageRequest(args: ConnectionArgs): PageRequest {
+function toPageRequest(args: ConnectionArgs): PageRequest {
   const { first, after, last, before } = args;
   if (first != null && last != null) {
     throw new BadUserInputError('Pass either "first" or "last", not both.', { argument: 'first' });
@@ -106,7 +106,7 @@ class LazyEdge<T> {
  * Builds a connection from rows fetched with limit + 1 (the extra row only says whether another
  * page exists). Backward pages are fetched in reverse order and flipped here.
  */
-export function buildConnection<T>(
+function buildConnection<T>(
   rows: T[],
   page: PageRequest,
   encodeCursor: (node: T) => string,
