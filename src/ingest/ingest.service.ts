@@ -12,7 +12,7 @@ import type { PersonRepository } from '../person/person.repository';
 import { FetchState } from '../source/source-fetch-state.entity';
 import type { FetchStatusRecord, SourceRegistryRepository } from '../source/source-registry.repository';
 import type { SourceRepository } from '../source/source.repository';
-import { BlockedAddressError, GuardedAgent, HostLimiter, fetchResource, refusedHost, type FetchResult } from './fetcher';
+import { type BlockedAddressError, GuardedAgent, HostLimiter, fetchResource, refusedHost, type FetchResult } from './fetcher';
 import type { FetchRequest, IngestObserver, IngestRunReport, ItemsStoredHook, RunOptions, SourceIngest } from './ingest.types';
 import { LEASE_SECONDS, MAX_ERROR_LENGTH, SourceRun, type RunContext } from './source-run';
 

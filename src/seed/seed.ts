@@ -9,7 +9,7 @@ import type { SqlExecutor } from '../db/sql-executor';
 import { feedItemKey } from '../feed-item/feed-item-key';
 import { upsertFeedItems } from '../feed-item/feed-item.repository';
 import { upsertPersonBySlug } from '../person/person.repository';
-import { SourceKind } from '../source/source.entity';
+import { type SourceKind } from '../source/source.entity';
 import { upsertSourceBySlug } from '../source/source.repository';
 import { calendarDateToDate } from '../text/dates';
 import { normalizeForSearch } from '../text/normalize';

@@ -1,4 +1,4 @@
-import { AddressPolicy, guardedLookup, LookupAll, parseAllowlist, refusedHost } from './address-guard';
+import { AddressPolicy, guardedLookup, type LookupAll, parseAllowlist, refusedHost } from './address-guard';
 
 describe('AddressPolicy', () => {
   const strict = new AddressPolicy();

@@ -1,7 +1,7 @@
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { GuardedAgent, LookupAll } from './address-guard';
+import { GuardedAgent, type LookupAll } from './address-guard';
 import { FetchError } from './errors';
 import { DEFAULT_USER_AGENT, closeSharedAgents, fetchResource } from './fetch-resource';
 

@@ -1,4 +1,4 @@
-import { Dispatcher, request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import pkg from '../../../package.json';
 import { BlockedAddressError, GuardedAgent } from './address-guard';
 import { FetchError } from './errors';

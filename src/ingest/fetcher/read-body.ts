@@ -1,5 +1,5 @@
 /** A response body read defensively: content codings undone, and capped at maxBytes while it streams. */
-import { Readable, Transform, TransformCallback, Writable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { FetchError } from './errors';

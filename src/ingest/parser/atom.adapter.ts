@@ -3,8 +3,8 @@ import {
   rawText, uniqueNonEmpty, urlText,
 } from './common';
 import { plainTextLine, textConstructHtml, textConstructText } from './markup';
-import { ParsedFeed, FeedEntry } from './types';
-import { XmlElement, attr, childNamed, childrenNamed } from './xml';
+import { type ParsedFeed, type FeedEntry } from './types';
+import { type XmlElement, attr, childNamed, childrenNamed } from './xml';
 
 function authorsOf(element: XmlElement, home: readonly string[]): string[] {
   return uniqueNonEmpty(

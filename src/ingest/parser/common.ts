@@ -1,8 +1,8 @@
 import { absoluteHttpUrl } from '../sanitize/url';
 import { readFeedDate } from './feed-date';
 import { normalizeOrNull, plainTextLine } from './markup';
-import { FeedEntry } from './types';
-import { XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
+import { type FeedEntry } from './types';
+import { type XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
 
 export const ATOM_NS = ['atom', 'atom03'] as const;
 

@@ -1,6 +1,6 @@
 import { decodeJsonText, decodeXmlText } from './charset';
 import { JSON_FEED_VERSION } from './json-feed.adapter';
-import { DetectedFormat } from './types';
+import { type DetectedFormat } from './types';
 
 const SNIFF_BYTES = 64 * 1024;
 

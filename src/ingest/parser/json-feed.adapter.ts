@@ -3,7 +3,7 @@ import { personName, uniqueNonEmpty } from './common';
 import { FeedParseError } from './errors';
 import { parseFeedDate, readFeedDate } from './feed-date';
 import { normalizeOrNull, plainTextLine, textToHtml } from './markup';
-import { ParsedFeed, FeedEntry } from './types';
+import { type ParsedFeed, type FeedEntry } from './types';
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { normalizeOptionalLine, normalizeText } from '../../text/normalize';
-import { isElement, XmlElement, XmlNode, attr, hasElementChildren, textContent } from './xml';
+import { isElement, type XmlElement, type XmlNode, attr, hasElementChildren, textContent } from './xml';
 import { html4Entity } from './xml-prolog';
 
 export function escapeHtml(text: string): string {

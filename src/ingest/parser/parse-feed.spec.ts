@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { FeedParseError, ParsedFeed, detectFormat, parseFeed } from '.';
+import { FeedParseError, type ParsedFeed, detectFormat, parseFeed } from '.';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/feeds');
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));

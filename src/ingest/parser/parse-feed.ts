@@ -6,8 +6,8 @@ import { FeedParseError } from './errors';
 import { parseJsonFeed } from './json-feed.adapter';
 import { parseRss1 } from './rss1.adapter';
 import { parseRss2 } from './rss2.adapter';
-import { ParseFeedOptions, ParsedFeed } from './types';
-import { XmlElement, parseXmlDocument } from './xml';
+import { type ParseFeedOptions, type ParsedFeed } from './types';
+import { type XmlElement, parseXmlDocument } from './xml';
 
 function adapt(root: XmlElement): ParsedFeed {
   switch (root.name) {

@@ -1,7 +1,7 @@
 import { homeNamespaces } from './common';
 import { readRssChannel, readRssItem } from './rss2.adapter';
-import { ParsedFeed } from './types';
-import { XmlElement, childNamed, childrenNamed } from './xml';
+import { type ParsedFeed } from './types';
+import { type XmlElement, childNamed, childrenNamed } from './xml';
 
 /** RSS 1.0 and 0.90 (RDF): channel, image and items are siblings under rdf:RDF. */
 export function parseRss1(root: XmlElement): ParsedFeed {

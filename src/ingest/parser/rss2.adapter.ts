@@ -4,8 +4,8 @@ import {
   plainText, rawText, uniqueNonEmpty, urlText,
 } from './common';
 import { elementHtml, plainTextLine, serializeNodes } from './markup';
-import { ParsedFeed, FeedEntry } from './types';
-import { XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
+import { type ParsedFeed, type FeedEntry } from './types';
+import { type XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
 
 /**
  * One RSS item, shared by RSS 2.0/0.9x and RSS 1.0 (which differ in where items live, not in what

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { FeedParseError } from './errors';
 import { looksLikeHtml, plainTextLine, textConstructHtml } from './markup';
-import { XmlElement, attr, childNamed, parseXmlDocument, textContent } from './xml';
+import { type XmlElement, attr, childNamed, parseXmlDocument, textContent } from './xml';
 
 const parse = (xml: string, url: string | null = null): XmlElement => parseXmlDocument(xml, url);
 const text = (xml: string): string => textContent(parse(xml));
