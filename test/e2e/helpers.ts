@@ -1,7 +1,7 @@
 import type { GraphQLResponse, TestApp } from '../support/test-app';
 
 /** Data of a response that must have succeeded, with the errors in the failure message otherwise. */
-export function ok<T = any>(res: GraphQLResponse<T>): T {
+export function ok<T>(res: GraphQLResponse<T>): T {
   if (res.errors || res.status !== 200 || !res.data) {
     throw new Error(`expected a successful response, got HTTP ${res.status}: ${res.raw.slice(0, 2000)}`);
   }
@@ -54,13 +54,20 @@ export interface Page<N> {
   totalCount?: number;
 }
 
-/** Reads a connection out of a response by path (`['source', 'articles']`). */
-export function connectionAt<N = any>(data: any, path: string[]): Page<N> {
-  const connection = path.reduce((value, key) => value?.[key], data);
+/** A Relay connection as a response holds it. */
+interface ConnectionData<N> {
+  edges: Array<{ cursor: string; node: N }>;
+  pageInfo: Page<N>['pageInfo'];
+  totalCount?: number;
+}
+
+/** Reads a connection out of a response by path (`['source', 'articles']`); its nodes are what the query selected. */
+export function connectionAt<N = { id: string }>(data: unknown, path: string[]): Page<N> {
+  const connection = path.reduce<unknown>((value, key) => (value as Record<string, unknown> | null | undefined)?.[key], data) as ConnectionData<N> | undefined;
   if (!connection) throw new Error(`no connection at ${path.join('.')}: ${JSON.stringify(data).slice(0, 500)}`);
   return {
-    nodes: connection.edges.map((e: any) => e.node),
-    cursors: connection.edges.map((e: any) => e.cursor),
+    nodes: connection.edges.map((e) => e.node),
+    cursors: connection.edges.map((e) => e.cursor),
     pageInfo: connection.pageInfo,
     totalCount: connection.totalCount,
   };
@@ -71,7 +78,7 @@ export function connectionAt<N = any>(data: any, path: string[]): Page<N> {
  * `$last`/`$before` (backward) and select `edges { cursor node {...} } pageInfo {...}`.
  * Checks the Relay page flags on every page on the way and returns the pages in walk order.
  */
-export async function walk<N = any>(
+export async function walk<N = { id: string }>(
   app: TestApp,
   query: string,
   path: string[],

@@ -3,6 +3,7 @@ import { upsertFeedItems } from '../../src/feed-item/feed-item.repository';
 import { normalizeForSearch } from '../../src/text/normalize';
 import { FIXTURE_ARTICLE_BASE, FIXTURE_FEED_BASE, inLanguage, sortArticles, sortFeedItems } from '../support/fixtures';
 import { useFixtureApp } from '../support/fixture-app';
+import { ArticlesAfterDocument, ArticlesAndFeedAfterDocument } from '../support/generated/graphql';
 import { codes, connectionAt, ok, PAGE_INFO, walk, walkIds } from './helpers';
 
 /**
@@ -184,7 +185,8 @@ describe('pagination', () => {
           people(first: 1) { pageInfo { endCursor } }
         }`),
       );
-      cursors = Object.fromEntries(Object.entries(data).map(([key, value]: [string, any]) => [key, value.pageInfo.endCursor]));
+      const connections = data as Record<string, { pageInfo: { endCursor: string } }>;
+      cursors = Object.fromEntries(Object.entries(connections).map(([key, value]) => [key, value.pageInfo.endCursor]));
     });
 
     const TARGETS: Record<string, string> = {
@@ -251,9 +253,9 @@ describe('pagination', () => {
     it('are keyset positions, not offsets: a well-formed cursor for a position no item has continues from there', async () => {
       const t = new Date(FIXTURE_ARTICLE_BASE + 30 * 3_600_000);
       const cursor = base64url([1, 'articles:NEWEST_FIRST', t.toISOString(), 'ffffffff-ffff-4fff-bfff-ffffffffffff']);
-      const { articles } = ok(await suite.app.gql('query($c: String) { articles(first: 10, after: $c) { edges { node { id } } } }', { c: cursor }));
+      const { articles } = ok(await suite.app.request(ArticlesAfterDocument, { c: cursor }));
       const expected = sortArticles(suite.fx.articles).filter((a) => a.publishedAt.getTime() <= t.getTime());
-      expect(articles.edges.map((e: any) => e.node.id)).toEqual(expected.slice(0, 10).map((a) => a.id));
+      expect(articles.edges.map((e) => e.node.id)).toEqual(expected.slice(0, 10).map((a) => a.id));
       // Three articles share t, and all three come first.
       expect(expected.slice(0, 3).every((a) => a.publishedAt.getTime() === t.getTime())).toBe(true);
     });
@@ -326,13 +328,13 @@ describe('pagination', () => {
         ]);
       });
       const next = ok(
-        await suite.app.gql('query($a: String, $f: String) { articles(first: 10, after: $a) { edges { node { id } } } latestFeed(first: 10, after: $f) { edges { node { id } } } }', {
+        await suite.app.request(ArticlesAndFeedAfterDocument, {
           a: first.articles.pageInfo.endCursor,
           f: first.latestFeed.pageInfo.endCursor,
         }),
       );
-      expect(next.articles.edges.map((e: any) => e.node.id)).toEqual(sortArticles(suite.fx.articles).slice(10, 20).map((a) => a.id));
-      expect(next.latestFeed.edges.map((e: any) => e.node.id)).toEqual(sortFeedItems(suite.fx.feedItems).slice(10, 20).map((f) => f.id));
+      expect(next.articles.edges.map((e) => e.node.id)).toEqual(sortArticles(suite.fx.articles).slice(10, 20).map((a) => a.id));
+      expect(next.latestFeed.edges.map((e) => e.node.id)).toEqual(sortFeedItems(suite.fx.feedItems).slice(10, 20).map((f) => f.id));
       // And the new items are seen from the top.
       const top = ok(await suite.app.gql('{ articles(first: 1) { edges { node { title } } } latestFeed(first: 1) { edges { node { headline } } } }'));
       expect(top.articles.edges[0].node.title).toBe('A story newer than every other');

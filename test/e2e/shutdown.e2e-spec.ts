@@ -7,6 +7,9 @@ import { startTestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
 import { startGatewayProcess, tryConnect, type GatewayProcess } from '../support/processes';
 import { until } from '../support/wait';
+import { postOperation } from '../support/post-operation';
+import { AddHeldSourceDocument, RefreshDocument, SidebarDocument } from '../support/generated/graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 
 /**
  * SIGTERM to the real gateway process (src/main.ts, compiled by swc as in the other process tests):
@@ -21,23 +24,22 @@ const ADMIN_TOKEN = 'shutdown-admin-token-0123456789';
 /** Each test starts the gateway's process, which may take up to 90 s on a loaded machine. */
 jest.setTimeout(150_000);
 
-async function gql(gateway: GatewayProcess, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gateway.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}`, ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: unknown[] } };
+/** An admin's operation to the gateway process. */
+function request<TData, TVariables>(gateway: GatewayProcess, document: TypedDocumentNode<TData, TVariables>, variables: TVariables, headers: Record<string, string> = {}) {
+  return postOperation(`${gateway.url}/graphql`, document, variables, { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers });
 }
 
+/** A log line: pino's fields (level, time, msg) and whatever the line carries. */
+type LogLine = Record<string, unknown> & { level?: number; msg?: string; reqId?: string };
+
 /** Every stdout line is a JSON object; request lines (an access line, or any line of a request) carry reqId. */
-function logLines(stdout: string): Array<Record<string, any>> {
+function logLines(stdout: string): LogLine[] {
   return stdout
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => {
       try {
-        return JSON.parse(line) as Record<string, any>;
+        return JSON.parse(line) as LogLine;
       } catch {
         throw new Error(`not a JSON log line: ${line}`);
       }
@@ -89,11 +91,11 @@ describe('SIGTERM', () => {
     const publisher = await startSlowPublisher();
     const gateway = await startGatewayProcess(env, ADMIN_TOKEN);
     try {
-      const added = await gql(gateway, 'mutation($input: AddSourceInput!) { addSource(input: $input) { id } }', {
+      const added = await request(gateway, AddHeldSourceDocument, {
         input: { name: 'Slow', feedUrls: [publisher.url] },
       });
       expect(added.body.errors).toBeUndefined();
-      const inFlight = gql(gateway, 'mutation Refresh($id: ID!) { refreshSource(id: $id) { run { outcome itemsSeen } } }', { id: added.body.data.addSource.id }, { 'x-request-id': 'held-request' });
+      const inFlight = request(gateway, RefreshDocument, { id: added.body.data!.addSource.id }, { 'x-request-id': 'held-request' });
       await until(publisher.requested, 'the gateway to fetch the feed');
 
       gateway.child.kill('SIGTERM');
@@ -191,7 +193,7 @@ describe('SIGTERM', () => {
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE feed_item IN ACCESS EXCLUSIVE MODE');
-      const inFlight = gql(gateway, 'query Sidebar { latestFeed(first: 5) { totalCount edges { node { headline } } } }', {}, { 'x-request-id': 'locked-request' });
+      const inFlight = request(gateway, SidebarDocument, {}, { 'x-request-id': 'locked-request' });
       // The sidebar's statement is waiting for the lock.
       await until(async () => {
         const { rows } = await locker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'feed_item'::regclass AND NOT granted`);
@@ -210,7 +212,7 @@ describe('SIGTERM', () => {
       const answered = await inFlight;
       expect(answered.status).toBe(200);
       expect(answered.body.errors).toBeUndefined();
-      expect(answered.body.data.latestFeed).toEqual({ totalCount: expect.any(Number), edges: expect.any(Array) });
+      expect(answered.body.data!.latestFeed).toEqual({ totalCount: expect.any(Number), edges: expect.any(Array) });
 
       const exit = await gateway.exited;
       expect([exit.code, exit.signal]).toEqual([0, null]);
