@@ -4,7 +4,8 @@ import { IngestService } from '../../src/ingest/ingest.service';
 import { ingestRepositories } from '../support/ingest-repositories';
 import { fromGlobalId } from '../../src/graphql/relay/global-id';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { ADMIN, addSource, admin, ingestConfig, refresh, SOURCE_STATUS_FIELDS } from '../support/ingest-app';
+import { ADMIN, addSource, admin, adminRequest, ingestConfig, refresh, SOURCE_STATUS_FIELDS } from '../support/ingest-app';
+import { SourceHeadlineTextsDocument } from '../support/generated/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -41,8 +42,8 @@ describe('ingesting every kind of feed the fixture server plays', () => {
   }
 
   async function headlines(slug: string): Promise<string[]> {
-    const data = await admin(app, `query($slug: String!) { source(slug: $slug) { latestFeed(first: 50) { edges { node { headline } } } } }`, { slug });
-    return data.source.latestFeed.edges.map((edge: any) => edge.node.headline);
+    const data = await adminRequest(app, SourceHeadlineTextsDocument, { slug });
+    return data.source!.latestFeed.edges.map((edge) => edge.node.headline);
   }
 
   it.each([
@@ -63,11 +64,11 @@ describe('ingesting every kind of feed the fixture server plays', () => {
 
   it('keeps GUIDs as strings: 00123, 123 and 1e3 are three items', async () => {
     const { slug } = await follow('/feeds/feed.json', 'JSON Feed again');
-    const rows = await app.db.manager.query(
+    const rows: Array<{ key: string }> = await app.db.manager.query(
       `SELECT f.item_key AS key FROM feed_item f JOIN source s ON s.id = f.source_id WHERE s.slug = $1 ORDER BY 1`,
       [slug],
     );
-    expect(rows.map((row: any) => row.key)).toEqual(['guid:00123', 'guid:123', 'guid:1e3']);
+    expect(rows.map((row) => row.key)).toEqual(['guid:00123', 'guid:123', 'guid:1e3']);
   });
 
   it('decodes windows-1251 and Shift_JIS feeds by their declared charsets', async () => {
@@ -132,7 +133,7 @@ describe('ingesting every kind of feed the fixture server plays', () => {
     // The first failure waits the interval (60 min); each next one doubles it.
     const first = Date.parse(down.source.fetchStatus.nextRunAt) - now();
     expect(first).toBeGreaterThan(59 * 60_000);
-    let last: any = down;
+    let last: Awaited<ReturnType<typeof refresh>> = down;
     for (let i = 2; i <= PAUSE_AFTER; i++) last = await refresh(app, down.id);
     expect(Date.parse(last.source.fetchStatus.nextRunAt) - now()).toBeGreaterThan(first * 2);
     expect(last.source.fetchStatus).toMatchObject({ state: 'FAILING', consecutiveFailures: PAUSE_AFTER });

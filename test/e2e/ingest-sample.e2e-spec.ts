@@ -1,26 +1,26 @@
 import { seed } from '../../src/seed/seed';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { ADMIN, addSource, admin, ingestConfig, refresh } from '../support/ingest-app';
+import { ADMIN, addSource, admin, adminRequest, ingestConfig, refresh } from '../support/ingest-app';
+import { ArticlesAfterIngestDocument, PagedSourceArticlesDocument, SeededArticleDocument, SourceIngestedArticlesDocument, type SeededArticleQuery } from '../support/generated/graphql';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Ingest end to end: the sample page served by a publisher, as an RSS feed linking to an
  * HTML article page, gives exactly the article the seed gives for the same text.
  */
-const ARTICLE_FIELDS = `title summary paragraphs language publishedAt byline imageUrl
-  authors { slug } mentions { count person { slug } } citedSources { slug }`;
+type SeededArticle = SeededArticleQuery['articles']['edges'][number]['node'];
 
 describe('ingesting the sample page', () => {
   let app: TestApp;
   let server: FixtureServer;
-  let seeded: any;
+  let seeded: SeededArticle;
 
   beforeAll(async () => {
     server = await startFixtureServer();
     app = await startTestApp(ingestConfig({ INGEST_MAX_PAGES_PER_RUN: '3' }));
     await seed(app.db);
-    const data = await admin(app, `{ articles(first: 1) { edges { node { id url ${ARTICLE_FIELDS} source { id } } } } }`);
-    seeded = data.articles.edges[0].node;
+    const data = await adminRequest(app, SeededArticleDocument);
+    seeded = data.articles.edges[0]!.node;
   });
   afterAll(async () => {
     await app?.close();
@@ -44,11 +44,11 @@ describe('ingesting the sample page', () => {
     expect(run.feedItemsWritten).toBe(1);
     expect(source.fetchStatus).toMatchObject({ state: 'ACTIVE', lastError: null, consecutiveFailures: 0, itemsSeen: 21 });
 
-    const after = await admin(app, `{ articles(first: 5) { totalCount edges { node { id ${ARTICLE_FIELDS} } } } latestFeed(first: 30) { totalCount } }`);
+    const after = await adminRequest(app, ArticlesAfterIngestDocument);
     expect(after.articles.totalCount).toBe(1);
     expect(after.latestFeed.totalCount).toBe(21);
     const { id: _id, url: _url, source: _source, ...expected } = seeded;
-    expect(after.articles.edges[0].node).toEqual({ id: seeded.id, ...expected });
+    expect(after.articles.edges[0]!.node).toEqual({ id: seeded.id, ...expected });
   });
 
   it('gives the same article to a new source found from its home page (feed discovery, page extraction)', async () => {
@@ -57,8 +57,8 @@ describe('ingesting the sample page', () => {
     const { run } = await refresh(app, source.id);
     expect(run).toMatchObject({ outcome: 'succeeded', articlesCreated: 1, pagesFetched: 1, feedItemsWritten: 21 });
 
-    const data = await admin(app, `query($slug: String!) { source(slug: $slug) { articles(first: 5) { edges { node { url ${ARTICLE_FIELDS} } } } } }`, { slug: source.slug });
-    const [article] = data.source.articles.edges.map((edge: any) => edge.node);
+    const data = await adminRequest(app, SourceIngestedArticlesDocument, { slug: source.slug });
+    const article = data.source!.articles.edges.map((edge) => edge.node)[0]!;
     // Canonical: the feed's utm_* parameters are gone, the page's <link rel=canonical> kept.
     expect(article.url).toBe(server.url('/sample/story'));
     const { id: _id, url: _url, source: _source, ...expected } = seeded;
@@ -66,8 +66,8 @@ describe('ingesting the sample page', () => {
     expect(article.byline).toBe('এসএস/এসএন');
     expect(article.authors).toEqual([]);
     expect(article.publishedAt).toBe('2025-09-03T00:00:00.000Z');
-    expect(article.mentions.map((m: any) => m.person.slug).sort()).toEqual(['shehbaz-sharif', 'vladimir-putin']);
-    expect(article.citedSources.map((s: any) => s.slug)).toEqual(['trt-world']);
+    expect(article.mentions.map((m) => m.person.slug).sort()).toEqual(['shehbaz-sharif', 'vladimir-putin']);
+    expect(article.citedSources.map((s) => s.slug)).toEqual(['trt-world']);
 
     // And article(url:) finds it by the tracking-decorated link the feed carried.
     const byUrl = await app.gql(`query($url: String!) { article(url: $url) { title } }`, { url: `${server.url('/sample/story')}?utm_source=rss&utm_medium=feed#top` }, ADMIN);
@@ -83,13 +83,13 @@ describe('ingesting the sample page', () => {
     const third = await refresh(app, source.id);
     expect(third.run).toMatchObject({ pagesFetched: 0, articlesCreated: 0, feedItemsWritten: 0 });
     // The page's text (longer than the feed's summary) is the body; the feed's text is the summary.
-    const data = await admin(app, `query($slug: String!) { source(slug: $slug) { articles(first: 5) { totalCount edges { node { summary paragraphs authors { slug } } } } latestFeed(first: 10) { edges { node { article { id } } } } } }`, { slug: source.slug });
-    expect(data.source.articles.totalCount).toBe(5);
-    const [article] = data.source.articles.edges.map((edge: any) => edge.node);
+    const data = await adminRequest(app, PagedSourceArticlesDocument, { slug: source.slug });
+    expect(data.source!.articles.totalCount).toBe(5);
+    const article = data.source!.articles.edges.map((edge) => edge.node)[0]!;
     expect(article.paragraphs.join(' ')).toMatch(/The full text of the story/);
     expect(article.summary).toMatch(/^Paragraph one of story \d+/);
     expect(article.authors).toEqual([{ slug: 'jane-doe' }]);
-    expect(data.source.latestFeed.edges.every((edge: any) => edge.node.article !== null)).toBe(true);
+    expect(data.source!.latestFeed.edges.every((edge) => edge.node.article !== null)).toBe(true);
   });
 
   it('removes a source: unfollowed, its articles kept; with purge, deleted with them', async () => {
