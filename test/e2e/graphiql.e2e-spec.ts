@@ -6,6 +6,7 @@ import { EXPLORER_EXAMPLE } from '../../src/http/pages/explorer-example';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
 import { ok } from './helpers';
+import type { ErrorBody } from '../support/json-bodies';
 
 /**
  * GraphiQL at /graphiql over plain HTTP: the page and its Content-Security-Policy, the assets'
@@ -129,7 +130,7 @@ describe('GraphiQL at /graphiql', () => {
       for (const path of ['/graphiql/assets/graphiql-0.0.1.min.js', '/graphiql/assets/', '/graphiql/nothing']) {
         const res = await fetch(`${app.url}${path}`);
         expect([path, res.status]).toEqual([path, 404]);
-        expect(((await res.json()) as any).errors[0].extensions.code).toBe('NOT_FOUND');
+        expect(((await res.json()) as ErrorBody).errors[0]!.extensions.code).toBe('NOT_FOUND');
       }
       const slash = await fetch(`${app.url}/graphiql/?x=1`, { redirect: 'manual' });
       expect(slash.status).toBe(301);

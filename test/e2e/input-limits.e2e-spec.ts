@@ -5,6 +5,7 @@ import { countingSql } from '../support/syndication';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
 import { codes, ok } from './helpers';
+import type { ErrorBody } from '../support/json-bodies';
 
 /**
  * Every text argument has a maximum length, checked before any SQL: a 20,000-character
@@ -91,8 +92,8 @@ describe('input limits', () => {
     // Node refuses a request line over 16 KB itself (431); below that, the limit answers.
     const { statements, result } = await countingSql(() => fetch(`${app.url}/feeds/latest.rss?q=${'putin+'.repeat(2000)}`));
     expect(result.status).toBe(400);
-    const body = (await result.json()) as any;
-    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'q', maxLength: 200 });
+    const body = (await result.json()) as ErrorBody;
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'q', maxLength: 200 });
     expect(statements).toBe(0);
     expect((await fetch(`${app.url}/feeds/latest.rss?language=${'x'.repeat(36)}`)).status).toBe(400);
     expect((await fetch(`${app.url}/feeds/latest.rss?q=${encodeURIComponent('পুতিন')}`)).status).toBe(200);

@@ -89,7 +89,7 @@ describe('partner API keys', () => {
     beforeAll(async () => {
       ({ secret } = await createKey({ name: 'Intruder' }));
     });
-    const forbidden = (res: { errors?: Array<{ extensions?: Record<string, any> }>; data?: any }) => {
+    const forbidden = (res: { errors?: Array<{ extensions?: Record<string, unknown> }>; data?: unknown }) => {
       expect(res.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
       expect(JSON.stringify(res.data ?? null)).not.toContain('ngk_');
     };

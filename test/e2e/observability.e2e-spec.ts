@@ -48,6 +48,10 @@ async function scrape(app: TestApp, headers: Record<string, string> = {}): Promi
 
 /** The article's source is not joined in the sidebar statement: it goes through the sourceById loader. */
 const SIDEBAR = `query Sidebar { latestFeed(first: 10) { edges { node { headline source { name } article { title source { name } authors { name } } } } } }`;
+/** What SIDEBAR selects. */
+interface SidebarData {
+  latestFeed: { edges: Array<{ node: { headline: string; source: { name: string }; article: { title: string; source: { name: string }; authors: Array<{ name: string }> } | null } }> };
+}
 
 describe('GET /metrics', () => {
   let app: TestApp;
@@ -92,7 +96,7 @@ describe('GET /metrics', () => {
   it('a sidebar query counts its operation, its latency, its SQL statements and its DataLoader batches', async () => {
     const before = (await scrape(app)).samples;
     const statementsBefore = sqlStatementCount();
-    const data = ok(await app.gql(SIDEBAR));
+    const data = ok(await app.gql<SidebarData>(SIDEBAR));
     const statements = sqlStatementCount() - statementsBefore;
     const after = (await scrape(app)).samples;
     const delta = (name: string, labels: Record<string, string> = {}) => value(after, name, labels) - value(before, name, labels);
@@ -109,7 +113,7 @@ describe('GET /metrics', () => {
     expect(delta('newsgate_sql_statements_per_request_sum', { route: 'graphql' })).toBe(statements);
 
     // The articles' sources come in one sourceById batch of the distinct ids.
-    const distinctSources = new Set(data.latestFeed.edges.filter((e: any) => e.node.article).map((e: any) => e.node.article.source.name)).size;
+    const distinctSources = new Set(data.latestFeed.edges.flatMap((e) => (e.node.article ? [e.node.article.source.name] : []))).size;
     expect(distinctSources).toBeGreaterThan(1);
     expect(delta('newsgate_dataloader_batch_size_count', { loader: 'sourceById' })).toBe(1);
     expect(delta('newsgate_dataloader_batch_size_sum', { loader: 'sourceById' })).toBe(distinctSources);

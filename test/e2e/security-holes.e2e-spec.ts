@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
 import { SourceSidebarDocument } from '../support/generated/graphql';
 import { codes, ok } from './helpers';
+import type { JsonFeedBody } from '../support/json-bodies';
 
 /**
  * Holes found from outside, each through the real endpoint, a real ingest from the local fixture
@@ -110,8 +111,8 @@ describe('security holes', () => {
       expect(headlines[1]!.publishedAt).toBe(far!.publishedAt);
 
       // The syndication feed orders the same way and shows no year 9999.
-      const feed: any = await (await fetch(`${app.url}/feeds/latest.json?source=${source.slug}`)).json();
-      expect(feed.items.map((entry: any) => entry.title)).toEqual(['A newer story', 'From the year 9999', 'An old story']);
+      const feed = (await (await fetch(`${app.url}/feeds/latest.json?source=${source.slug}`)).json()) as JsonFeedBody;
+      expect(feed.items.map((entry) => entry.title)).toEqual(['A newer story', 'From the year 9999', 'An old story']);
       expect(JSON.stringify(feed)).not.toContain('9999-01-01');
     });
   });

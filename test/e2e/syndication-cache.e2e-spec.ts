@@ -3,6 +3,7 @@ import { seed } from '../../src/seed/seed';
 import { usingPostgresServer } from '../support/database';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN_TOKEN, admin, countingSql } from '../support/syndication';
+import type { JsonFeedBody } from '../support/json-bodies';
 
 /** Caching: cache hints, the response cache (a hit runs no SQL), GET for CDNs, invalidation by new items. */
 const SIDEBAR = '{ latestFeed(first: 5) { totalCount edges { node { headline source { name } } } } }';
@@ -85,7 +86,7 @@ describe('response cache', () => {
     await app.gateway.cacheInvalidation.newItemsStored();
     const after = await fetch(`${app.url}/feeds/latest.json`, { headers: { 'if-none-match': etag! } });
     expect(after.status).toBe(200);
-    expect(((await after.json()) as any).items[0].title).toBe('Brand new story');
+    expect(((await after.json()) as JsonFeedBody).items[0]!.title).toBe('Brand new story');
   });
 
   it('answers queries over GET for CDNs, cacheable, and refuses mutations over GET', async () => {
