@@ -600,7 +600,8 @@ describe('SIGTERM under load', () => {
         // Its client will not send another request on this connection.
         expect(outcome.headers!.get('connection')).toBe('close');
       }
-      expect(await gateway.exited).toEqual({ code: 0, signal: null });
+      const { code, signal } = await gateway.exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
       await load.stop();
 
       const logged = new Map<string, Record<string, any>>();
