@@ -1,7 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 
 /** Where progress goes: stderr, so stdout stays clean for what scripts read. */
-export type ProgressStream = Pick<NodeJS.WriteStream, 'write'> & Partial<Pick<NodeJS.WriteStream, 'isTTY'>>;
+type ProgressStream = Pick<NodeJS.WriteStream, 'write'> & Partial<Pick<NodeJS.WriteStream, 'isTTY'>>;
 
 export interface Progress {
   /** `by` more units are done. */
@@ -23,7 +23,7 @@ export interface ProgressOptions {
 }
 
 /** Plain progress lines on a pipe or file: at most one per this many milliseconds. */
-export const PLAIN_PROGRESS_INTERVAL_MS = 5000;
+const PLAIN_PROGRESS_INTERVAL_MS = 5000;
 
 /**
  * A progress bar for long work on a terminal (cli-progress, on stderr); on anything else (a pipe, a

@@ -84,7 +84,7 @@ export function registerSourceCommands(program: Command, run: CliRunner, out: Co
 }
 
 /** One line per run, then one per feed: what a person reads after a refresh. */
-export function runSummary(run: IngestRunReport): string {
+function runSummary(run: IngestRunReport): string {
   const feeds = run.feeds.map((feed) => `  ${feed.outcome.padEnd(12)} ${feed.url}${feed.error ? `  ${feed.error}` : ''}`).join('\n');
   return `${run.outcome}: ${run.itemsSeen} items seen, ${run.articlesCreated} articles created, ${run.articlesUpdated} updated, ${run.feedItemsWritten} headlines written, ${run.pagesFetched} pages fetched in ${run.durationMs} ms\n${feeds}`;
 }

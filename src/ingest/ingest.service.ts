@@ -16,7 +16,7 @@ import { type BlockedAddressError, GuardedAgent, HostLimiter, fetchResource, ref
 import type { FetchRequest, IngestObserver, IngestRunReport, ItemsStoredHook, RunOptions, SourceIngest } from './ingest.types';
 import { LEASE_SECONDS, MAX_ERROR_LENGTH, SourceRun, type RunContext } from './source-run';
 
-export type { FeedRunReport, IngestObserver, IngestRunReport, ItemsStoredHook, RunOptions } from './ingest.types';
+export type { IngestObserver, IngestRunReport, ItemsStoredHook, RunOptions } from './ingest.types';
 
 const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 /** How long an admin's refresh waits for another worker's run of the same source before answering `busy`. */

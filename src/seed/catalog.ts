@@ -19,10 +19,10 @@ import { normalizeForSearch, normalizeText } from '../text/normalize';
 import rawCatalog from './catalog.data.json';
 
 /** Mirrors the values of SourceKind (src/source/source.entity.ts), kept free of the ORM here. */
-export const SOURCE_KINDS = ['publisher', 'agency', 'broadcaster', 'aggregator', 'blog', 'government', 'other'] as const;
-export type CatalogSourceKind = (typeof SOURCE_KINDS)[number];
+const SOURCE_KINDS = ['publisher', 'agency', 'broadcaster', 'aggregator', 'blog', 'government', 'other'] as const;
+type CatalogSourceKind = (typeof SOURCE_KINDS)[number];
 
-export interface CatalogPerson {
+interface CatalogPerson {
   /** Same as slug. */
   id: string;
   slug: string;
@@ -32,7 +32,7 @@ export interface CatalogPerson {
   aliases: string[];
 }
 
-export interface CatalogSource {
+interface CatalogSource {
   /** Same as slug. */
   id: string;
   slug: string;
@@ -46,7 +46,7 @@ export interface CatalogSource {
   aliases: string[];
 }
 
-export interface CatalogSeedPage {
+interface CatalogSeedPage {
   /** File name inside the repository's seeds/ folder. */
   file: string;
   publisherSlug: string;

@@ -24,7 +24,7 @@ export interface DemoVolume {
   people: number;
 }
 
-export const DEMO_DEFAULTS = { sources: 50, people: 2000, batchSize: 1000 } as const;
+const DEMO_DEFAULTS = { sources: 50, people: 2000, batchSize: 1000 } as const;
 
 export interface DemoOptions {
   /** Articles per transaction (and per progress step). */

@@ -24,7 +24,7 @@ import { findDatesInText, isValidCalendarDate, type CalendarDate, type FoundDate
 import { normalizeMultiline, normalizeText } from '../text/normalize';
 import { isBylineShaped, isPageFurniture, labelKey } from '../text/page-lines';
 
-export interface LatestItem {
+interface LatestItem {
   headline: string;
   publishedOn: CalendarDate | null;
   /** 1-based, in page order. */
@@ -43,13 +43,13 @@ export interface ParsedNewsPage {
 }
 
 /** Lines a text extractor leaves where the page showed an image. */
-export const IMAGE_MARKERS: readonly string[] = ['img', 'image', 'photo', 'picture', 'ছবি', 'صورة', '图片', 'фото', 'Bild'];
+const IMAGE_MARKERS: readonly string[] = ['img', 'image', 'photo', 'picture', 'ছবি', 'صورة', '图片', 'фото', 'Bild'];
 
 /**
  * Headings pages put above a list of other headlines. Known ones are recognised even where their
  * shape alone would not be enough; others are found structurally (see isHeadingShaped).
  */
-export const LATEST_HEADINGS: readonly string[] = [
+const LATEST_HEADINGS: readonly string[] = [
   'সর্বশেষ', 'সর্বশেষ খবর', 'সর্বশেষ সংবাদ', 'আরও পড়ুন', 'আরও খবর', 'সর্বাধিক পঠিত',
   'Latest', 'Latest news', 'Latest stories', 'Most read', 'Related', 'Related news', 'Read more',
   'الأحدث', 'آخر الأخبار', 'الأكثر قراءة', 'تازہ ترین', 'ताज़ा ख़बरें', 'ताजा खबरें',

@@ -35,13 +35,13 @@ export const BENGALI_SUFFIXES = [
 ] as const;
 
 /** Possessive endings after a name written in Latin script. */
-export const LATIN_SUFFIXES = ["'s", '’s', "'", '’'] as const;
+const LATIN_SUFFIXES = ["'s", '’s', "'", '’'] as const;
 
 /** Case endings added to (not replacing the end of) a name written in Cyrillic. */
-export const CYRILLIC_SUFFIXES = ['ами', 'ым', 'ом', 'ой', 'ах', 'ам', 'ых', 'а', 'у', 'е', 'ы'] as const;
+const CYRILLIC_SUFFIXES = ['ами', 'ым', 'ом', 'ой', 'ах', 'ам', 'ых', 'а', 'у', 'е', 'ы'] as const;
 
 /** Proclitics written joined to the front of a word in Arabic script: و ف ب ل ك and pairs. */
-export const ARABIC_PREFIXES = ['وب', 'ول', 'وك', 'فب', 'فل', 'و', 'ف', 'ب', 'ل', 'ك'] as const;
+const ARABIC_PREFIXES = ['وب', 'ول', 'وك', 'فب', 'فل', 'و', 'ف', 'ب', 'ل', 'ك'] as const;
 
 interface ScriptRule {
   prefixes?: readonly string[];

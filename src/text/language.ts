@@ -7,7 +7,7 @@
  * Unicode script names (the Script property values JavaScript regexes accept) we can report. A
  * letter of a script missing here is simply not counted; add the name to support it.
  */
-export const KNOWN_SCRIPTS = [
+const KNOWN_SCRIPTS = [
   'Latin', 'Bengali', 'Arabic', 'Devanagari', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Cyrillic',
   'Greek', 'Hebrew', 'Thai', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Gujarati', 'Gurmukhi',
   'Oriya', 'Sinhala', 'Myanmar', 'Khmer', 'Lao', 'Tibetan', 'Georgian', 'Armenian', 'Ethiopic',

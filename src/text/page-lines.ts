@@ -6,7 +6,7 @@
 import { normalizeForSearch } from './normalize';
 
 /** Share buttons and similar page chrome that is never article text. */
-export const PAGE_FURNITURE: readonly string[] = [
+const PAGE_FURNITURE: readonly string[] = [
   'Share this news on', 'Share this article', 'Share this story', 'Share this', 'Share', 'Print',
   'শেয়ার করুন', 'খবরটি শেয়ার করুন', 'শেয়ার', 'প্রিন্ট',
   'شارك', 'شارك الخبر', 'مشاركة', 'طباعة', 'شیئر کریں',

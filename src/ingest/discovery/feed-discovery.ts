@@ -4,7 +4,7 @@ import { normalizeLanguageTag } from '../../text/language';
 import { parseHtmlDocument } from '../article-page/article-page.extractor';
 import { plainTextLine } from '../parser';
 
-export interface DiscoveredFeed {
+interface DiscoveredFeed {
   url: string;
   title: string | null;
   type: string;

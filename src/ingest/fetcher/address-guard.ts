@@ -58,7 +58,7 @@ function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 {
 }
 
 /** Null for a public unicast address, else the name of the range that makes it off limits. */
-export function blockedRange(address: Address): string | null {
+function blockedRange(address: Address): string | null {
   if (address.kind() === 'ipv4') {
     const range = address.range();
     return range === 'unicast' ? null : range;
@@ -209,7 +209,7 @@ export function guardedLookup(policy: AddressPolicy, lookup: LookupAll = systemL
  * up, are checked before the socket opens; and the peer address of every new socket is checked
  * once more before it is used.
  */
-export function guardedConnector(policy: AddressPolicy, lookup?: LookupAll, options: buildConnector.BuildOptions = {}): buildConnector.connector {
+function guardedConnector(policy: AddressPolicy, lookup?: LookupAll, options: buildConnector.BuildOptions = {}): buildConnector.connector {
   const connect = buildConnector({ ...options, lookup: guardedLookup(policy, lookup) } as buildConnector.BuildOptions);
   return (connectOptions, callback) => {
     const host = connectOptions.hostname.replace(/^\[|\]$/g, '');

@@ -5,9 +5,9 @@ import { FetchError } from './errors';
 import { readBody } from './read-body';
 import { parseRetryAfter } from './retry-after';
 
-export const DEFAULT_TIMEOUT_MS = 20_000;
-export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_REDIRECTS = 5;
+const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MAX_REDIRECTS = 5;
 export const DEFAULT_USER_AGENT = `newsgate/${pkg.version} (+https://github.com/newsgate/newsgate)`;
 export const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, ' +
@@ -39,13 +39,13 @@ export interface FetchOptions {
   agent?: GuardedAgent;
 }
 
-export interface FetchHeaders {
+interface FetchHeaders {
   contentType: string | null;
   etag: string | null;
   lastModified: string | null;
 }
 
-export interface FetchOk {
+interface FetchOk {
   status: 'ok';
   /** The URL after redirects: the base for relative URLs in the body. */
   finalUrl: string;
@@ -56,7 +56,7 @@ export interface FetchOk {
   truncated: boolean;
 }
 
-export interface FetchNotModified {
+interface FetchNotModified {
   status: 'not-modified';
   finalUrl: string;
   httpStatus: 304;

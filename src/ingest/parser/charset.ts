@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 
-export type CharsetSource = 'bom' | 'header' | 'declaration' | 'default';
+type CharsetSource = 'bom' | 'header' | 'declaration' | 'default';
 
 export interface DecodedText {
   text: string;

@@ -135,4 +135,3 @@ export function emptyToNull(html: string | null): string | null {
   return html === null || html.trim() === '' ? null : html;
 }
 
-export type { FeedEntry };

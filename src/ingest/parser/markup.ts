@@ -2,7 +2,7 @@ import { normalizeOptionalLine, normalizeText } from '../../text/normalize';
 import { isElement, type XmlElement, type XmlNode, attr, hasElementChildren, textContent } from './xml';
 import { html4Entity } from './xml-prolog';
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -63,10 +63,10 @@ export function elementHtml(element: XmlElement): string {
   return hasElementChildren(element) ? serializeNodes(element.children) : textContent(element);
 }
 
-export type TextKind = 'text' | 'html' | 'xhtml' | 'base64-text' | 'base64-html' | 'unsupported';
+type TextKind = 'text' | 'html' | 'xhtml' | 'base64-text' | 'base64-html' | 'unsupported';
 
 /** How an Atom text construct or content element is encoded (Atom 1.0 `type`, Atom 0.3 `mode`). */
-export function textConstructKind(element: XmlElement): TextKind {
+function textConstructKind(element: XmlElement): TextKind {
   const type = (attr(element, 'type') ?? '').trim().toLowerCase();
   const mode = (attr(element, 'mode') ?? '').trim().toLowerCase();
   let kind: 'text' | 'html' | 'xhtml' | 'unsupported';
@@ -136,7 +136,7 @@ export function looksLikeHtml(text: string): boolean {
 }
 
 /** Character references in HTML text decoded once (HTML 4 names; unknown names kept). */
-export function decodeHtmlEntities(text: string): string {
+function decodeHtmlEntities(text: string): string {
   return text.replace(/&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{0,31});/g, (all, ref: string) => {
     if (ref[0] !== '#') {
       if (ref === 'apos') return "'";

@@ -1,4 +1,4 @@
-export type FeedFormat = 'rss2' | 'rss1' | 'atom' | 'jsonfeed';
+type FeedFormat = 'rss2' | 'rss1' | 'atom' | 'jsonfeed';
 export type DetectedFormat = FeedFormat | 'unknown';
 
 export interface ParseFeedOptions {

@@ -3,7 +3,7 @@ import { FeedParseError } from './errors';
 import { namespaceKey, undeclaredPrefixKey } from './namespaces';
 import { declaredEntities, resolveReferences, scanProlog } from './xml-prolog';
 
-export interface XmlAttribute {
+interface XmlAttribute {
   /** Namespace key (see namespaces.ts); '' for an unprefixed attribute. */
   readonly ns: string;
   /** Local name, lower-cased. */

@@ -111,7 +111,7 @@ function processItem(raw: FeedEntry, source: SourceProfile, feedLanguage: string
 }
 
 /** A wall-clock time the parser read as UTC (the feed named no zone), re-read in the source's zone. */
-export function wallClockIn(asUtc: Date, timeZone: string): Date {
+function wallClockIn(asUtc: Date, timeZone: string): Date {
   if (timeZone === 'UTC') return asUtc;
   const wall = {
     year: asUtc.getUTCFullYear(),
@@ -124,7 +124,7 @@ export function wallClockIn(asUtc: Date, timeZone: string): Date {
 }
 
 /** A date feeds write in words or another script (`৩ সেপ্টেম্বর ২০২৫`), read in the source's zone. */
-export function localizedDate(text: string | null, timeZone: string, now: Date): Date | null {
+function localizedDate(text: string | null, timeZone: string, now: Date): Date | null {
   if (!text) return null;
   const [found] = findDatesInText(text, { referenceDate: calendarDay(now, timeZone) });
   if (!found) return null;
@@ -138,7 +138,7 @@ export function localizedDate(text: string | null, timeZone: string, now: Date):
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar day an instant falls on in a zone. */
-export function calendarDay(instant: Date, timeZone: string): CalendarDate {
+function calendarDay(instant: Date, timeZone: string): CalendarDate {
   let formatter = dayFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-u-ca-gregory-nu-latn', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });

@@ -12,7 +12,7 @@ export const WEB_SCHEMES: readonly string[] = ['http', 'https'];
 export const LINK_SCHEMES: readonly string[] = ['http', 'https', 'mailto'];
 
 /** The URL text a browser would parse: inner tabs/newlines removed, edge controls trimmed. */
-export function cleanUrlText(raw: string): string {
+function cleanUrlText(raw: string): string {
   return raw.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
 }
 

@@ -6,7 +6,7 @@ import type { SourceRegistryRepository } from '../../source/source-registry.repo
 import type { IngestService } from '../ingest.service';
 import type { IngestWorker } from './worker';
 
-export const INGEST_QUEUE = 'ingest-source';
+const INGEST_QUEUE = 'ingest-source';
 const STOP_WAIT_MS = 30_000;
 
 interface IngestJob {
