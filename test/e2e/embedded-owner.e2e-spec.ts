@@ -136,16 +136,16 @@ describe('the embedded database has exactly one owner', () => {
       // Another gateway on the same directory is refused before it touches anything.
       const second = await newsgate(['serve', '--port', String(await freePort())], env);
       expect(second.code).toBe(3);
-      expectOneLineError(second, new RegExp(`^error: the embedded database in ${dataDir} is in use by pid ${gateway.child.pid} \\(\`${gateway.command}\`, since [0-9-]+ [0-9:]+ UTC\\): .*stop that process first \\(kill ${gateway.child.pid}\\)`));
+      expectOneLineError(second, new RegExp(`^error: the embedded database in ${dataDir} is in use by pid ${String(gateway.child.pid)} \\(\`${gateway.command}\`, since [0-9-]+ [0-9:]+ UTC\\): .*stop that process first \\(kill ${String(gateway.child.pid)}\\)`));
 
       // A backup made by the gateway while it serves; a restore must wait for it to stop.
       const backup = await newsgate(['backup', backupFile], env);
       expect(backup.code).toBe(0);
-      expect(backup.stderr).toContain(`copied by the running pid ${gateway.child.pid}`);
+      expect(backup.stderr).toContain(`copied by the running pid ${String(gateway.child.pid)}`);
       expect(readFileSync(backupFile).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
       const restore = await newsgate(['restore', backupFile, '--force'], env);
       expect(restore.code).toBe(3);
-      expectOneLineError(restore, new RegExp(`^error: cannot restore into ${dataDir}: it is in use by pid ${gateway.child.pid} .*stop that process first`));
+      expectOneLineError(restore, new RegExp(`^error: cannot restore into ${dataDir}: it is in use by pid ${String(gateway.child.pid)} .*stop that process first`));
       expect((await graphql(gateway.port, feed)).status).toBe(200);
     } finally {
       gateway.child.kill('SIGTERM');
@@ -280,7 +280,7 @@ describe('the embedded database has exactly one owner', () => {
     await until(() => (progress = seed.output().stderr.match(/seeding: (\d+)\/100000 articles/)), 'the seed to report committed batches', seed.exited);
     const refused = await newsgate(['keys', 'list'], env);
     expect(refused.code).toBe(3);
-    expectOneLineError(refused, new RegExp(`^error: the embedded database in ${dataDir} is in use by pid ${seed.child.pid} \\(\`newsgate seed --demo 100000 --batch-size 100\`, since .*\\), which does not share it: wait for it to finish, then run this again$`));
+    expectOneLineError(refused, new RegExp(`^error: the embedded database in ${dataDir} is in use by pid ${String(seed.child.pid)} \\(\`newsgate seed --demo 100000 --batch-size 100\`, since .*\\), which does not share it: wait for it to finish, then run this again$`));
     expect(seed.exited()).toBeNull();
     seed.child.kill('SIGKILL');
     await seed.done;

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
         await runner.rollbackTransaction();
         break;
       case 'names': {
-        const rows: Array<{ name: string }> = await runner.query('SELECT name FROM isolation_probe ORDER BY name');
+        const rows = (await runner.query('SELECT name FROM isolation_probe ORDER BY name')) as Array<{ name: string }>;
         answer(`names ${JSON.stringify(rows.map((row) => row.name))}`);
         continue;
       }

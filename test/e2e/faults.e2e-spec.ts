@@ -173,7 +173,7 @@ class PostgresCluster {
       encoding: 'utf8',
       ...(account ?? {}),
     });
-    if (initdb.status !== 0) throw new Error(`initdb failed: ${initdb.stderr || initdb.error}`);
+    if (initdb.status !== 0) throw new Error(`initdb failed: ${initdb.stderr || String(initdb.error)}`);
     return cluster;
   }
 
@@ -374,7 +374,7 @@ describe('Postgres stopped and started under a steady stream of sidebar requests
     }
 
     // Every request was answered, within the bound: never a hang, a reset or an HTTP error page.
-    expect(load.outcomes.filter((o) => o.failure !== undefined).map((o) => `${o.id}: ${o.failure}`)).toEqual([]);
+    expect(load.outcomes.filter((o) => o.failure !== undefined).map((o) => `${o.id}: ${String(o.failure)}`)).toEqual([]);
     const failed = load.outcomes.filter((o) => !succeeded(o));
     expect(failed.length).toBeGreaterThanOrEqual(20);
     for (const outcome of load.outcomes) expectNoLeak(outcome.raw!);
@@ -387,7 +387,7 @@ describe('Postgres stopped and started under a steady stream of sidebar requests
     for (const [i, { mode, acceptedAt }] of cycles.entries()) {
       const nextStop = cycles[i + 1]?.stoppedAt ?? Infinity;
       const whileUp = load.since(acceptedAt).filter((o) => o.endedAt < nextStop);
-      expect([mode, whileUp.filter((o) => !succeeded(o)).map((o) => `${o.startedAt - acceptedAt} ms after: ${o.raw}`)]).toEqual([mode, []]);
+      expect([mode, whileUp.filter((o) => !succeeded(o)).map((o) => `${o.startedAt - acceptedAt} ms after: ${String(o.raw)}`)]).toEqual([mode, []]);
     }
     // The outage is in the logs (for the operator), masked in the responses.
     expect(logs.parsed().some((line) => line.level >= 40 && /readiness check failed|resolver failed/.test(line.msg))).toBe(true);
@@ -474,7 +474,7 @@ describe('Redis killed (SIGKILL) and restarted under load', () => {
 
     // Every load request was answered, with data: an outage of Redis costs speed, never an answer.
     const notOk = load.outcomes.filter((o) => !succeeded(o));
-    expect(notOk.map((o) => `${o.id}: ${o.failure ?? `HTTP ${o.status} ${o.raw?.slice(0, 200)}`}`)).toEqual([]);
+    expect(notOk.map((o) => `${o.id}: ${o.failure ?? `HTTP ${String(o.status)} ${String(o.raw?.slice(0, 200))}`}`)).toEqual([]);
     expect(unhandled).toEqual([]);
     // Nothing logged as an error: Redis being down is a warning, and only one line per outage.
     expect(logs.parsed().filter((line) => line.level >= 50)).toEqual([]);
@@ -611,7 +611,7 @@ describe('SIGTERM under load', () => {
       // Whatever the gateway began, it finished: 200, never cut off.
       for (const line of logged.values()) expect([line.reqId, line.status, line.aborted]).toEqual([line.reqId, 200, undefined]);
       const answered = load.outcomes.filter((o) => o.status !== undefined);
-      expect(answered.filter((o) => !succeeded(o)).map((o) => `${o.id}: HTTP ${o.status} ${o.raw?.slice(0, 200)}`)).toEqual([]);
+      expect(answered.filter((o) => !succeeded(o)).map((o) => `${o.id}: HTTP ${String(o.status)} ${String(o.raw?.slice(0, 200))}`)).toEqual([]);
       for (const outcome of answered) expect(logged.has(outcome.id)).toBe(true);
       // A request that got no answer never reached the gateway: it found the port closed, or (on
       // a connection idle when the signal came) the connection closing as it was sent.

@@ -86,7 +86,7 @@ describe('GraphiQL in a browser', () => {
       if (message.type() === 'warning') warnings.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${String(request.failure()?.errorText)})`));
     page.on('request', (request) => {
       if (!request.url().startsWith(`${base}/`) && !request.url().startsWith('data:')) problems.push(`request off the gateway: ${request.url()}`);
     });

@@ -55,7 +55,7 @@ describe('GraphiQL at /graphiql', () => {
       expect([...html.matchAll(/<script\b[^>]*>/g)].every(([tag]) => / src="/.test(tag))).toBe(true);
       expect(html).not.toMatch(/<style|\sstyle="|\son[a-z]+="/i);
       const nonce = /<meta name="csp-nonce" nonce="([^"]+)">/.exec(html)?.[1];
-      expect(directives['style-src']).toBe(`'self' 'nonce-${nonce}'`);
+      expect(directives['style-src']).toBe(`'self' 'nonce-${String(nonce)}'`);
       // Only relative links: the page works behind any host or path prefix.
       expect(html).not.toMatch(/(src|href)="(https?:|\/)/);
 

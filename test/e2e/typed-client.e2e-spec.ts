@@ -55,7 +55,7 @@ describe('the typed client against the gateway', () => {
     let seen: { method: string; url: string; cacheControl: string | null } | null = null;
     const recording: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      seen = { method: init?.method ?? 'GET', url: String(input), cacheControl: response.headers.get('cache-control') };
+      seen = { method: init?.method ?? 'GET', url: input instanceof Request ? input.url : input.toString(), cacheControl: response.headers.get('cache-control') };
       return response;
     };
     const getClient = new NewsgateClient({ url: `${app.url}/graphql`, getForQueries: true, fetch: recording });
