@@ -109,7 +109,3 @@ export function walkIds(pages: Array<Page<{ id: string }>>, direction: 'forward'
 }
 
 export const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
-
-export function iso(date: Date): string {
-  return date.toISOString();
-}

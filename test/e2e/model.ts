@@ -1,12 +1,6 @@
 import type { FixtureArticle, FixtureFeedItem, FixturePerson, Fixtures, FixtureSource } from '../support/fixtures';
 
-/** Expected GraphQL shapes, computed from the fixture model. */
-
-export const SOURCE_FIELDS = 'id slug name aliases homepageUrl language country logoUrl kind';
-export const PERSON_FIELDS = 'id slug name aliases description';
-export const ARTICLE_FIELDS = `id slug url title summary paragraphs language publishedAt updatedAt imageUrl byline
-  source { ${SOURCE_FIELDS} } authors { id name } mentions { count person { id name } } citedSources { id name }`;
-export const FEED_ITEM_FIELDS = 'id headline url imageUrl language publishedAt position source { id name } article { id title source { id } }';
+/** Expected GraphQL shapes, computed from the fixture model: the fragments of test/e2e/operations/fields.graphql. */
 
 export function sourceJson(s: FixtureSource) {
   return {

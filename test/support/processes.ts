@@ -10,7 +10,7 @@ import { until } from './wait';
  * `newsgate` CLI, the gateway (src/main.ts) and test scripts. The jest config puts every test file
  * that imports this module in the `processes` project.
  */
-export const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../..');
 const REGISTER = path.join(ROOT, 'test/support/swc-register.js');
 export const CLI_MAIN = path.join(ROOT, 'src/cli/main.ts');
 export const GATEWAY_MAIN = path.join(ROOT, 'src/main.ts');
@@ -24,7 +24,7 @@ export interface Run {
 }
 
 /** The environment without any newsgate variable of the outer one (nor jest's NODE_OPTIONS). */
-export function baseEnv(): NodeJS.ProcessEnv {
+function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const name of [...CONFIG_VARIABLES, 'NODE_OPTIONS']) delete env[name];
   return env;
