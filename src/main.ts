@@ -51,23 +51,25 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Stop accepting (new connections are refused), let in-flight requests finish for up to 5 s,
-    // then cut what is left. server.close() drops only the keep-alive sockets idle at that moment:
-    // a socket whose request was in flight turns idle when its response ends, and the sweep closes
-    // it then instead of after the keep-alive timeout.
+    // Stop accepting (new connections are refused), let in-flight requests finish within the grace
+    // (SHUTDOWN_GRACE_SECONDS), then cut what is left. server.close() drops only the keep-alive
+    // sockets idle at that moment: a socket whose request was in flight turns idle when its
+    // response ends, and the sweep closes it then instead of after the keep-alive timeout.
     // Done means the connections closed and the handlers returned: a client that gave up leaves a
     // handler running with no connection, and the database must outlive it.
     // Answers still to come say `Connection: close`: no client sends another request on a socket about to go.
     connections.drain();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    await Promise.race([Promise.all([closed, gateway.idle()]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    const grace = new Promise<false>((resolve) => setTimeout(() => resolve(false), config.shutdownGraceSeconds * 1000).unref());
+    // drained: every connection closed and every handler returned within the grace; false: the rest was cut.
+    const drained = await Promise.race([Promise.all([closed, gateway.idle()]).then(() => true), grace]);
     clearInterval(sweep);
     server.closeAllConnections();
     await worker?.stop().catch((err) => logger.error({ err }, 'ingest worker stop failed'));
     await gateway.stop().catch((err) => logger.error({ err }, 'apollo stop failed'));
     await database.close().catch((err) => logger.error({ err }, 'database close failed'));
-    logger.info({ signal }, 'shutdown complete');
+    logger.info({ signal, drained }, 'shutdown complete');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -95,6 +95,7 @@ const envSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: wholeNumber(1, 3600).default(65),
+  SHUTDOWN_GRACE_SECONDS: wholeNumber(1, 600).default(5),
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('data'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -160,6 +161,11 @@ export interface AppConfig {
    * client has just sent (see src/http/app.ts).
    */
   keepAliveTimeoutSeconds: number;
+  /**
+   * On SIGTERM, how long requests in flight may take to finish before their connections are cut
+   * (orchestrators give a stopping container 10 to 30 s before SIGKILL: keep it below that).
+   */
+  shutdownGraceSeconds: number;
   /** Set: that Postgres server. Unset: the embedded PGlite database in dataDir. */
   databaseUrl: string | null;
   /** Embedded database folder; `memory://` keeps it in memory (tests). */
@@ -284,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     keepAliveTimeoutSeconds: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR === 'memory://' ? e.DATA_DIR : path.resolve(e.DATA_DIR),
     databasePoolSize: e.DATABASE_POOL_SIZE,

@@ -9,10 +9,13 @@ export class InFlightWork {
 
   track(work: Promise<unknown>): void {
     this.running++;
-    void work.finally(() => {
+    const done = () => {
       this.running--;
       if (this.running === 0) for (const resolve of this.waiters.splice(0)) resolve();
-    });
+    };
+    // Both outcomes count as done; the failure itself is the caller's to handle (finally() would
+    // hand it on to a promise nobody awaits: an unhandled rejection).
+    work.then(done, done);
   }
 
   /** Resolves once nothing is running. */

@@ -554,7 +554,12 @@ describe('SIGTERM under load', () => {
 
   it('every request in flight is answered 200 (with Connection: close), new connections are refused, and the process exits 0', async () => {
     const publisher = await startHeldPublisher();
-    const gateway = await startGatewayProcess({ RESPONSE_CACHE: 'false', RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000', RATE_LIMIT_ANONYMOUS_BURST: '10000000', ...env }, ADMIN_TOKEN);
+    // A long grace: on a loaded machine the steps below take seconds of it; the process exits as
+    // soon as it has drained, and says so on its last line.
+    const gateway = await startGatewayProcess(
+      { RESPONSE_CACHE: 'false', RATE_LIMIT_ANONYMOUS_PER_SECOND: '1000000', RATE_LIMIT_ANONYMOUS_BURST: '10000000', SHUTDOWN_GRACE_SECONDS: '60', ...env },
+      ADMIN_TOKEN,
+    );
     const locker = database ? new Client({ connectionString: database.config.databaseUrl! }) : null;
     const shuttingDown = () => gateway.stdout().includes('"shutting down"');
     let load: ReturnType<typeof steadyLoad> | null = null;
@@ -602,6 +607,7 @@ describe('SIGTERM under load', () => {
       }
       const { code, signal } = await gateway.exited;
       expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(gateway.stdout().trim().split('\n').at(-1)).toContain('"drained":true');
       await load.stop();
 
       const logged = new Map<string, Record<string, any>>();
@@ -635,5 +641,5 @@ describe('SIGTERM under load', () => {
       await load?.stop();
       await publisher.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -76,11 +76,15 @@ describe('SIGTERM', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
+    // A grace far longer than these requests need: on a loaded machine the test's own steps after
+    // SIGTERM take seconds, and the point is what happens within the grace, not its length. The
+    // process exits as soon as it has drained, and its last line says whether it did.
+    const grace = { SHUTDOWN_GRACE_SECONDS: '60' };
     if (usingPostgresServer()) {
       database = await createTestDatabase();
-      env = { DATABASE_URL: database.config.databaseUrl!, DATABASE_POOL_SIZE: '4' };
+      env = { ...grace, DATABASE_URL: database.config.databaseUrl!, DATABASE_POOL_SIZE: '4' };
     } else {
-      env = { DATA_DIR: 'memory://' };
+      env = { ...grace, DATA_DIR: 'memory://' };
     }
   });
   afterAll(async () => {
@@ -107,16 +111,16 @@ describe('SIGTERM', () => {
       expect(gateway.child.exitCode).toBeNull();
 
       publisher.release();
-      const released = Date.now();
       const answered = await inFlight;
       expect(answered.status).toBe(200);
       expect(answered.body).toEqual({ data: { refreshSource: { run: { outcome: 'succeeded', itemsSeen: 1 } } } });
 
+      // The held keep-alive connection closes as soon as its answer is sent (the answer says so),
+      // not when the client lets it go or when the grace runs out: the process reports it drained.
+      expect(answered.connection).toBe('close');
       const exit = await gateway.exited;
       expect([exit.code, exit.signal]).toEqual([0, null]);
-      // The held keep-alive connection closes as soon as its answer is sent, not when the client
-      // lets it go (about 4 s later with fetch) or at the end of the 5-second grace.
-      expect(exit.at - released).toBeLessThan(2500);
+      expect(logLines(gateway.stdout()).at(-1)).toMatchObject({ msg: 'shutdown complete', drained: true });
 
       const lines = logLines(gateway.stdout());
       const messages = lines.map((line) => line.msg);
@@ -208,15 +212,15 @@ describe('SIGTERM', () => {
       expect(gateway.child.exitCode).toBeNull();
 
       await locker.query('COMMIT');
-      const released = Date.now();
       const answered = await inFlight;
       expect(answered.status).toBe(200);
       expect(answered.body.errors).toBeUndefined();
       expect(answered.body.data!.latestFeed).toEqual({ totalCount: expect.any(Number), edges: expect.any(Array) });
 
+      expect(answered.connection).toBe('close');
       const exit = await gateway.exited;
       expect([exit.code, exit.signal]).toEqual([0, null]);
-      expect(exit.at - released).toBeLessThan(2500);
+      expect(logLines(gateway.stdout()).at(-1)).toMatchObject({ msg: 'shutdown complete', drained: true });
       const lines = logLines(gateway.stdout());
       expect(lines.find((line) => line.reqId === 'locked-request')).toMatchObject({ msg: 'request completed', status: 200, operation: 'Sidebar', sql: expect.any(Number) });
       expect(lines.at(-1)).toMatchObject({ msg: 'shutdown complete' });

@@ -121,6 +121,29 @@ describe('InFlightWork', () => {
     await later;
   });
 
+  it('counts failed work as ended, without an unhandled rejection of its own', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const work = new InFlightWork();
+      let fail!: (error: Error) => void;
+      const failing = new Promise<void>((_resolve, reject) => (fail = reject));
+      work.track(failing);
+      // The caller handles its own failure, as a request handler does.
+      const handled = failing.catch((error: Error) => error.message);
+      const idle = work.idle();
+      fail(new Error('the handler failed'));
+      await idle;
+      expect(await handled).toBe('the handler failed');
+      // Node reports unhandled rejections after the microtask queue drains: give it a turn.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('waits for the work of a request whose client has gone', async () => {
     const work = new InFlightWork();
     let release!: () => void;

@@ -3,6 +3,8 @@ import { print } from 'graphql';
 
 export interface OperationResult<TData> {
   status: number;
+  /** The answer's `Connection` header, lower-cased ('' when absent). */
+  connection: string;
   body: { data?: TData | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 }
 
@@ -18,5 +20,5 @@ export async function postOperation<TData, TVariables>(
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query: print(document), variables }),
   });
-  return { status: response.status, body: (await response.json()) as OperationResult<TData>['body'] };
+  return { status: response.status, connection: (response.headers.get('connection') ?? '').toLowerCase(), body: (await response.json()) as OperationResult<TData>['body'] };
 }
