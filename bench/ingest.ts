@@ -13,7 +13,7 @@ import { parseFeed } from '../src/ingest/parser';
 import { processFeed } from '../src/ingest/processor/feed.processor';
 import { PersonRepository } from '../src/person/person.repository';
 import { SourceRegistryRepository } from '../src/source/source-registry.repository';
-import { SourceRegistryService } from '../src/source/source-registry.service';
+import { SourceRegistryService } from '../src/source-registry/source-registry.service';
 import { SourceRepository } from '../src/source/source.repository';
 import { seed } from '../src/seed/seed';
 

@@ -12,7 +12,7 @@ import { Source } from '../source/source.types';
 import type { RowsPage } from '../db/keyset';
 import type { ArticleSelection } from './article.record';
 import type { ArticleFilter as ArticleFilterValues } from './article.service';
-import { ArticleService } from './article.service';
+import { ArticleService, type ArticleContext } from './article.service';
 import { Article, ArticleConnection, ArticleFilter, ArticleOrder, Mention, type ArticleRecord } from './article.types';
 
 const NODE_PATH = ['edges', 'node'] as const;
@@ -69,7 +69,7 @@ export class ArticleResolver {
 
   @Query(() => Article, { nullable: true, description: 'One article, by `id`, `slug` or `url` (pass exactly one); null when none matches.' })
   article(
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>,
     @Arg('id', () => ID, { nullable: true, description: 'The article’s global ID.' }) id?: string,
     @Arg('slug', () => String, { nullable: true, description: 'The article’s slug.' }) slug?: string,
     @Arg('url', () => String, { nullable: true, description: 'The article’s URL at its publisher (the canonical form is looked up).' }) url?: string,
@@ -79,7 +79,7 @@ export class ArticleResolver {
 
   @Query(() => ArticleConnection, { description: 'Articles matching a filter, newest first by default.' })
   async articles(
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>,
     @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
     @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions every returned article meets.' }) filter?: ArticleFilter,
@@ -90,22 +90,22 @@ export class ArticleResolver {
   }
 
   @FieldResolver(() => Source, { description: 'The publisher.' })
-  source(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
+  source(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>) {
     return this.articleService.source(ctx, article);
   }
 
   @FieldResolver(() => [Person], { description: 'Authors named in the byline, in byline order (empty when the byline holds only initials).' })
-  authors(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
+  authors(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>) {
     return this.articleService.authors(ctx, article);
   }
 
   @FieldResolver(() => [Mention], { description: 'People the text names, most mentioned first, with counts.' })
-  mentions(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
+  mentions(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>) {
     return this.articleService.mentions(ctx, article);
   }
 
   @FieldResolver(() => [Source], { description: 'Outlets the article cites as its source of information.' })
-  citedSources(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext) {
+  citedSources(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>) {
     return this.articleService.citedSources(ctx, article);
   }
 }
@@ -113,7 +113,7 @@ export class ArticleResolver {
 /** A source's or person's articles as a connection (their resolvers' field). */
 export async function articlesOf(
   service: ArticleService,
-  ctx: GraphQLContext,
+  ctx: GraphQLContext<ArticleContext['loaders']>,
   parent: { kind: 'source'; id: string } | { kind: 'person'; id: string; role: PersonRole | null | undefined },
   order: ArticleOrder,
   args: ConnectionArgs,

@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../common/errors/domain-errors';
 import { observeStatements, SqlExecutor } from '../db/sql-executor';
-import { createServiceContext, type Repositories } from '../graphql/context';
+import { createServiceContext, type Repositories } from '../api/loaders';
 import { buildFixtures, sortArticles, type Fixtures } from '../../test/support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { FeedItemRepository } from '../feed-item/feed-item.repository';

@@ -1,6 +1,6 @@
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { CACHE_SECONDS } from './cache-hints';
-import { gatewaySchema } from '../graphql/schema';
+import { gatewaySchema } from '../api/schema';
 import { StaticCachePolicies } from './static-cache-policy.plugin';
 
 /**

@@ -4,7 +4,7 @@ import { createLogger } from '../common/logger';
 import type { DatabaseHandle } from '../db/data-source';
 import type { EmbeddedRole } from '../db/embedded/embedded-database';
 import { SqlExecutor } from '../db/sql-executor';
-import { databaseFailure } from './errors';
+import { databaseFailure } from '../composition/exit-codes';
 
 export interface CliContext {
   config: AppConfig;
@@ -29,7 +29,7 @@ export interface CliContextOptions {
 /**
  * Runs a command against the configured (migrated) database and always closes it. Invalid
  * configuration throws ConfigError (exit code 2), a database that cannot be opened or migrated
- * a CliError with exit code 3 (src/cli/errors.ts).
+ * a CliError with exit code 3 (src/composition/exit-codes.ts).
  */
 export async function withCliContext<T>(work: (ctx: CliContext) => Promise<T>, options: CliContextOptions = {}): Promise<T> {
   const config = loadConfig();

@@ -13,7 +13,7 @@ import { startProgress } from './progress';
  * seeders take well over a second to load, which `newsgate --help` and a mistyped option should not
  * cost. (Domains' command files do the same.)
  */
-const gateway = () => require('../main') as typeof import('../main');
+const gateway = () => require('../composition/serve') as typeof import('../composition/serve');
 const seeders = () => ({
   ...(require('../seed/seed') as typeof import('../seed/seed')),
   ...(require('../seed/demo-data') as typeof import('../seed/demo-data')),

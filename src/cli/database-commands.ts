@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type AppConfig } from '../config/config';
-import { CliError, ExitCode } from './errors';
+import { CliError, ExitCode } from '../composition/exit-codes';
 
 /** Loaded when a command runs: `--help` need not load the database code. */
 const embedded = () => require('../db/embedded/backup') as typeof import('../db/embedded/backup');

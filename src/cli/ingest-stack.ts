@@ -1,7 +1,7 @@
 import type { IngestService } from '../ingest/ingest.service';
 import { SourceRepository } from '../source/source.repository';
 import type { SourceRegistryRepository } from '../source/source-registry.repository';
-import type { SourceRegistryService } from '../source/source-registry.service';
+import type { SourceRegistryService } from '../source-registry/source-registry.service';
 import { openCacheInvalidation } from '../cache/cache-invalidation';
 import type { CliContext } from './cli-context';
 
@@ -10,7 +10,7 @@ export function ingestStack() {
   return {
     ...(require('../ingest/ingest.service') as typeof import('../ingest/ingest.service')),
     ...(require('../ingest/scheduler/ingest-worker') as typeof import('../ingest/scheduler/ingest-worker')),
-    ...(require('../source/source-registry.service') as typeof import('../source/source-registry.service')),
+    ...(require('../source-registry/source-registry.service') as typeof import('../source-registry/source-registry.service')),
     ...(require('../source/source-registry.repository') as typeof import('../source/source-registry.repository')),
     ...(require('../person/person.repository') as typeof import('../person/person.repository')),
     ...(require('../article/article-write.repository') as typeof import('../article/article-write.repository')),

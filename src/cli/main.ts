@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import pkg from '../../package.json';
 import { loadConfig } from '../config/config';
 import { COMMANDS } from './commands';
-import { EXIT_CODES_HELP, errorLine, exitCodeFor } from './errors';
+import { EXIT_CODES_HELP, errorLine, exitCodeFor } from '../composition/exit-codes';
 import { addExamples } from './help';
 
 /**

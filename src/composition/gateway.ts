@@ -7,8 +7,8 @@ import type { CacheInvalidation } from '../cache/cache-invalidation';
 import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
 import { createEdge } from '../edge/edge';
-import { createLoaders, type GraphQLContext } from '../graphql/context';
-import { gatewaySchema } from '../graphql/schema';
+import { createLoaders, type GatewayContext } from '../api/loaders';
+import { gatewaySchema } from '../api/schema';
 import { startApollo } from '../http/apollo-server';
 import { createHttpApp, listen } from '../http/app';
 import { GatewayMetrics } from '../metrics/metrics';
@@ -52,7 +52,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     config,
     logger,
     metrics,
-    plugins: [...edge.plugins, ...cachePlugins<GraphQLContext>(gatewaySchema(), caches.generation, config.responseCache)],
+    plugins: [...edge.plugins, ...cachePlugins<GatewayContext>(gatewaySchema(), caches.generation, config.responseCache)],
     validationRules: edge.validationRules,
     persistedQueries: edge.persistedQueries,
     cache: caches.serverCache,

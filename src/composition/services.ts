@@ -8,6 +8,7 @@ import { ArticleWriteRepository } from '../article/article-write.repository';
 import { AuthChecker } from '../edge/auth-checker';
 import { SchemaAuthChecker } from '../graphql/authorization';
 import { ArticleResolver } from '../article/article.resolver';
+import { PersonArticlesResolver, SourceArticlesResolver } from '../article/article-lists.resolver';
 import { ArticleService } from '../article/article.service';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
@@ -15,17 +16,19 @@ import type { SqlExecutor } from '../db/sql-executor';
 import { IngestService } from '../ingest/ingest.service';
 import { FeedItemRepository } from '../feed-item/feed-item.repository';
 import { FeedItemResolver } from '../feed-item/feed-item.resolver';
+import { SourceHeadlinesResolver } from '../feed-item/source-headlines.resolver';
 import { FeedItemService } from '../feed-item/feed-item.service';
-import { createServiceContext, type Repositories, type ResolverRegistry } from '../graphql/context';
+import { createServiceContext, type Repositories } from '../api/loaders';
+import type { ResolverRegistry } from '../graphql/context';
 import { currentRequest } from '../common/request-context';
-import { NodeResolver } from '../graphql/node.resolver';
-import { NodeService } from '../graphql/node.service';
+import { NodeResolver } from '../api/node.resolver';
+import { NodeService } from '../api/node.service';
 import { PersonRepository } from '../person/person.repository';
 import { PersonResolver } from '../person/person.resolver';
 import { PersonService } from '../person/person.service';
 import { SourceRegistryRepository } from '../source/source-registry.repository';
-import { SourceRegistryResolver } from '../source/source-registry.resolver';
-import { SourceRegistryService } from '../source/source-registry.service';
+import { SourceRegistryResolver } from '../source-registry/source-registry.resolver';
+import { SourceRegistryService } from '../source-registry/source-registry.service';
 import { SourceRepository } from '../source/source.repository';
 import { SourceResolver } from '../source/source.resolver';
 import { SourceService } from '../source/source.service';
@@ -74,9 +77,12 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     [SchemaAuthChecker, new AuthChecker()],
     [NodeResolver, new NodeResolver(services.nodes)],
     [ArticleResolver, new ArticleResolver(services.articles)],
-    [SourceResolver, new SourceResolver(services.sources, services.articles, services.feedItems)],
+    [SourceResolver, new SourceResolver(services.sources)],
+    [SourceArticlesResolver, new SourceArticlesResolver(services.articles)],
+    [SourceHeadlinesResolver, new SourceHeadlinesResolver(services.feedItems)],
     [SourceRegistryResolver, new SourceRegistryResolver(services.sourceRegistry)],
-    [PersonResolver, new PersonResolver(services.people, services.articles)],
+    [PersonResolver, new PersonResolver(services.people)],
+    [PersonArticlesResolver, new PersonArticlesResolver(services.articles)],
     [FeedItemResolver, new FeedItemResolver(services.feedItems)],
     [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
   ]);

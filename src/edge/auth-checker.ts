@@ -1,7 +1,7 @@
 import type { ResolverData } from 'type-graphql';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors';
 import { ADMIN, SchemaAuthChecker } from '../graphql/authorization';
-import type { GraphQLContext } from '../graphql/context';
+import type { GatewayContext } from '../api/loaders';
 
 /**
  * `@Authorized(ADMIN)` on a field or mutation: anonymous callers get UNAUTHENTICATED, partner
@@ -9,7 +9,7 @@ import type { GraphQLContext } from '../graphql/context';
  * an admin field another way.
  */
 export class AuthChecker extends SchemaAuthChecker {
-  check({ context }: ResolverData<GraphQLContext>, roles: string[]): boolean {
+  check({ context }: ResolverData<GatewayContext>, roles: string[]): boolean {
     const { viewer } = context;
     if (roles.includes(ADMIN)) {
       if (viewer.kind === 'admin') return true;

@@ -16,8 +16,8 @@ import type { Logger } from 'pino';
 import type { ApiKeyService } from '../api-key/api-key.service';
 import type { Viewer } from '../common/viewer';
 import type { AppConfig } from '../config/config';
-import type { GraphQLContext } from '../graphql/context';
-import { gatewaySchema } from '../graphql/schema';
+import type { GatewayContext } from '../api/loaders';
+import { gatewaySchema } from '../api/schema';
 import { authenticate, identifyCaller } from './authentication';
 import { corsPerKey, CorsPolicy } from './cors';
 import type { EarlyResponse } from './error-response';
@@ -37,7 +37,7 @@ export interface GraphQLGuards {
 
 export interface Edge {
   /** Apollo plugins, in the order they must run: before the cache's plugins. */
-  plugins: ApolloServerPlugin<GraphQLContext>[];
+  plugins: ApolloServerPlugin<GatewayContext>[];
   validationRules: ValidationRule[];
   /** Automatic persisted queries, stored in the server's cache under their own policy. */
   persistedQueries: KeyValueCache<string>;
@@ -64,7 +64,7 @@ export function createEdge({ config, apiKeys, redis, serverCache, logger }: Edge
   return {
     plugins: [
       // Every string argument within its length before anything runs.
-      inputLimitsPlugin<GraphQLContext>(gatewaySchema()),
+      inputLimitsPlugin<GatewayContext>(gatewaySchema()),
       limitsPlugin(limiter),
       // Before the response cache, whose cached answers end the responseForOperation hooks.
       persistedQueryPolicyPlugin(persistedQueries, new RegistrationLimiter(config, redis), config.persistedQueries, logger),

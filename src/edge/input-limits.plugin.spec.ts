@@ -4,7 +4,7 @@ import { getNamedType, GraphQLID, GraphQLString, isInputObjectType, isInterfaceT
 import { GraphQLDateTime } from 'graphql-scalars';
 import { INPUT_KIND_BY_NAME, INPUT_LIMITS, MAX_LIST_ITEMS } from '../common/input-limits';
 import { InputLimits } from './input-limits.plugin';
-import { gatewaySchema } from '../graphql/schema';
+import { gatewaySchema } from '../api/schema';
 
 /** Every argument and input field of the schema that carries text (String, ID, DateTime), as `Type.field(arg)` or `Input.field`. */
 function textInputs(): Array<{ coordinate: string; name: string; type: GraphQLInputType; description: string }> {

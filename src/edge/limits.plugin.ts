@@ -2,7 +2,7 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FragmentDefinitionNode } from 'graphql';
 import { OperationNotAllowedError, RateLimitedError } from '../common/errors/domain-errors';
 import type { Viewer } from '../common/viewer';
-import type { GraphQLContext } from '../graphql/context';
+import type { GatewayContext } from '../api/loaders';
 import { toRequestError } from '../graphql/error-formatter';
 import type { CostLimiter, LimitDecision } from './rate-limiter';
 import { operationCost } from './query-cost';
@@ -40,7 +40,7 @@ export function rateLimitedError(decision: LimitDecision, cost: number): RateLim
  * the operation's cost. Both refuse without a statement run; cached answers are charged too, or a
  * cache would make the limits meaningless.
  */
-export function limitsPlugin(limiter: CostLimiter): ApolloServerPlugin<GraphQLContext> {
+export function limitsPlugin(limiter: CostLimiter): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       let decision: LimitDecision | null = null;

@@ -3,7 +3,7 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { Viewer } from '../common/viewer';
-import type { GraphQLContext } from '../graphql/context';
+import type { GatewayContext } from '../api/loaders';
 import type { RegistrationLimiter } from './rate-limiter';
 
 /**
@@ -66,7 +66,7 @@ export function persistedQueryPolicyPlugin(
   limiter: RegistrationLimiter,
   policy: AppConfig['persistedQueries'],
   logger: Logger,
-): ApolloServerPlugin<GraphQLContext> {
+): ApolloServerPlugin<GatewayContext> {
   const decide = async (viewer: Viewer, hash: string, query: string): Promise<RegistrationOutcome> => {
     if (query.length > policy.maxQueryLength) return 'too-large';
     if (await store.has(hash)) return 'known';

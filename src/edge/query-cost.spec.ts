@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { getOperationAST, Kind, parse, type FragmentDefinitionNode } from 'graphql';
-import { gatewaySchema } from '../graphql/schema';
+import { gatewaySchema } from '../api/schema';
 import { operationCost } from './query-cost';
 
 function cost(query: string, variables?: Record<string, unknown>): number {

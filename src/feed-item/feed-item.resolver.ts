@@ -10,7 +10,7 @@ import { selectedFields } from '../graphql/selection';
 import { Source } from '../source/source.types';
 import type { FeedSelection } from './feed-item.repository';
 import { articleSelection } from '../article/article.resolver';
-import { FeedItemService } from './feed-item.service';
+import { FeedItemService, type FeedItemContext } from './feed-item.service';
 import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
 import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 
@@ -49,7 +49,7 @@ export class FeedItemResolver {
     description: 'The "latest" sidebar: headlines newest first (page order kept for equal dates), from every source or one.',
   })
   async latestFeed(
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: GraphQLContext<FeedItemContext['loaders']>,
     @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
     @Arg('sourceId', () => ID, { nullable: true, description: 'Only this source’s headlines.' }) sourceId?: string,
@@ -62,12 +62,12 @@ export class FeedItemResolver {
   }
 
   @FieldResolver(() => Source, { description: 'The source whose feed carries this headline.' })
-  source(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext) {
+  source(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext<FeedItemContext['loaders']>) {
     return this.feedItemService.source(ctx, item);
   }
 
   @FieldResolver(() => Article, { nullable: true, description: 'The full article, when we have stored it; null for headlines whose body we do not have.' })
-  article(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext) {
+  article(@Root() item: FeedItemRecord, @Ctx() ctx: GraphQLContext<FeedItemContext['loaders']>) {
     return this.feedItemService.article(ctx, item);
   }
 }

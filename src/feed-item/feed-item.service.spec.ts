@@ -1,5 +1,5 @@
 import { observeStatements, SqlExecutor } from '../db/sql-executor';
-import { createServiceContext, type Repositories } from '../graphql/context';
+import { createServiceContext, type Repositories } from '../api/loaders';
 import { buildFixtures, sortFeedItems, type Fixtures } from '../../test/support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { ArticleRepository } from '../article/article.repository';

@@ -5,10 +5,10 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
-import type { GraphQLContext } from '../graphql/context';
+import type { GatewayContext } from '../api/loaders';
 import { createErrorFormatter } from '../graphql/error-formatter';
 import { countingErrors, operationNamePlugin } from '../graphql/observability';
-import { gatewaySchema } from '../graphql/schema';
+import { gatewaySchema } from '../api/schema';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { EXPLORER_EXAMPLE } from './pages/explorer-example';
 
@@ -17,15 +17,15 @@ export interface ApolloDeps {
   logger: Logger;
   metrics: GatewayMetrics | null;
   /** The edge's and the cache's plugins, in the order they run. */
-  plugins: ApolloServerPlugin<GraphQLContext>[];
+  plugins: ApolloServerPlugin<GatewayContext>[];
   validationRules: ValidationRule[];
   persistedQueries: KeyValueCache<string>;
   cache: KeyValueCache<string>;
 }
 
 /** Apollo Server 5 over the gateway's schema, started; /graphql (graphql-endpoint.ts) feeds it requests. */
-export async function startApollo({ config, logger, metrics, plugins, validationRules, persistedQueries, cache }: ApolloDeps): Promise<ApolloServer<GraphQLContext>> {
-  const apollo = new ApolloServer<GraphQLContext>({
+export async function startApollo({ config, logger, metrics, plugins, validationRules, persistedQueries, cache }: ApolloDeps): Promise<ApolloServer<GatewayContext>> {
+  const apollo = new ApolloServer<GatewayContext>({
     schema: gatewaySchema(),
     validationRules,
     allowBatchedHttpRequests: config.batching,
@@ -41,7 +41,7 @@ export async function startApollo({ config, logger, metrics, plugins, validation
     formatError: countingErrors(createErrorFormatter(logger, { suggestions: config.introspection }), metrics),
     plugins: [
       ...plugins,
-      operationNamePlugin<GraphQLContext>(),
+      operationNamePlugin<GatewayContext>(),
       config.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({
             embed: { endpointIsEditable: false, initialState: { pollForSchemaUpdates: false } },

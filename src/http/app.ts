@@ -11,7 +11,8 @@ import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
 import type { GraphQLGuards } from '../edge/edge';
 import { earlyResponse, sendResponse } from '../edge/error-response';
-import type { GraphQLContext, Loaders, ResolverRegistry } from '../graphql/context';
+import type { GatewayContext, Loaders } from '../api/loaders';
+import type { ResolverRegistry } from '../graphql/context';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { metricsHandler } from './metrics-endpoint';
 import { feedRouter, type FeedRouteDeps } from '../syndication/feed.routes';
@@ -26,7 +27,7 @@ export interface HttpAppDeps {
   db: SqlExecutor;
   logger: Logger;
   metrics: GatewayMetrics | null;
-  apollo: ApolloServer<GraphQLContext>;
+  apollo: ApolloServer<GatewayContext>;
   guards: GraphQLGuards;
   createLoaders(): Loaders;
   resolvers: ResolverRegistry;

@@ -4,7 +4,8 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { Viewer } from '../common/viewer';
-import type { GraphQLContext, Loaders, ResolverRegistry } from '../graphql/context';
+import type { GatewayContext, Loaders } from '../api/loaders';
+import type { ResolverRegistry } from '../graphql/context';
 import { clientAddress, selfOrigin } from '../edge/client-address';
 import type { GraphQLGuards } from '../edge/edge';
 import { earlyResponse, requestErrorResponse, sendResponse, type EarlyResponse } from '../edge/error-response';
@@ -20,7 +21,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export interface GraphQLEndpointDeps {
   config: AppConfig;
-  apollo: ApolloServer<GraphQLContext>;
+  apollo: ApolloServer<GatewayContext>;
   guards: GraphQLGuards;
   createLoaders(): Loaders;
   resolvers: ResolverRegistry;

@@ -3,7 +3,7 @@ import { ArticleOrder } from '../article/article.record';
 import { BadUserInputError, NotFoundError } from '../common/errors/domain-errors';
 import { normalizeLanguageFilter } from '../common/input-normalizers';
 import type { ServiceContext } from '../common/request-context';
-import type { Loaders } from '../graphql/context';
+import type { Loaders } from '../api/loaders';
 import { fromGlobalIdOfType, toGlobalId } from '../graphql/relay/global-id';
 import type { PersonService } from '../person/person.service';
 import type { SourceService } from '../source/source.service';

@@ -1,5 +1,5 @@
 import { buildClientSchema, getIntrospectionQuery, isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { gatewaySchema } from '../../src/graphql/schema';
+import { gatewaySchema } from '../../src/api/schema';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
 import { expectNoLeak, ok } from './helpers';

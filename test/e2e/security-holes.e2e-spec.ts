@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { exitCodeFor } from '../../src/cli/errors';
+import { exitCodeFor } from '../../src/composition/exit-codes';
 import { createLogger } from '../../src/common/logger';
 import { registerIngestCommands } from '../../src/cli/ingest-commands';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';

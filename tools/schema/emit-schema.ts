@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { printGatewaySchema } from '../../src/graphql/schema';
+import { printGatewaySchema } from '../../src/api/schema';
 import { readIntendedBreakingChanges } from './schema-breaking';
 import { diffSchemas, formatSchemaDiff } from './schema-diff';
 

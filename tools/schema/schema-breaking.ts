@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { printGatewaySchema } from '../../src/graphql/schema';
+import { printGatewaySchema } from '../../src/api/schema';
 import { diffSchemas, formatSchemaDiff, parseIntendedBreakingChanges, type IntendedBreakingChange } from './schema-diff';
 
 /**

@@ -1,5 +1,5 @@
-import type { FetchState } from './source-fetch-state.entity';
-import type { SourceKind } from './source.entity';
+import type { FetchState } from '../source/source-fetch-state.entity';
+import type { SourceKind } from '../source/source.entity';
 
 /** A source to follow, as an admin gives it (addSource, `newsgate sources add`, OPML). */
 export interface NewSource {

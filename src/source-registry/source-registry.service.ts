@@ -11,13 +11,13 @@ import { FeedParseError, parseFeed } from '../ingest/parser';
 import { normalizeLanguageTag } from '../text/language';
 import { normalizeLine, normalizeOptionalText } from '../text/normalize';
 import { slugify } from '../text/slug';
-import { FetchState } from './source-fetch-state.entity';
+import { FetchState } from '../source/source-fetch-state.entity';
 import type { SourceRegistryLoaders } from './source-registry.loaders';
 import type { FeedFetchStatusRecord, NewSource, SourceChanges, SourceFetchStatusRecord } from './source-registry.record';
-import { followSettings, replaceFeeds, setFollowState, unfollow, upsertFollow, type SourceRegistryRepository } from './source-registry.repository';
-import { SourceKind } from './source.entity';
-import { deleteSource, insertSource, sourceExists, updateSource, type SourceRepository } from './source.repository';
-import type { SourceRecord } from './source.record';
+import { followSettings, replaceFeeds, setFollowState, unfollow, upsertFollow, type SourceRegistryRepository } from '../source/source-registry.repository';
+import { SourceKind } from '../source/source.entity';
+import { deleteSource, insertSource, sourceExists, updateSource, type SourceRepository } from '../source/source.repository';
+import type { SourceRecord } from '../source/source.record';
 
 /** What a URL turned out to be: a feed itself, or a page advertising feeds. */
 export interface Discovery {

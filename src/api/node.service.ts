@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../common/request-context';
-import type { Loaders } from './context';
-import { fromGlobalId } from './relay/global-id';
-import { asNodeOf } from './relay/node';
+import type { Loaders } from './loaders';
+import { fromGlobalId } from '../graphql/relay/global-id';
+import { asNodeOf } from '../graphql/relay/node';
 
 export class NodeService {
   /** Any node by its global id, tagged with its type for the Node interface; null when it is gone. */

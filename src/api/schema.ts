@@ -1,19 +1,32 @@
 import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type ResolverData } from 'type-graphql';
 import { ArticleResolver } from '../article/article.resolver';
+import { PersonArticlesResolver, SourceArticlesResolver } from '../article/article-lists.resolver';
 import { FeedItemResolver } from '../feed-item/feed-item.resolver';
+import { SourceHeadlinesResolver } from '../feed-item/source-headlines.resolver';
 import { PersonResolver } from '../person/person.resolver';
-import { SourceRegistryResolver } from '../source/source-registry.resolver';
+import { SourceRegistryResolver } from '../source-registry/source-registry.resolver';
 import { SourceResolver } from '../source/source.resolver';
 import { ApiKeyResolver } from '../api-key/api-key.resolver';
 import { cacheControlDirective } from '../cache/cache-hints';
-import { schemaAuthChecker } from './authorization';
-import type { GraphQLContext } from './context';
-import { describeInputLimits } from './input-limits';
+import { schemaAuthChecker } from '../graphql/authorization';
+import type { GraphQLContext } from '../graphql/context';
+import { describeInputLimits } from '../graphql/input-limits';
 import { NodeResolver } from './node.resolver';
-import { resolveGlobalIds } from './relay/node';
+import { resolveGlobalIds } from '../graphql/relay/node';
 
-export const RESOLVERS = [NodeResolver, ArticleResolver, SourceResolver, PersonResolver, FeedItemResolver, ApiKeyResolver, SourceRegistryResolver] as const;
+export const RESOLVERS = [
+  NodeResolver,
+  ArticleResolver,
+  SourceArticlesResolver,
+  PersonArticlesResolver,
+  SourceResolver,
+  SourceHeadlinesResolver,
+  PersonResolver,
+  FeedItemResolver,
+  ApiKeyResolver,
+  SourceRegistryResolver,
+] as const;
 
 let schema: GraphQLSchema | undefined;
 

@@ -1,8 +1,8 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { FetchState } from './source-fetch-state.entity';
-import { SourceKind } from './source.entity';
-import { Source } from './source.types';
+import { FetchState } from '../source/source-fetch-state.entity';
+import { SourceKind } from '../source/source.entity';
+import { Source } from '../source/source.types';
 
 registerEnumType(FetchState, {
   name: 'FetchState',

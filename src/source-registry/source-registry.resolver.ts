@@ -3,10 +3,10 @@ import { ADMIN } from '../graphql/authorization';
 import { CacheHint } from '../cache/cache-hints';
 import type { GraphQLContext } from '../graphql/context';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
-import { SourceRegistryService } from './source-registry.service';
+import { SourceRegistryService, type SourceRegistryContext } from './source-registry.service';
 import { AddSourceInput, RefreshSourcePayload, RemoveSourcePayload, SourceFetchStatus, UpdateSourceInput } from './source-registry.types';
-import type { SourceRecord } from './source.record';
-import { Source } from './source.types';
+import type { SourceRecord } from '../source/source.record';
+import { Source } from '../source/source.types';
 
 /** The registry of followed sources: admin mutations, and the Source fields about following. */
 @Resolver(() => Source)
@@ -58,13 +58,13 @@ export class SourceRegistryResolver {
     description:
       'The feeds the source is followed through (RSS, Atom, RDF, JSON Feed); empty when it is not followed (admin only: other callers get an error, and with it no source).',
   })
-  feedUrls(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext) {
+  feedUrls(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext<SourceRegistryContext['loaders']>) {
     return this.registry.feedUrls(ctx, source);
   }
 
   @Authorized(ADMIN)
   @FieldResolver(() => SourceFetchStatus, { nullable: true, description: 'Schedule and fetch history (admin only); null when the source is not followed.' })
-  fetchStatus(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext) {
+  fetchStatus(@Root() source: SourceRecord, @Ctx() ctx: GraphQLContext<SourceRegistryContext['loaders']>) {
     return this.registry.fetchStatus(ctx, source);
   }
 }

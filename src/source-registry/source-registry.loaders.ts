@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { byKey, groupedByKey } from '../common/batch';
-import type { FetchStatusRecord, SourceFeedRecord, SourceRegistryRepository } from './source-registry.repository';
+import type { FetchStatusRecord, SourceFeedRecord, SourceRegistryRepository } from '../source/source-registry.repository';
 
 export function createSourceRegistryLoaders(registry: SourceRegistryRepository) {
   return {
