@@ -1,5 +1,5 @@
 import { sql, type SqlExecutor } from '../db/sql-executor';
-import type { ApiKeyRecord } from './api-key.types';
+import type { ApiKeyRecord } from './api-key.record';
 
 const COLUMNS = `k.id, k.key_id AS "keyId", k.name, k.secret_hash AS "secretHash", k.allowed_origins AS "allowedOrigins",
   k.allowed_operations AS "allowedOperations", k.created_at AS "createdAt", k.revoked_at AS "revokedAt"`;

@@ -10,7 +10,7 @@ import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../commo
 import { isOrigin } from '../config/config';
 import { normalizeText } from '../text/normalize';
 import type { ApiKeyRepository } from './api-key.repository';
-import type { ApiKeyRecord, CreateApiKeyInput } from './api-key.types';
+import type { ApiKeyRecord, NewApiKey } from './api-key.record';
 import type { CacheGeneration } from '../common/generation';
 
 /** `ngk_<16 hex: key id>_<43 base64url: 256 random bits>`. The prefix makes leaked keys easy to scan for. */
@@ -53,7 +53,7 @@ export class ApiKeyService {
     this.revocations = signal;
   }
 
-  async create(input: CreateApiKeyInput): Promise<CreatedKey> {
+  async create(input: NewApiKey): Promise<CreatedKey> {
     const name = normalizeText(input.name ?? '').trim();
     if (name.length === 0 || name.length > 200) throw new BadUserInputError('"name" must be 1 to 200 characters.', { argument: 'input.name' });
     const allowedOrigins = validateList(input.allowedOrigins ?? [], 'input.allowedOrigins', isOrigin, 'an origin such as https://partner.example');

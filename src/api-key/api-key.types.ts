@@ -1,22 +1,10 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-
-export interface ApiKeyRecord {
-  __typename: 'ApiKey';
-  /** Row id (uuid): what `revokeApiKey(id:)` and `newsgate keys revoke <id>` take. */
-  id: string;
-  keyId: string;
-  name: string;
-  secretHash: string;
-  allowedOrigins: string[];
-  allowedOperations: string[] | null;
-  createdAt: Date;
-  revokedAt: Date | null;
-}
+import type { ApiKeyRecord, NewApiKey } from './api-key.record';
 
 // Admin data: no cache hint, so the cache-control policy is no-store and no cache keeps it.
 @ObjectType('ApiKey', { simpleResolvers: true, description: 'A partner’s API key, as admins see it: never the secret.' })
-export class ApiKey {
+export class ApiKey implements Omit<ApiKeyRecord, '__typename' | 'secretHash'> {
   @Field(() => ID, { description: 'Row ID of the key (what `revokeApiKey` takes).' })
   id!: string;
 
@@ -52,7 +40,7 @@ export class CreatedApiKey {
 }
 
 @InputType('CreateApiKeyInput', { description: 'A key to issue to a partner.' })
-export class CreateApiKeyInput {
+export class CreateApiKeyInput implements NewApiKey {
   @Field({ description: 'The partner’s name, not empty.' })
   name!: string;
 

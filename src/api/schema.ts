@@ -15,7 +15,7 @@ import { describeInputLimits } from '../graphql/input-limits';
 import { NodeResolver } from './node.resolver';
 import { resolveGlobalIds } from '../graphql/relay/node';
 
-export const RESOLVERS = [
+const RESOLVERS = [
   NodeResolver,
   ArticleResolver,
   SourceArticlesResolver,

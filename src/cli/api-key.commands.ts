@@ -3,7 +3,7 @@ import { withCliContext, type CliContext } from './cli-context';
 import { ApiKeyRepository } from '../api-key/api-key.repository';
 import { keyRevocationSignal } from '../api-key/api-key.revocations';
 import { ApiKeyService } from '../api-key/api-key.service';
-import type { ApiKeyRecord } from '../api-key/api-key.types';
+import type { ApiKeyRecord } from '../api-key/api-key.record';
 import { connectRedis } from '../cache/redis';
 
 /** Runs a command with a configured database; tests pass one over their own database. */

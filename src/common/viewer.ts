@@ -12,7 +12,7 @@ export interface Viewer extends Caller {
   apiKey?: ViewerKey;
 }
 
-/** What the edge reads of a partner's key (an ApiKeyRecord, src/api-key/api-key.types.ts). */
+/** What the edge reads of a partner's key (an ApiKeyRecord, src/api-key/api-key.record.ts). */
 interface ViewerKey {
   id: string;
   keyId: string;

@@ -9,7 +9,7 @@ import { clientAddress } from './client-address';
 import { sendRequestError } from './error-response';
 
 /** Constant-time comparison of secrets of any length (hashing first equalises the lengths). */
-export function secretsEqual(given: string, expected: string): boolean {
+function secretsEqual(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
@@ -20,7 +20,7 @@ export function secretsEqual(given: string, expected: string): boolean {
  * not the admin token is refused outright rather than silently treated as anonymous, so a client
  * with a wrong or stale token finds out at once.
  */
-export function resolveAdminViewer(header: string | undefined, config: AppConfig, clientAddress: string): Viewer | null {
+function resolveAdminViewer(header: string | undefined, config: AppConfig, clientAddress: string): Viewer | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match || !config.adminToken || !secretsEqual(match[1]!, config.adminToken)) {

@@ -44,7 +44,7 @@ export class PersistedQueryStore implements KeyValueCache<string> {
   }
 }
 
-export type RegistrationOutcome = 'stored' | 'known' | 'too-large' | 'over-budget';
+type RegistrationOutcome = 'stored' | 'known' | 'too-large' | 'over-budget';
 
 /**
  * What a caller may register, decided when Apollo has validated the operation and every limit has

@@ -20,7 +20,7 @@ export interface ErrorFormatterOptions {
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
 /** A message without graphql-js's suggestions. */
-export function withoutSuggestions(message: string): string {
+function withoutSuggestions(message: string): string {
   return message.replace(SUGGESTION, '');
 }
 

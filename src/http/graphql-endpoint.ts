@@ -16,7 +16,7 @@ export const GRAPHQL_PATH = '/graphql';
 export function isGraphQLPath(path: string): boolean {
   return path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/`;
 }
-export const BODY_LIMIT_BYTES = 100 * 1024;
+const BODY_LIMIT_BYTES = 100 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export interface GraphQLEndpointDeps {

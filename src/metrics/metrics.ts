@@ -19,7 +19,7 @@ const ERROR_CODE = /^[A-Za-z][0-9A-Za-z_]*$/;
 export type GraphQLOutcome = 'success' | 'graphql_error' | 'client_error' | 'server_error';
 
 /** Label values seen so far, up to a limit; then `other`. Invalid values are `invalid`. */
-export class BoundedLabel {
+class BoundedLabel {
   private readonly seen = new Set<string>();
 
   constructor(

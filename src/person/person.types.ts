@@ -4,8 +4,6 @@ import { Node } from '../graphql/relay/node';
 import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 import { PersonRole, type PersonRecord } from './person.record';
 
-export { PersonRole };
-export type { PersonRecord } from './person.record';
 
 registerEnumType(PersonRole, {
   name: 'PersonRole',

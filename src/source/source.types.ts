@@ -19,7 +19,6 @@ registerEnumType(SourceKind, {
   },
 });
 
-export type { SourceRecord } from './source.record';
 
 @CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Source', {

@@ -6,7 +6,10 @@ import { consistentBackup, EmbeddedDatabaseError, openEmbedded, openPglite } fro
 import { gunzip, hasTopLevelFile, withoutTopLevelFiles } from './tarball';
 import * as wire from './wire';
 
-/** Why a backup or restore did not happen, as the command line's exit codes tell it (2, 4, 1). */
+/**
+ * Why a backup or restore did not happen, as the command line's exit codes tell it (2, 4, 1).
+ * @public loaded by `newsgate backup` and `restore` through a lazy require (src/cli/database-commands.ts), which knip cannot follow.
+ */
 export class BackupError extends Error {
   constructor(
     message: string,
@@ -17,7 +20,7 @@ export class BackupError extends Error {
   }
 }
 
-export interface Backup {
+interface Backup {
   /** The data directory as a gzipped tar, the format of PGlite's dumpDataDir. */
   data: Buffer;
   /** The owner that made the copy while serving, or null when this process opened the directory. */
@@ -28,6 +31,7 @@ export interface Backup {
  * A consistent copy of the embedded database in `dataDir`: made by the owner when a gateway or
  * worker runs on it (it pauses other sessions between two transactions for the copy), otherwise
  * by this process, which then owns the directory for the moment it takes. Never migrates.
+ * @public loaded by `newsgate backup` and `restore` through a lazy require (src/cli/database-commands.ts), which knip cannot follow.
  */
 export async function backupDataDir(dataDir: string): Promise<Backup> {
   const owned = await DataDirLock.inspect(dataDir);
@@ -42,7 +46,7 @@ export async function backupDataDir(dataDir: string): Promise<Backup> {
 }
 
 /** Asks the owner listening on `socketPath` for a backup (newsgate's request, answered as COPY data). */
-export function requestBackup(socketPath: string): Promise<Buffer> {
+function requestBackup(socketPath: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
     const reader = new wire.MessageReader(false);
@@ -76,7 +80,7 @@ export function requestBackup(socketPath: string): Promise<Buffer> {
   });
 }
 
-export interface RestoreReport {
+interface RestoreReport {
   /** Where the directory that was replaced now is (null when there was no database). */
   keptAs: string | null;
   /** Migrations applied in the restored database (newer ones run at the next start). */
@@ -88,6 +92,7 @@ export interface RestoreReport {
  * while any process uses the directory, and, unless `force`, when it holds a database; with
  * `force` the old directory is renamed aside, never deleted. The backup is opened in a directory
  * beside the target first, so a bad archive leaves the target as it was.
+ * @public loaded by `newsgate backup` and `restore` through a lazy require (src/cli/database-commands.ts), which knip cannot follow.
  */
 export async function restoreDataDir(dataDir: string, archive: Buffer, label: string, options: { force: boolean }): Promise<RestoreReport> {
   let tar: Buffer;

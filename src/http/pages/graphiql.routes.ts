@@ -13,7 +13,7 @@ import { earlyResponse, sendResponse } from '../../edge/error-response';
 const gzip = promisify(gzipCallback);
 
 /** Where the page is served; its assets are under `${GRAPHIQL_PATH}/assets/`. */
-export const GRAPHIQL_PATH = '/graphiql';
+const GRAPHIQL_PATH = '/graphiql';
 
 /**
  * The page's Content-Security-Policy. It runs only files served from here: no inline script, no
@@ -23,7 +23,7 @@ export const GRAPHIQL_PATH = '/graphiql';
  * from `__webpack_nonce__`, which the start-up script sets from the page's <meta nonce>, so styles
  * need no 'unsafe-inline' either. A new nonce for every page.
  */
-export function graphiqlCsp(nonce: string): string {
+function graphiqlCsp(nonce: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -114,7 +114,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export interface GraphiQLExample {
+interface GraphiQLExample {
   document: string;
   variables?: Readonly<Record<string, unknown>>;
 }
