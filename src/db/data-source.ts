@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/config';
 import { MIGRATIONS } from '../../migrations';
 import { attachChangeSignals, ChangeSignals } from './change-signals';
 import { describeCommand, type OwnerInfo } from './embedded/data-dir-lock';
-import { openEmbedded, openPglite, type EmbeddedOwner, type EmbeddedRole } from './embedded/embedded-database';
+import { openEmbedded, openPglite, type EmbeddedClient, type EmbeddedOwner, type EmbeddedRole } from './embedded/embedded-database';
 import { CHANGES_CHANNEL } from './embedded/pglite-host';
 import { ENTITIES } from './entities';
 import { statementObserverLogger } from './sql-executor';
@@ -82,78 +82,89 @@ export interface BuildOptions {
   role?: EmbeddedRole;
 }
 
+/** The database the configuration names: a Postgres server, an in-memory PGlite, or DATA_DIR's. */
 async function buildDataSource(config: AppConfig, options: BuildOptions = {}): Promise<DatabaseHandle> {
-  if (config.databaseUrl) {
-    const statementTimeout = config.statementTimeoutMs;
-    const options: DataSourceOptions = {
-      ...common,
-      url: config.databaseUrl,
-      poolSize: config.databasePoolSize,
-      applicationName: 'newsgate',
-      extra: {
-        // Every statement has a deadline: a slow query fails with a clear error instead of
-        // holding a pooled connection for as long as a client cares to wait.
-        options: statementTimeout > 0 ? `${SESSION_SETTINGS} -c statement_timeout=${statementTimeout}` : SESSION_SETTINGS,
-        idleTimeoutMillis: 30_000,
-        connectionTimeoutMillis: 10_000,
-      },
-    };
-    const dataSource = new DataSource(options);
-    return {
-      dataSource,
-      kind: 'postgres',
-      isOpen: () => dataSource.isInitialized,
-      close: async () => {
-        if (dataSource.isInitialized) await dataSource.destroy();
-      },
-    };
-  }
-
-  if (config.dataDir === 'memory://') {
-    const pglite = await openPglite(config.dataDir, options.pgliteSnapshot);
-    const dataSource = await pgliteDataSource(pglite);
-    attachChangeSignals(dataSource, new ChangeSignals());
-    return {
-      dataSource,
-      kind: 'pglite',
-      pglite,
-      isOpen: () => dataSource.isInitialized && !pglite.closed,
-      close: async () => {
-        if (dataSource.isInitialized) await dataSource.destroy();
-        // Idempotent: shutdown paths may close twice.
-        if (!pglite.closed) await pglite.close();
-      },
-    };
-  }
-
+  if (config.databaseUrl) return postgresHandle(config, config.databaseUrl);
+  if (config.dataDir === 'memory://') return inMemoryHandle(config.dataDir, options);
   const embedded = await openEmbedded(config.dataDir, { role: options.role ?? 'command', snapshot: options.pgliteSnapshot });
-  if (embedded.kind === 'client') {
-    const socketDir = path.dirname(embedded.socket);
-    const port = Number(/\.s\.PGSQL\.(\d+)$/.exec(embedded.socket)?.[1] ?? 5432);
-    const dataSource = new DataSource({
-      ...common,
-      host: socketDir,
-      port,
-      username: 'postgres',
-      database: 'postgres',
-      poolSize: 1,
-      // How this session is named to the owner, as application_name is to a Postgres server.
-      applicationName: `${describeCommand()} (pid ${process.pid})`.slice(0, 63),
-      extra: { max: 1, connectionTimeoutMillis: 10_000 },
-    });
-    // What this process changes, the owner hears at once (its caches end before its next request).
-    attachChangeSignals(dataSource, new ChangeSignals((name) => dataSource.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, name]).then(() => undefined)));
-    return {
-      dataSource,
-      kind: 'pglite',
-      embedded: { access: 'client', dataDir: embedded.dataDir, owner: embedded.owner },
-      isOpen: () => dataSource.isInitialized,
-      close: async () => {
-        if (dataSource.isInitialized) await dataSource.destroy();
-      },
-    };
-  }
+  return embedded.kind === 'client' ? embeddedClientHandle(embedded) : embeddedOwnerHandle(embedded);
+}
 
+/** A pool of connections to a Postgres server, every statement with its deadline. */
+function postgresHandle(config: AppConfig, databaseUrl: string): DatabaseHandle {
+  const statementTimeout = config.statementTimeoutMs;
+  const options: DataSourceOptions = {
+    ...common,
+    url: databaseUrl,
+    poolSize: config.databasePoolSize,
+    applicationName: 'newsgate',
+    extra: {
+      // Every statement has a deadline: a slow query fails with a clear error instead of
+      // holding a pooled connection for as long as a client cares to wait.
+      options: statementTimeout > 0 ? `${SESSION_SETTINGS} -c statement_timeout=${statementTimeout}` : SESSION_SETTINGS,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+    },
+  };
+  const dataSource = new DataSource(options);
+  return {
+    dataSource,
+    kind: 'postgres',
+    isOpen: () => dataSource.isInitialized,
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
+
+/** A PGlite database in this process's memory (tests), gone when it closes. */
+async function inMemoryHandle(dataDir: string, options: BuildOptions): Promise<DatabaseHandle> {
+  const pglite = await openPglite(dataDir, options.pgliteSnapshot);
+  const dataSource = await pgliteDataSource(pglite);
+  attachChangeSignals(dataSource, new ChangeSignals());
+  return {
+    dataSource,
+    kind: 'pglite',
+    pglite,
+    isOpen: () => dataSource.isInitialized && !pglite.closed,
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      // Idempotent: shutdown paths may close twice.
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/** A session on the embedded database another process owns, through the owner's socket. */
+function embeddedClientHandle(embedded: EmbeddedClient): DatabaseHandle {
+  const socketDir = path.dirname(embedded.socket);
+  const port = Number(/\.s\.PGSQL\.(\d+)$/.exec(embedded.socket)?.[1] ?? 5432);
+  const dataSource = new DataSource({
+    ...common,
+    host: socketDir,
+    port,
+    username: 'postgres',
+    database: 'postgres',
+    poolSize: 1,
+    // How this session is named to the owner, as application_name is to a Postgres server.
+    applicationName: `${describeCommand()} (pid ${process.pid})`.slice(0, 63),
+    extra: { max: 1, connectionTimeoutMillis: 10_000 },
+  });
+  // What this process changes, the owner hears at once (its caches end before its next request).
+  attachChangeSignals(dataSource, new ChangeSignals((name) => dataSource.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, name]).then(() => undefined)));
+  return {
+    dataSource,
+    kind: 'pglite',
+    embedded: { access: 'client', dataDir: embedded.dataDir, owner: embedded.owner },
+    isOpen: () => dataSource.isInitialized,
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
+
+/** The embedded database this process owns, and serves to the others. */
+async function embeddedOwnerHandle(embedded: EmbeddedOwner): Promise<DatabaseHandle> {
   const dataSource = await pgliteDataSource(embedded.host.ownerConnection()).catch(async (error: unknown) => {
     await embedded.close();
     throw error;
