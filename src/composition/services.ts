@@ -35,7 +35,7 @@ import { SourceService } from '../source/source.service';
 import { ApiKeyRepository } from '../api-key/api-key.repository';
 import { ApiKeyResolver } from '../api-key/api-key.resolver';
 import { ApiKeyService } from '../api-key/api-key.service';
-import { FeedService } from '../syndication/feed.service';
+import { SyndicationFeedService } from '../syndication/syndication-feed.service';
 
 export interface ServiceOptions {
   config: AppConfig;
@@ -69,7 +69,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
   };
   // A feed request reads through loaders of its own, as a GraphQL request does.
-  const feeds = new FeedService(services.articles, services.sources, services.people, () =>
+  const feeds = new SyndicationFeedService(services.articles, services.sources, services.people, () =>
     createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger }),
   );
   const resolverInstances = new Map<Function, unknown>([

@@ -15,7 +15,7 @@ import type { GatewayContext, Loaders } from '../api/loaders';
 import type { ResolverRegistry } from '../graphql/context';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { metricsHandler } from './metrics-endpoint';
-import { feedRouter, type FeedRouteDeps } from '../syndication/feed.routes';
+import { syndicationFeedRouter, type SyndicationFeedRouteDeps } from '../syndication/syndication-feed.routes';
 import { GRAPHQL_PATH, graphqlEndpoint, isGraphQLPath, requestIdOf } from './graphql-endpoint';
 import { InFlightWork } from './in-flight';
 import { EXPLORER_EXAMPLE } from './pages/explorer-example';
@@ -32,7 +32,7 @@ export interface HttpAppDeps {
   createLoaders(): Loaders;
   resolvers: ResolverRegistry;
   /** The outgoing feeds: the edge's middlewares (caller, CORS) and what the routes need. */
-  feeds: { guards: RequestHandler[]; routes: FeedRouteDeps };
+  feeds: { guards: RequestHandler[]; routes: SyndicationFeedRouteDeps };
 }
 
 export interface HttpApp {
@@ -75,7 +75,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   // GraphiQL from our own node_modules (no CDN), outside /graphql's callers, CORS and limits.
   if (config.graphiql) app.use(graphiqlRouter({ example: EXPLORER_EXAMPLE }));
   app.use('/feeds', ...deps.feeds.guards);
-  app.use(feedRouter(deps.feeds.routes));
+  app.use(syndicationFeedRouter(deps.feeds.routes));
 
   app.use((_req, res) => sendResponse(res, earlyResponse(404, 'Not found', 'NOT_FOUND')));
   app.use(jsonErrorHandler(logger));

@@ -1,7 +1,7 @@
 import { XMLValidator } from 'fast-xml-parser';
-import { cleanText, entityTag, renderAtom, renderJsonFeed, renderRss, type FeedDocument } from './feed-writer';
+import { cleanText, entityTag, renderAtom, renderJsonFeed, renderRss, type SyndicationFeed } from './syndication-feed.writer';
 
-const feed = (title: string, language: string | null = 'en', direction: 'rtl' | null = null): FeedDocument => ({
+const feed = (title: string, language: string | null = 'en', direction: 'rtl' | null = null): SyndicationFeed => ({
   title: 'Latest',
   description: 'd',
   homeUrl: 'https://gw.example/',

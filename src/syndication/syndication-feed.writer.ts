@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  * XML, which strict parsers reject.
  */
 
-export interface FeedEntry {
+export interface SyndicationEntry {
   /** Stable, globally unique: the article's ID. */
   id: string;
   url: string;
@@ -25,7 +25,7 @@ export interface FeedEntry {
   authors: string[];
 }
 
-export interface FeedDocument {
+export interface SyndicationFeed {
   title: string;
   description: string;
   /** The gateway's public base URL. */
@@ -37,7 +37,7 @@ export interface FeedDocument {
   direction: 'rtl' | null;
   /** Latest change among the entries (or now, for an empty feed). */
   updated: Date;
-  entries: FeedEntry[];
+  entries: SyndicationEntry[];
 }
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
@@ -69,13 +69,13 @@ function paragraph(text: string, language: string | null, direction: 'rtl' | nul
   return `<p${lang}${dir}>${xml(text)}</p>`;
 }
 
-export function renderFeed(format: FeedFormat, feed: FeedDocument): string {
+export function renderFeed(format: FeedFormat, feed: SyndicationFeed): string {
   if (format === 'rss') return renderRss(feed);
   if (format === 'atom') return renderAtom(feed);
   return renderJsonFeed(feed);
 }
 
-export function renderRss(feed: FeedDocument): string {
+export function renderRss(feed: SyndicationFeed): string {
   const items = feed.entries.map((entry) => {
     const parts = [
       `<title>${xml(entry.title)}</title>`,
@@ -115,7 +115,7 @@ function atomText(element: string, text: string, direction: 'rtl' | null): strin
   return `<${element} type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml" dir="${direction}">${xml(text)}</div></${element}>`;
 }
 
-export function renderAtom(feed: FeedDocument): string {
+export function renderAtom(feed: SyndicationFeed): string {
   const entries = feed.entries.map((entry) => {
     const lang = entry.language ? ` xml:lang="${xml(entry.language)}"` : '';
     // Every entry has an author (the byline, else the publisher), so the feed needs none of its own.
@@ -158,7 +158,7 @@ function atomId(id: string): string {
   return `urn:newsgate:${encodeURIComponent(id)}`;
 }
 
-export function renderJsonFeed(feed: FeedDocument): string {
+export function renderJsonFeed(feed: SyndicationFeed): string {
   const body = {
     version: 'https://jsonfeed.org/version/1.1',
     title: cleanText(feed.title),

@@ -4,8 +4,8 @@ import type { AppConfig } from '../config/config';
 import type { Viewer } from '../common/viewer';
 import { inputLengthError, type InputKind } from '../common/input-limits';
 import { CACHE_SECONDS } from '../cache/cache-hints';
-import { FEED_SIZE, type FeedFilters, type FeedService } from './feed.service';
-import { entityTag, FEED_CONTENT_TYPES, renderFeed, type FeedFormat } from './feed-writer';
+import { FEED_SIZE, type FeedFilters, type SyndicationFeedService } from './syndication-feed.service';
+import { entityTag, FEED_CONTENT_TYPES, renderFeed, type FeedFormat } from './syndication-feed.writer';
 import { chargeViewer, rateLimitedError, rateLimitHeaders } from '../edge/limits.plugin';
 import type { CostLimiter } from '../edge/rate-limiter';
 import type { CacheGeneration } from '../common/generation';
@@ -22,9 +22,9 @@ const FILTERS = ['source', 'person', 'language', 'q'] as const;
 /** Each filter is limited like the GraphQL argument it stands for (graphql/input-limits.ts). */
 const FILTER_KINDS: Record<(typeof FILTERS)[number], InputKind> = { source: 'slug', person: 'slug', language: 'languageTag', q: 'search' };
 
-export interface FeedRouteDeps {
+export interface SyndicationFeedRouteDeps {
   config: AppConfig;
-  feeds: FeedService;
+  feeds: SyndicationFeedService;
   limiter: CostLimiter;
   cache: KeyValueCache<string>;
   generation: CacheGeneration;
@@ -36,7 +36,7 @@ export interface FeedRouteDeps {
  * requests with 304. Callers are authenticated and CORS-checked before this router, and charged
  * like a query for FEED_SIZE objects.
  */
-export function feedRouter({ config, feeds, limiter, cache, generation }: FeedRouteDeps): Router {
+export function syndicationFeedRouter({ config, feeds, limiter, cache, generation }: SyndicationFeedRouteDeps): Router {
   const router = Router();
   for (const format of ['rss', 'atom', 'json'] as const) {
     router.get(`/feeds/latest.${format}`, async (req: Request, res: Response) => {

@@ -8,7 +8,7 @@ import { fromGlobalIdOfType, toGlobalId } from '../graphql/relay/global-id';
 import type { PersonService } from '../person/person.service';
 import type { SourceService } from '../source/source.service';
 import { isRightToLeft } from '../text/language';
-import type { FeedDocument, FeedEntry } from './feed-writer';
+import type { SyndicationFeed, SyndicationEntry } from './syndication-feed.writer';
 
 /** How many of the latest articles a feed carries. */
 export const FEED_SIZE = 50;
@@ -26,7 +26,7 @@ export interface FeedFilters {
 
 export interface FeedUrls {
   home: string;
-  self: FeedDocument['selfUrls'];
+  self: SyndicationFeed['selfUrls'];
 }
 
 /**
@@ -34,7 +34,7 @@ export interface FeedUrls {
  * article service does the work); publishers and authors come through the request's loaders, so a
  * feed costs three statements whatever its length.
  */
-export class FeedService {
+export class SyndicationFeedService {
   constructor(
     private readonly articles: ArticleService,
     private readonly sources: SourceService,
@@ -43,7 +43,7 @@ export class FeedService {
     private readonly requestContext: () => ServiceContext<Loaders>,
   ) {}
 
-  async latest(filters: FeedFilters, urls: FeedUrls): Promise<FeedDocument> {
+  async latest(filters: FeedFilters, urls: FeedUrls): Promise<SyndicationFeed> {
     const ctx = this.requestContext();
     const { loaders } = ctx;
     const filter: ArticleFilter = {};
@@ -77,7 +77,7 @@ export class FeedService {
       loaders.authorsByArticleId.loadMany(articles.map((a) => a.dbId)),
     ]);
     const sourceById = new Map(sources.flatMap((s) => (s && !(s instanceof Error) ? [[s.dbId, s] as const] : [])));
-    const entries: FeedEntry[] = articles.map((article, index) => {
+    const entries: SyndicationEntry[] = articles.map((article, index) => {
       const source = sourceById.get(article.sourceId);
       const named = authors[index];
       const authorNames = Array.isArray(named) && named.length > 0 ? named.map((p) => p.name) : article.byline ? [article.byline] : [];
