@@ -1,4 +1,4 @@
-import { parse, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { CACHE_SECONDS } from './cache-hints';
 import { gatewaySchema } from '../api/schema';
 import { StaticCachePolicies } from './static-cache-policy.plugin';
@@ -12,7 +12,7 @@ describe('static cache policies', () => {
   const policies = new StaticCachePolicies(gatewaySchema());
   const policyOf = (query: string) => {
     const document = parse(query);
-    const operation = document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode;
+    const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
     return policies.policyFor(document, operation);
   };
 

@@ -6,6 +6,7 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
@@ -16,6 +17,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 
 /**
@@ -59,7 +61,7 @@ class Policy {
   }
 }
 
-function hintFromDirectives(node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: any }[] }[] } | null | undefined): Hint {
+function hintFromDirectives(node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] } | null | undefined): Hint {
   const directive = node?.directives?.find((d) => d.name.value === 'cacheControl');
   if (!directive) return {};
   const hint: Hint = {};
@@ -94,7 +96,7 @@ export class StaticCachePolicies {
   }
 
   private compute(document: DocumentNode, operation: OperationDefinitionNode): StaticPolicy | null {
-    if (operation.operation !== 'query') return null;
+    if (operation.operation !== OperationTypeNode.QUERY) return null;
     const root = this.schema.getQueryType();
     if (!root) return null;
     const fragments = new Map<string, FragmentDefinitionNode>();

@@ -35,6 +35,9 @@ export async function withCliContext<T>(work: (ctx: CliContext) => Promise<T>, o
   const config = loadConfig();
   const logger = createCliLogger(config.logLevelExplicit ? config.logLevel : 'warn');
   // Loaded here, not at the top: TypeORM and the entities cost ~0.4 s that `--help` need not pay.
+  // A require(), not `await import()`: under "module": "node16" TypeScript keeps import() as it is
+  // in CommonJS output, where it bypasses the require hooks of ts-node and test/support/swc-register.js.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
   const { openDatabase } = require('../db/data-source') as typeof import('../db/data-source');
   const database = await openDatabase(config, { role: options.role }).catch((error: unknown) => {
     throw databaseFailure(error);

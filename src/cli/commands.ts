@@ -11,11 +11,16 @@ import { startProgress } from './progress';
 /**
  * What the commands run is loaded when one runs, not when they are registered: the gateway and the
  * seeders take well over a second to load, which `newsgate --help` and a mistyped option should not
- * cost. (Domains' command files do the same.)
+ * cost. (Domains' command files do the same.) With require(), not `await import()`: under
+ * "module": "node16" TypeScript keeps import() as it is in CommonJS output, where it wants `.js`
+ * specifiers and bypasses the require hooks that run the sources (ts-node, test/support/swc-register.js).
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
 const gateway = () => require('../composition/serve') as typeof import('../composition/serve');
 const seeders = () => ({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
   ...(require('../seed/seed') as typeof import('../seed/seed')),
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
   ...(require('../seed/demo-data') as typeof import('../seed/demo-data')),
 });
 
@@ -37,7 +42,7 @@ function registerCoreCommands(program: Command): void {
     .description('apply pending migrations to the configured database (DATABASE_URL, or the embedded one in DATA_DIR)')
     .action(() =>
       withCliContext(async ({ database }) => {
-        const [{ count }] = await database.dataSource.query('SELECT count(*)::int AS count FROM migrations');
+        const [{ count }] = await database.dataSource.query<Array<{ count: number }>>('SELECT count(*)::int AS count FROM migrations');
         process.stderr.write(`${database.kind}: migrations applied (${count} in all).\n`);
       }),
     );

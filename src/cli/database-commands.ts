@@ -5,7 +5,11 @@ import type { Command } from 'commander';
 import { loadConfig, type AppConfig } from '../config/config';
 import { CliError, ExitCode } from '../composition/exit-codes';
 
-/** Loaded when a command runs: `--help` need not load the database code. */
+/**
+ * Loaded when a command runs: `--help` need not load the database code. A require(), not
+ * `await import()`, for the reason given in ./commands.ts.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
 const embedded = () => require('../db/embedded/backup') as typeof import('../db/embedded/backup');
 
 /** Backups and restores copy PGlite's data directory: Postgres has its own tools. */

@@ -5,14 +5,23 @@ import type { SourceRegistryService } from '../source-registry/source-registry.s
 import { openCacheInvalidation } from '../cache/cache-invalidation';
 import type { CliContext } from './cli-context';
 
-/** The ingest stack, loaded when a command runs: registering commands (and `--help`) stays fast. */
+/**
+ * The ingest stack, loaded when a command runs: registering commands (and `--help`) stays fast.
+ * With require(), not `await import()`, for the reason given in ./commands.ts.
+ */
 export function ingestStack() {
   return {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
     ...(require('../ingest/ingest.service') as typeof import('../ingest/ingest.service')),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
     ...(require('../ingest/scheduler/ingest-worker') as typeof import('../ingest/scheduler/ingest-worker')),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
     ...(require('../source-registry/source-registry.service') as typeof import('../source-registry/source-registry.service')),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
     ...(require('../source/source-registry.repository') as typeof import('../source/source-registry.repository')),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
     ...(require('../person/person.repository') as typeof import('../person/person.repository')),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
     ...(require('../article/article-write.repository') as typeof import('../article/article-write.repository')),
   };
 }

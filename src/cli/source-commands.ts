@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { toGlobalId } from '../graphql/relay/global-id';
+import { FetchState } from '../source/fetch-state';
 import type { IngestRunReport } from '../ingest/ingest.service';
 import { SourceRepository } from '../source/source.repository';
 import type { FetchStatusRecord } from '../source/source-registry.repository';
@@ -136,7 +137,7 @@ async function refreshOne(ctx: CliContext, registry: SourceRegistryService, slug
 }
 
 async function refreshAll(ctx: CliContext, registry: SourceRegistryService, options: RefreshOptions, out: CommandOutput): Promise<void> {
-  const targets = (await registryRepository(ctx).followed()).filter((row) => row.state !== 'paused');
+  const targets = (await registryRepository(ctx).followed()).filter((row) => row.state !== FetchState.PAUSED);
   if (targets.length === 0) {
     if (options.json) out.log('[]');
     else infoOf(out)('no unpaused sources are followed (newsgate sources add <url>)');
@@ -144,7 +145,7 @@ async function refreshAll(ctx: CliContext, registry: SourceRegistryService, opti
   }
   const results = await refreshInLanes(registry, targets, options.concurrency ?? ctx.config.worker.concurrency);
   if (options.json) out.log(JSON.stringify(results.map(({ slug, run, error }) => ({ slug, ...run, ...(error ? { outcome: 'failed', error } : {}) })), null, 2));
-  else for (const result of results) out.log(`${result.slug}  ${result.run ? runSummary(result.run) : `failed: ${result.error}`}`);
+  else for (const result of results) out.log(`${result.slug}  ${result.run ? runSummary(result.run) : `failed: ${result.error ?? 'no report'}`}`);
   const failed = results.filter((result) => !result.run || result.run.outcome === 'failed' || result.run.outcome === 'partial');
   if (failed.length > 0) throw new CliError(`${failed.length} of ${results.length} refreshes failed: ${failed.map((result) => result.slug).join(', ')}`);
 }

@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import {
   ArticlePageDocument,
   PersonPageDocument,
@@ -152,7 +152,7 @@ export class NewsgateClient {
     const text = await response.text();
     let body: { data?: TData | null; errors?: NewsgateGraphQLError[] };
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text) as typeof body;
     } catch {
       throw new NewsgateError(`newsgate answered HTTP ${response.status} without a GraphQL body`, 'HTTP_ERROR', response.status, [], retryAfter);
     }
@@ -167,8 +167,8 @@ export class NewsgateClient {
   private operationOf(document: DocumentNode) {
     let operation = this.printed.get(document);
     if (!operation) {
-      const definition = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
-      operation = { text: print(document), operationName: definition?.name?.value ?? null, isQuery: definition?.operation === 'query' };
+      const definition = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      operation = { text: print(document), operationName: definition?.name?.value ?? null, isQuery: definition?.operation === OperationTypeNode.QUERY };
       this.printed.set(document, operation);
     }
     return operation;

@@ -77,7 +77,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     listen: (port, host) => listen(http.app, port, host, config.keepAliveTimeoutSeconds),
     services,
     cacheInvalidation: caches.invalidation,
-    idle: http.idle,
+    idle: () => http.idle(),
     stop: async () => {
       await apollo.stop();
       await services.ingest.close();

@@ -37,6 +37,9 @@ import { ApiKeyResolver } from '../api-key/api-key.resolver';
 import { ApiKeyService } from '../api-key/api-key.service';
 import { SyndicationFeedService } from '../syndication/syndication-feed.service';
 
+/** What type-graphql's container asks the registry for: a resolver's (or the auth checker's) class. */
+type ResolverClass = Parameters<ResolverRegistry['get']>[0];
+
 export interface ServiceOptions {
   config: AppConfig;
   logger: Logger;
@@ -72,7 +75,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
   const feeds = new SyndicationFeedService(services.articles, services.sources, services.people, () =>
     createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger }),
   );
-  const resolverInstances = new Map<Function, unknown>([
+  const resolverInstances = new Map<ResolverClass, unknown>([
     // The schema's auth checker asks the same registry for the implementation of its role checks.
     [SchemaAuthChecker, new AuthChecker()],
     [NodeResolver, new NodeResolver(services.nodes)],

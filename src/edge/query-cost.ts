@@ -4,6 +4,7 @@ import {
   isObjectType,
   isInterfaceType,
   Kind,
+  OperationTypeNode,
   valueFromASTUntyped,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -26,7 +27,7 @@ export function operationCost(
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown> | undefined,
 ): number {
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root = operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : operation.operation === OperationTypeNode.SUBSCRIPTION ? schema.getSubscriptionType() : schema.getQueryType();
   if (!root) return 1;
   return Math.max(1, selectionCost(schema, operation.selectionSet, root, fragments, variables ?? {}));
 }

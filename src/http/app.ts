@@ -29,7 +29,8 @@ export interface HttpAppDeps {
   metrics: GatewayMetrics | null;
   apollo: ApolloServer<GatewayContext>;
   guards: GraphQLGuards;
-  createLoaders(): Loaders;
+  /** A function, not a method: it is handed on to the /graphql endpoint unbound. */
+  createLoaders: () => Loaders;
   resolvers: ResolverRegistry;
   /** The outgoing feeds: the edge's middlewares (caller, CORS) and what the routes need. */
   feeds: { guards: RequestHandler[]; routes: SyndicationFeedRouteDeps };
@@ -105,16 +106,22 @@ function healthRoutes(db: SqlExecutor, logger: Logger): express.Router {
  * body; express's default handler would print a stack trace. /graphql answers its own.
  */
 function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, next) => {
+  return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
+    const status = httpStatusOf(error);
     const [message, code] = status < 500 ? ['Bad request.', 'BAD_REQUEST'] : ['Internal server error', 'INTERNAL_SERVER_ERROR'];
     if (status >= 500) logger.error({ err: error }, 'request failed');
     sendResponse(res, earlyResponse(status, message, code));
   };
+}
+
+/** The 4xx or 5xx status an error carries (body-parser's, http-errors'), else 500. */
+function httpStatusOf(error: unknown): number {
+  const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }
 
 /** An HTTP server for `app`, listening. */

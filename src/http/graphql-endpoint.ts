@@ -23,7 +23,7 @@ export interface GraphQLEndpointDeps {
   config: AppConfig;
   apollo: ApolloServer<GatewayContext>;
   guards: GraphQLGuards;
-  createLoaders(): Loaders;
+  createLoaders: () => Loaders;
   resolvers: ResolverRegistry;
   logger: Logger;
 }
@@ -42,7 +42,7 @@ export function requestIdOf(req: IncomingMessage): string {
  * was a tenth of the gateway's time per request.
  */
 export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
-  const { config, apollo, guards, logger } = deps;
+  const { config, guards, logger } = deps;
   return async (req: IncomingMessage, res: ServerResponse, search: string, requestId: string): Promise<void> => {
     // Every answer depends on the Origin header, so a shared cache (a CDN) must key on it.
     res.setHeader('vary', 'Origin');

@@ -9,7 +9,7 @@ import type { ArticleWriteRepository } from '../article/article-write.repository
 import type { AppConfig } from '../config/config';
 import type { SqlExecutor } from '../db/sql-executor';
 import type { PersonRepository } from '../person/person.repository';
-import { FetchState } from '../source/source-fetch-state.entity';
+import { FetchState } from '../source/fetch-state';
 import type { FetchStatusRecord, SourceRegistryRepository } from '../source/source-registry.repository';
 import type { SourceRepository } from '../source/source.repository';
 import { type BlockedAddressError, GuardedAgent, HostLimiter, fetchResource, refusedHost, type FetchResult } from './fetcher';
@@ -133,7 +133,7 @@ export class IngestService implements SourceIngest {
         }
         const failed = report.feeds.filter((feed) => feed.outcome === 'failed');
         report.outcome = failed.length === 0 ? 'succeeded' : failed.length === report.feeds.length ? 'failed' : 'partial';
-        report.error = failed.length > 0 ? failed.map((feed) => `${feed.url}: ${feed.error}`).join('\n').slice(0, MAX_ERROR_LENGTH) : null;
+        report.error = failed.length > 0 ? failed.map((feed) => `${feed.url}: ${feed.error ?? 'failed'}`).join('\n').slice(0, MAX_ERROR_LENGTH) : null;
       }
     } catch (error) {
       // Not a feed's fault (the database went away, a bug): recorded like any failure, and logged.

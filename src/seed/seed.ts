@@ -159,7 +159,7 @@ async function storePage(manager: EntityManager, page: ParsedNewsPage, ctx: Page
 
 /** First start on an empty embedded database: load the bundled sample so the API has data. */
 export async function seedIfEmpty(db: SqlExecutor, logger: Logger): Promise<boolean> {
-  const [row] = await db.manager.query('SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM article) AS n');
+  const [row] = await db.manager.query<Array<{ n: string | number }>>('SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM article) AS n');
   if (Number(row.n) > 0) return false;
   const report = await seed(db);
   logger.info({ report }, 'seeded');

@@ -1,4 +1,4 @@
-import type { FetchState } from '../source/source-fetch-state.entity';
+import type { FetchState } from '../source/fetch-state';
 import type { SourceKind } from '../source/source.entity';
 
 /** A source to follow, as an admin gives it (addSource, `newsgate sources add`, OPML). */

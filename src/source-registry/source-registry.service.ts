@@ -11,7 +11,7 @@ import { FeedParseError, parseFeed } from '../ingest/parser';
 import { normalizeLanguageTag } from '../text/language';
 import { normalizeLine, normalizeOptionalText } from '../text/normalize';
 import { slugify } from '../text/slug';
-import { FetchState } from '../source/source-fetch-state.entity';
+import { FetchState } from '../source/fetch-state';
 import type { SourceRegistryLoaders } from './source-registry.loaders';
 import type { FeedFetchStatusRecord, NewSource, SourceChanges, SourceFetchStatusRecord } from './source-registry.record';
 import { followSettings, replaceFeeds, setFollowState, unfollow, upsertFollow, type SourceRegistryRepository } from '../source/source-registry.repository';

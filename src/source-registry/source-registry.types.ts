@@ -1,6 +1,6 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { FetchState } from '../source/source-fetch-state.entity';
+import { FetchState } from '../source/fetch-state';
 import { SourceKind } from '../source/source.entity';
 import { Source } from '../source/source.types';
 

@@ -1,14 +1,6 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { FetchState } from './fetch-state';
 import { SourceEntity } from './source.entity';
-
-/** Whether a followed source is fetched on its schedule. Stored as text (no enum migrations). */
-export enum FetchState {
-  ACTIVE = 'active',
-  /** Paused by an admin. */
-  PAUSED = 'paused',
-  /** Paused automatically after too many consecutive failures; the last error is kept. */
-  FAILING = 'failing',
-}
 
 /**
  * The schedule and fetch history of a followed source: one row per source we fetch (sources that

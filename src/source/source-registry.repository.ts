@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { sql, type SqlExecutor } from '../db/sql-executor';
-import { FetchState } from './source-fetch-state.entity';
+import { FetchState } from './fetch-state';
 
 /** A feed of a followed source, with its conditional-GET state and last outcome. */
 export interface SourceFeedRecord {

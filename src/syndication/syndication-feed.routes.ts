@@ -51,7 +51,7 @@ export function syndicationFeedRouter({ config, feeds, limiter, cache, generatio
         const cacheKey = `feed:${await generation.current()}:${format}:${JSON.stringify(filters)}`;
         let rendered = await readCached(cache, cacheKey);
         if (!rendered) {
-          const base = config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+          const base = config.publicUrl ?? `${req.protocol}://${String(req.get('host'))}`;
           const query = new URLSearchParams(FILTERS.flatMap((name): Array<[string, string]> => (filters[name] ? [[name, filters[name]!]] : []))).toString();
           const self = (f: FeedFormat) => `${base}/feeds/latest.${f}${query ? `?${query}` : ''}`;
           const feed = await feeds.latest(filters, { home: `${base}/`, self: { rss: self('rss'), atom: self('atom'), json: self('json') } });

@@ -34,13 +34,16 @@ export function expectNoLeak(raw: string): void {
   }
 }
 
+/** A JSON answer of /graphql as postRaw() reads it: null when the body is not JSON. */
+type RawAnswer = Pick<GraphQLResponse, 'data' | 'errors'> | null;
+
 /** POST a raw body to /graphql, as a misbehaving client would. */
 export async function postRaw(app: TestApp, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body });
   const raw = await response.text();
-  let json: any = null;
+  let json: RawAnswer = null;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(raw) as RawAnswer;
   } catch {
     // left null: the test asserts on it
   }

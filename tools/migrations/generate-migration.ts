@@ -14,8 +14,8 @@ import { openDatabase } from '../../src/db/data-source';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
-  const name = args.find((arg) => !arg.startsWith('--'));
-  if (!check && (!name || !/^[A-Za-z][A-Za-z0-9]*$/.test(name))) {
+  const name = args.find((arg) => !arg.startsWith('--')) ?? '';
+  if (!check && !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) {
     console.error('usage: npm run migration:generate -- <PascalCaseName> | --check');
     process.exit(2);
   }

@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/data-source';
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config);
-  const applied = await database.dataSource.query('SELECT name FROM migrations ORDER BY id');
+  const applied = await database.dataSource.query<Array<{ name: string }>>('SELECT name FROM migrations ORDER BY id');
   console.log(`${database.kind}: ${applied.length} migration(s) applied, none pending.`);
   await database.close();
 }

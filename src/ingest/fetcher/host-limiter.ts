@@ -1,6 +1,6 @@
 interface Waiter {
   grant: () => void;
-  reject: (reason: unknown) => void;
+  reject: (reason: Error) => void;
 }
 
 interface HostState {
@@ -32,11 +32,11 @@ export class HostLimiter {
 
   /**
    * A slot for the host; call the returned function (once; later calls do nothing) to free it.
-   * Aborting the signal while waiting leaves the queue and rejects with the signal's reason.
+   * Aborting the signal while waiting leaves the queue and rejects with the signal's reason (see abortError).
    */
   acquire(hostOrUrl: string, signal?: AbortSignal): Promise<() => void> {
     const host = HostLimiter.key(hostOrUrl);
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     let state = this.hosts.get(host);
     if (!state) {
       state = { active: 0, queue: [] };
@@ -53,7 +53,7 @@ export class HostLimiter {
         const index = slot.queue.indexOf(waiter);
         if (index !== -1) slot.queue.splice(index, 1);
         this.forgetIfIdle(host, slot);
-        reject(signal?.reason);
+        reject(abortError(signal!));
       };
       const waiter: Waiter = {
         grant: () => {
@@ -104,4 +104,13 @@ export class HostLimiter {
   private forgetIfIdle(host: string, state: HostState): void {
     if (state.active === 0 && state.queue.length === 0 && this.hosts.get(host) === state) this.hosts.delete(host);
   }
+}
+
+/**
+ * What an aborted wait rejects with: the signal's reason when it is an Error (abort()'s AbortError,
+ * AbortSignal.timeout()'s TimeoutError, a caller's own), else an Error that carries it as its cause.
+ */
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error('the wait for a host slot was aborted', { cause: reason });
 }

@@ -1,7 +1,6 @@
 import { absoluteHttpUrl } from '../sanitize/url';
 import { readFeedDate } from './feed-date';
 import { normalizeOrNull, plainTextLine } from './markup';
-import { type FeedEntry } from './types';
 import { type XmlElement, attr, childNamed, childrenNamed, textContent } from './xml';
 
 export const ATOM_NS = ['atom', 'atom03'] as const;

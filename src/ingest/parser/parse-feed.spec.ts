@@ -378,7 +378,7 @@ describe('robustness', () => {
         try {
           parseFeed(mutated, { url: 'https://example.com/feed' });
         } catch (error) {
-          if (!(error instanceof FeedParseError)) throw new Error(`${name} round ${round}: ${(error as Error).stack}`);
+          if (!(error instanceof FeedParseError)) throw new Error(`${name} round ${round}: ${(error as Error).stack ?? String(error)}`);
         }
         runs++;
       }

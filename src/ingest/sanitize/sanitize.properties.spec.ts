@@ -97,7 +97,7 @@ function textOf(html: string): string {
 function expectNoScript(input: string, output: string): void {
   const parsed = scriptInParsedOutput(output);
   const read = scriptInText(output);
-  if (parsed || read) throw new Error(`script in the output (${parsed ?? read})\n input: ${JSON.stringify(input)}\noutput: ${JSON.stringify(output)}`);
+  if (parsed || read) throw new Error(`script in the output (${String(parsed ?? read)})\n input: ${JSON.stringify(input)}\noutput: ${JSON.stringify(output)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
