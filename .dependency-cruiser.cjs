@@ -1,17 +1,18 @@
 /**
  * dependency-cruiser (`npm run lint:deps`): the layers of src/ run one way, top to bottom.
  *
- *   1. composition  src/main.ts, src/cli/, src/composition/ (src/services.ts until it moves there)
- *   2. http         src/http/
- *   3. edge         src/edge/ (who calls, limits, guards) and syndication, src/syndication/
- *   4. graphql      src/graphql/, and in each domain its resolvers and GraphQL types
- *                   (*.resolver.ts, *.types.ts, *.graphql.ts)
- *   5. cache        src/cache/
- *   6. domains      src/article, src/source, src/person, src/feed-item, src/api-key:
- *                   resolver -> service -> loaders -> repository -> entity/record
- *   7. ingest       src/ingest/; seed, src/seed/
- *   8. db           src/db/
- *   9. ground floor src/text/, src/common/, src/config/, src/metrics/
+ *   1. composition     src/main.ts, src/cli/, src/composition/
+ *   2. http            src/http/
+ *   3. edge            src/edge/ (who calls, limits, guards) and syndication, src/syndication/
+ *   4. api             src/api/: the assembled schema, every request loader, node(id)
+ *   5. source-registry src/source-registry/: adding and changing sources (uses ingest)
+ *   6. ingest          src/ingest/; seed, src/seed/
+ *   7. domains         src/feed-item -> src/article -> src/source, src/person, src/api-key;
+ *                      inside each: resolver/types -> service -> loaders -> repository -> record/entity
+ *   8. graphql         src/graphql/: the toolkit the resolvers use (context type, relay, selection)
+ *   9. cache           src/cache/
+ *  10. db              src/db/
+ *  11. ground floor    src/text/, src/common/, src/config/, src/metrics/
  *
  * An import may only point down this list or stay inside its module. Type-only imports count
  * (tsPreCompilationDeps): a type that points up ties the layers as surely as a value does, and
@@ -32,6 +33,49 @@ const REQUEST_CONTEXT = '(^|/)request-context\\.ts$';
 
 module.exports = {
   forbidden: [
+    {
+      name: 'api-not-from-below',
+      severity: 'error',
+      comment:
+        'src/api assembles the schema and the request loaders from every domain: it sits above them, ' +
+        'and nothing below (domains, the GraphQL toolkit, ingest, seed, cache, db, the ground floor) imports it.',
+      from: { path: '^src/(article|source|person|feed-item|api-key|source-registry|graphql|cache|ingest|seed|db|text|common|config|metrics)/', pathNot: SPEC },
+      to: { path: '^src/api/' },
+    },
+    {
+      name: 'source-registry-not-from-below',
+      severity: 'error',
+      comment:
+        'The source registry (adding sources, OPML, discovery) uses ingest to try a feed: ingest, ' +
+        'the domains and everything below them never import it.',
+      from: { path: '^src/(article|source|person|feed-item|api-key|graphql|cache|ingest|seed|db|text|common|config|metrics)/', pathNot: SPEC },
+      to: { path: '^src/source-registry/' },
+    },
+    {
+      name: 'graphql-toolkit-imports-no-domain',
+      severity: 'error',
+      comment:
+        'src/graphql is the toolkit the resolvers build on (context type, relay, selection, ' +
+        'authorization, errors): it knows no domain, so every domain can use it.',
+      from: { path: '^src/graphql/', pathNot: SPEC },
+      to: { path: DOMAIN },
+    },
+    {
+      name: 'domains-in-order',
+      severity: 'error',
+      comment:
+        'Feed items point at articles, articles at sources and people: a relation field lives with ' +
+        'the module it returns (Source.articles in src/article), so the lower domain never imports the higher.',
+      from: { path: '^src/(article|source|person|api-key)/', pathNot: SPEC },
+      to: { path: '^src/feed-item/' },
+    },
+    {
+      name: 'articles-above-sources-and-people',
+      severity: 'error',
+      comment: 'Articles refer to their source and people; sources, people and API keys never import articles.',
+      from: { path: '^src/(source|person|api-key)/', pathNot: SPEC },
+      to: { path: '^src/article/' },
+    },
     {
       name: 'no-circular',
       severity: 'error',
