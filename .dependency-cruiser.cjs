@@ -272,7 +272,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|coverage|node_modules)/|^(src/client|test/support)/generated/' },
+    exclude: { path: '^(dist|coverage|node_modules|bench/peers)/|^(src/client|test/support)/generated/' },
     // Type-only imports are edges too: circles and upward imports through types count.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.eslint.json' },

@@ -91,8 +91,9 @@ const specRules = {
 
 export default [
   {
-    // Generated code, build output and the JavaScript we do not type.
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'src/client/generated/**', 'test/support/generated/**', 'data/**', 'test-output/**'],
+    // Generated code, build output, the JavaScript we do not type, and the benchmark's peers
+    // (packages of their own, on their own runtime).
+    ignores: ['bench/peers/**', 'dist/**', 'coverage/**', 'node_modules/**', 'src/client/generated/**', 'test/support/generated/**', 'data/**', 'test-output/**'],
   },
   ...tseslint.config({
     files: TYPESCRIPT,

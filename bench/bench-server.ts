@@ -1,17 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SIDEBAR_QUERY } from './queries';
 
 export const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/newsgate_bench';
 
+/** How a server other than ours is started and asked whether it is up. */
+export interface StartOptions {
+  /** The runtime (default: this Node); a peer may bring its own. */
+  command?: string;
+  /** The POST body that must answer 200 once the server is up (default: our sidebar query). */
+  readyBody?: string;
+}
+
 /**
- * Starts a compiled server (the gateway or the floor) as its own process, configured the same way
+ * Starts a server (the gateway, a floor, a peer) as its own process, configured the same way
  * for every benchmark, and resolves once it answers the sidebar query.
  */
-export async function startBenchServer(script: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, script)], {
+export async function startBenchServer(script: string, port: number, env: Record<string, string> = {}, options: StartOptions = {}): Promise<ChildProcess> {
+  const child = spawn(options.command ?? process.execPath, [path.join(ROOT, script)], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -29,8 +36,9 @@ export async function startBenchServer(script: string, port: number, env: Record
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const body = JSON.stringify({ operationName: 'Sidebar', query: SIDEBAR_QUERY });
+  const body = options.readyBody ?? JSON.stringify({ operationName: 'Sidebar', query: SIDEBAR_QUERY });
   for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with code ${child.exitCode} before it answered`);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       if (response.ok) return child;
@@ -41,14 +49,4 @@ export async function startBenchServer(script: string, port: number, env: Record
   }
   child.kill();
   throw new Error(`${script} did not start`);
-}
-
-/** The process's peak resident set (VmHWM), in MB. */
-export function peakRssMb(child: ChildProcess): number {
-  try {
-    const status = readFileSync(`/proc/${String(child.pid)}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
 }
