@@ -112,7 +112,8 @@ const server = http.createServer((req, res) => {
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OperationBody;
       const data = body.operationName === 'ArticlePage' ? await articlePage(body.variables?.slug ?? '') : { latestFeed: await sidebar() };
-      const payload = JSON.stringify({ data });
+      // The newline ends every answer of Apollo Server's too.
+      const payload = `${JSON.stringify({ data })}\n`;
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
       res.end(payload);
     } catch (error) {

@@ -30,7 +30,7 @@ export const POSTGRAPHILE_SIDEBAR_QUERY = `query Sidebar {
 export function ensurePostgraphileInstalled(log: (line: string) => void): void {
   if (existsSync(POSTGRAPHILE_NODE) && existsSync(path.join(PEER_DIR, 'node_modules/postgraphile/package.json'))) return;
   log('installing the PostGraphile peer (bench/peers/postgraphile, one-off)…');
-  execSync('npm install --no-audit --no-fund --prefix bench/peers/postgraphile', { cwd: ROOT, stdio: 'inherit' });
+  execSync('npm install --no-audit --no-fund --loglevel=error --prefix bench/peers/postgraphile', { cwd: ROOT, stdio: 'inherit' });
 }
 
 /** One sidebar row as both servers can say it: what the comparison looks at. */

@@ -379,9 +379,8 @@ async function post(port: number, body: string): Promise<{ status: number; text:
 
 /**
  * Every server must give the same answer, or the comparison means nothing: those that speak our
- * schema the gateway's JSON (the same values in the same order; Postgres' json functions put a
- * space after `:` and `,`, which is all the floor's raw text may differ by), PostGraphile the same
- * headlines, source names, titles and authors in order once its shape is mapped to ours.
+ * schema the gateway's bytes, PostGraphile the same headlines, source names, titles and authors in
+ * order once its shape is mapped to ours.
  */
 async function compareResponses(targets: Target[]): Promise<void> {
   const reference = targets.find((target) => target.label === UNCACHED)!;
@@ -392,22 +391,20 @@ async function compareResponses(targets: Target[]): Promise<void> {
     const expected = await post(reference.port, body);
     const answer = JSON.parse(expected.text) as GraphQLAnswer;
     if (expected.status !== 200 || answer.errors || !answer.data) throw new Error(`${op} failed on the gateway: ${expected.text.slice(0, 500)}`);
-    const canonical = JSON.stringify(answer);
     for (const target of targets) {
       if (target === reference || !target.speaksOurSchema || !target.bodies[op]) continue;
       const got = await post(target.port, body);
-      let same = false;
-      try {
-        same = got.status === 200 && JSON.stringify(JSON.parse(got.text)) === canonical;
-      } catch {
-        same = false;
-      }
-      if (!same) {
-        throw new Error(`${op}${slug ? ` (${slug})` : ''}: ${target.label} answers differently from the gateway:\n${canonical.slice(0, 600)}\n${got.text.slice(0, 600)}`);
+      if (got.status !== 200 || got.text !== expected.text) {
+        let at = 0;
+        while (at < got.text.length && got.text[at] === expected.text[at]) at++;
+        throw new Error(
+          `${op}${slug ? ` (${slug})` : ''}: ${target.label} answers differently from the gateway (from character ${at}):\n` +
+            `${expected.text.slice(Math.max(0, at - 100), at + 300)}\n${got.text.slice(Math.max(0, at - 100), at + 300)}`,
+        );
       }
     }
   }
-  log(`responses identical: ${targets.filter((t) => t.speaksOurSchema).map((t) => t.label).join(', ')} (sidebar and ${slugs.length} article pages)`);
+  log(`responses byte-identical: ${targets.filter((t) => t.speaksOurSchema).map((t) => t.label).join(', ')} (sidebar and ${slugs.length} article pages)`);
 
   const peer = targets.find((target) => target.label === POSTGRAPHILE);
   if (!peer) return;
