@@ -228,7 +228,9 @@ async function main(): Promise<void> {
     log(`\n${ROUNDS} interleaved rounds × ${targets.length} servers, wrk -t1 -c${CONNECTIONS}, ${WARMUP} s warm-up + ${DURATION} s measured per run`);
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round}/${ROUNDS} (load ${loadAverage()})`);
-      for (const target of targets) {
+      // Each round starts one server further on, so that no server always follows the same one.
+      const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]!);
+      for (const target of order) {
         for (const op of OPERATION_NAMES) {
           const body = target.bodies[op];
           if (!body) continue;
