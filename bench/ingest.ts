@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { ArticleWriteRepository } from '../src/article/article-write.repository';
 import { createLogger } from '../src/common/logger';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { openDatabase } from '../src/db/data-source';
-import { SqlExecutor } from '../src/db/sql-executor';
+import { SqlExecutor, sqlStatementCount } from '../src/db/sql-executor';
 import { IngestService } from '../src/ingest/ingest.service';
 import { parseFeed } from '../src/ingest/parser';
 import { processFeed } from '../src/ingest/processor/feed.processor';
@@ -53,21 +55,72 @@ function feedXml(origin: string, name: string, count: number): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>${name}</title><link>${origin}/</link><language>bn</language>${items.join('')}</channel></rss>`;
 }
 
-/** Peak RSS while `work` runs, sampled every 20 ms. */
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRssMb: number }> {
+interface Measured<T> {
+  result: T;
+  seconds: number;
+  peakRssMb: number;
+  /** CPU seconds this process used (user + system): what the figures cost whatever else the machine runs. */
+  cpuSeconds: number;
+  /** CPU seconds of the scratch database's Postgres backends, when the server is on this machine; null otherwise. */
+  dbCpuSeconds: number | null;
+  /** SQL statements sent (sqlStatementCount: transactions' START and COMMIT not included). */
+  statements: number;
+}
+
+/** Peak RSS while `work` runs, sampled every 20 ms, and the CPU it took here and in Postgres. */
+async function measure<T>(work: () => Promise<T>, dbCpu: () => Promise<number | null> = async () => null): Promise<Measured<T>> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const dbBefore = await dbCpu();
+  const cpuBefore = process.cpuUsage();
+  const statementsBefore = sqlStatementCount();
   const started = process.hrtime.bigint();
   try {
     const result = await work();
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: peak / 1024 / 1024 };
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
+    const dbAfter = await dbCpu();
+    return {
+      result,
+      seconds,
+      peakRssMb: peak / 1024 / 1024,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      dbCpuSeconds: dbBefore === null || dbAfter === null ? null : dbAfter - dbBefore,
+      statements: sqlStatementCount() - statementsBefore,
+    };
   } finally {
     clearInterval(sampler);
   }
 }
 
-async function scratchDatabase(): Promise<{ config: AppConfig; drop(): Promise<void>; label: string }> {
+/** `CPU 1.2 ms/item here, 0.8 in Postgres`: per item, so that runs on a busy machine compare. */
+function cpuPerItem(run: Measured<unknown>, items: number): string {
+  const db = run.dbCpuSeconds === null ? '' : `, ${((run.dbCpuSeconds * 1000) / items).toFixed(2)} in Postgres`;
+  return `CPU ${((run.cpuSeconds * 1000) / items).toFixed(2)} ms/item here${db}, ${(run.statements / items).toFixed(3)} statements/item`;
+}
+
+/**
+ * CPU seconds (user + system) of the backends serving `database`, read from /proc: only when the
+ * server runs on this machine (the bench's usual setup); null when they cannot be read.
+ */
+async function backendCpuSeconds(db: SqlExecutor, database: string): Promise<number | null> {
+  const rows = await db.manager.query<Array<{ pid: number }>>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      return null;
+    }
+  }
+  return total;
+}
+
+async function scratchDatabase(): Promise<{ config: AppConfig; drop(): Promise<void>; label: string; database: string | null }> {
   const base = loadConfig({
     ...process.env,
     LOG_LEVEL: 'silent',
@@ -76,7 +129,7 @@ async function scratchDatabase(): Promise<{ config: AppConfig; drop(): Promise<v
     INGEST_ARTICLE_PAGES: 'false',
     WORKER_ENABLED: 'false',
   });
-  if (!base.databaseUrl) return { config: { ...base, dataDir: 'memory://' }, drop: async () => undefined, label: 'PGlite (in memory)' };
+  if (!base.databaseUrl) return { config: { ...base, dataDir: 'memory://' }, drop: async () => undefined, label: 'PGlite (in memory)', database: null };
   const name = `newsgate_bench_ingest_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
     const client = new Client({ connectionString: base.databaseUrl! });
@@ -90,7 +143,7 @@ async function scratchDatabase(): Promise<{ config: AppConfig; drop(): Promise<v
   await admin(`CREATE DATABASE "${name}"`);
   const url = new URL(base.databaseUrl);
   url.pathname = `/${name}`;
-  return { config: { ...base, databaseUrl: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`), label: `Postgres (${url.host}, scratch database)` };
+  return { config: { ...base, databaseUrl: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`), label: `Postgres (${url.host}, scratch database)`, database: name };
 }
 
 async function main(): Promise<void> {
@@ -115,24 +168,26 @@ async function main(): Promise<void> {
   });
   const registry = new SourceRegistryService(db, new SourceRepository(db), new SourceRegistryRepository(db), ingest, 60);
   const print = (line: string) => console.log(line);
+  const local = scratch.database !== null && ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(scratch.config.databaseUrl!).hostname);
+  const dbCpu = () => (local ? backendCpuSeconds(db, scratch.database!) : Promise.resolve(null));
   try {
     await seed(db);
-    print(`newsgate ingest bench — ${scratch.label}, Node ${process.version}, batch ${scratch.config.ingest.batchSize} items per transaction`);
+    print(`newsgate ingest bench — ${scratch.label}, Node ${process.version}, batch ${scratch.config.ingest.batchSize} items per transaction, load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
     print(`RSS before the runs (database open, catalog seeded): ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
 
     // Parse and normalise alone, without the database: the CPU part of the pipeline.
     const big = feedXml(origin, 'big', ITEMS);
     feeds.set('/big.xml', big);
     const cpu = await measure(async () => processFeed(parseFeed(Buffer.from(big), { url: `${origin}/big.xml` }), { id: 'x', language: 'bn', timeZone: null }, { now: new Date() }).length);
-    print(`parse + normalise only: ${cpu.result} items in ${cpu.seconds.toFixed(2)} s = ${Math.round(cpu.result / cpu.seconds)} items/s (${(big.length / 1024 / 1024).toFixed(1)} MB feed)`);
+    print(`parse + normalise only: ${cpu.result} items in ${cpu.seconds.toFixed(2)} s = ${Math.round(cpu.result / cpu.seconds)} items/s (${(big.length / 1024 / 1024).toFixed(1)} MB feed), ${cpuPerItem(cpu, cpu.result)}`);
 
     const one = await registry.add({ name: 'Bench big feed', feedUrls: [`${origin}/big.xml`] });
     for (const pass of ['first run (all new)', 'second run (all stored)']) {
-      const run = await measure(() => ingest.runSource(one.dbId));
+      const run = await measure(() => ingest.runSource(one.dbId), dbCpu);
       if (run.result.outcome !== 'succeeded') throw new Error(`big feed: ${run.result.error ?? 'no error given'}`);
       print(
         `1 feed × ${ITEMS} items, ${pass}: ${run.seconds.toFixed(2)} s = ${Math.round(ITEMS / run.seconds)} items/s, ` +
-          `peak RSS ${run.peakRssMb.toFixed(0)} MB (created ${run.result.articlesCreated}, unchanged ${run.result.articlesUnchanged}, people created ${run.result.peopleCreated})`,
+          `peak RSS ${run.peakRssMb.toFixed(0)} MB, ${cpuPerItem(run, ITEMS)} (created ${run.result.articlesCreated}, unchanged ${run.result.articlesUnchanged}, people created ${run.result.peopleCreated})`,
       );
     }
 
@@ -156,12 +211,13 @@ async function main(): Promise<void> {
           }),
         );
         return items;
-      });
+      }, dbCpu);
       print(
-        `${FEEDS} feeds × ${FEED_ITEMS} items (${concurrency} at once), ${pass}: ${run.seconds.toFixed(2)} s = ${Math.round(run.result / run.seconds)} items/s, peak RSS ${run.peakRssMb.toFixed(0)} MB`,
+        `${FEEDS} feeds × ${FEED_ITEMS} items (${concurrency} at once), ${pass}: ${run.seconds.toFixed(2)} s = ${Math.round(run.result / run.seconds)} items/s, peak RSS ${run.peakRssMb.toFixed(0)} MB, ${cpuPerItem(run, run.result)}`,
       );
     }
     const [counts] = await db.manager.query<Array<{ articles: number; items: number; people: number }>>('SELECT (SELECT count(*) FROM article)::int AS articles, (SELECT count(*) FROM feed_item)::int AS items, (SELECT count(*) FROM person)::int AS people');
+    print(`load at the end ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
     print(`stored: ${counts.articles} articles, ${counts.items} feed items, ${counts.people} people; process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {
     await ingest.close();

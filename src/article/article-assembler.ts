@@ -1,4 +1,4 @@
-import { matchEntities } from '../text/aliases';
+import { matchEntitiesInSearchText } from '../text/aliases';
 import { normalizeForSearch } from '../text/normalize';
 import { slugify } from '../text/slug';
 import { articleContentHash, type ArticleWrite } from './article-write.repository';
@@ -35,8 +35,10 @@ export interface ArticleFacts {
  */
 export function assembleArticle(facts: ArticleFacts, people: readonly KnownEntity[], sources: readonly KnownEntity[]): ArticleWrite {
   const text = [facts.title, facts.summary, ...facts.paragraphs].filter((part): part is string => !!part).join('\n');
-  const mentions = [...matchEntities(text, people as KnownEntity[]).entries()].map(([personId, count]) => ({ personId, count }));
-  const citedSourceIds = [...matchEntities(text, sources.filter((source) => source.id !== facts.sourceId)).keys()];
+  // The search text is the form matching compares: normalised once, for both lists and the column.
+  const searchText = normalizeForSearch(text);
+  const mentions = [...matchEntitiesInSearchText(searchText, people).entries()].map(([personId, count]) => ({ personId, count }));
+  const citedSourceIds = [...matchEntitiesInSearchText(searchText, sources.filter((source) => source.id !== facts.sourceId)).keys()];
   return {
     sourceId: facts.sourceId,
     url: facts.url,
@@ -50,7 +52,7 @@ export function assembleArticle(facts: ArticleFacts, people: readonly KnownEntit
     updatedAt: facts.updatedAt,
     imageUrl: facts.imageUrl,
     byline: facts.byline,
-    searchText: normalizeForSearch(text),
+    searchText,
     contentHash: articleContentHash(facts.title, facts.paragraphs),
     authorIds: facts.authorIds,
     mentions,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { sql } from '../db/sql-executor';
+import { sql, writeRows, type SqlStatement } from '../db/sql-executor';
 import { ARTICLE_WRITE, type ArticleColumns, type ArticleWriteField } from './article.record';
 
 /** A normalised article, ready to store: what the seed and the ingestion processor both produce. */
@@ -64,6 +64,100 @@ function valuesOf(article: ArticleColumns, fields: readonly ArticleWriteField[])
   return fields.map((field) => article[field] ?? null);
 }
 
+/** plan()'s verdict on one article of a batch. */
+export type ArticlePlan = { kind: 'unchanged'; id: string } | { kind: 'new' } | { kind: 'upsert' };
+
+/** The slug an article takes when another has its own: a suffix derived from its URL. */
+function slugElsewhere(slug: string, url: string): string {
+  return `${slug.slice(0, 190)}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
+}
+
+/** The outlets an article cites, once each, its own left out. */
+function citedSourcesOf(article: ArticleWrite): string[] {
+  return [...new Set(article.citedSourceIds.filter((id) => id !== article.sourceId))];
+}
+
+/**
+ * A batch of new articles in one statement: one array per column, unnested. unnest cannot carry
+ * an array per row, so paragraphs travel as JSON text, one per article. The slug is the article's
+ * own unless another article has it (as upsert's freeSlug decides), then the one from the last array.
+ */
+const BULK_FIELDS = FIELDS;
+const bulkColumn = (field: ArticleWriteField) => ARTICLE_WRITE[field].column;
+const bulkValue = (field: ArticleWriteField): string => {
+  const column = `t.${bulkColumn(field)}`;
+  if (field === 'paragraphs') return `ARRAY(SELECT p.value FROM jsonb_array_elements_text(${column}::jsonb) WITH ORDINALITY AS p(value, ord) ORDER BY p.ord)`;
+  if (field === 'updatedAt') return `COALESCE(${column}, t.${bulkColumn('publishedAt')})`;
+  if (field === 'slug') return `CASE WHEN EXISTS (SELECT 1 FROM article x WHERE x.slug = ${column} AND x.url <> t.url) THEN t.other_slug ELSE ${column} END`;
+  return column;
+};
+const INSERT_MANY = sql(
+  'article_insert_many',
+  `INSERT INTO article (${BULK_FIELDS.map(bulkColumn).join(', ')})
+   SELECT ${BULK_FIELDS.map(bulkValue).join(', ')}
+   FROM unnest(${BULK_FIELDS.map((field, i) => `$${i + 1}::${field === 'paragraphs' ? 'text' : ARTICLE_WRITE[field].type}[]`).join(', ')}, $${BULK_FIELDS.length + 1}::text[])
+     AS t(${BULK_FIELDS.map(bulkColumn).join(', ')}, other_slug)
+   WHERE NOT EXISTS (SELECT 1 FROM article h WHERE h.content_hash = t.content_hash AND h.source_id = t.source_id)
+   ON CONFLICT (url) DO NOTHING
+   RETURNING id, url`,
+);
+
+/** Columns of link rows, one array each (article ids first). */
+type LinkRows = unknown[][];
+function push(rows: LinkRows, ...values: unknown[]): void {
+  values.forEach((value, i) => rows[i]!.push(value));
+}
+
+// New articles' links, for a whole batch: nothing links to a row inserted in this transaction yet.
+const AUTHORS_INSERT_MANY = sql(
+  'article_author_insert_many',
+  `INSERT INTO article_author (article_id, person_id, position)
+   SELECT t.article_id, t.person_id, t.position FROM unnest($1::uuid[], $2::uuid[], $3::smallint[]) AS t(article_id, person_id, position)
+   ON CONFLICT DO NOTHING`,
+);
+const MENTIONS_INSERT_MANY = sql(
+  'article_mention_insert_many',
+  `INSERT INTO article_mention (article_id, person_id, count)
+   SELECT t.article_id, t.person_id, t.count FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS t(article_id, person_id, count)
+   ON CONFLICT DO NOTHING`,
+);
+const CITED_INSERT_MANY = sql(
+  'article_cited_source_insert_many',
+  `INSERT INTO article_cited_source (article_id, source_id)
+   SELECT t.article_id, t.source_id FROM unnest($1::uuid[], $2::uuid[]) AS t(article_id, source_id)
+   ON CONFLICT DO NOTHING`,
+);
+
+// One article's links replaced to match (upsert): each statement returns a row per link it changed.
+const AUTHORS_DELETE_OTHERS = sql('article_author_delete_others', 'DELETE FROM article_author WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[])) RETURNING 1');
+const AUTHORS_UPSERT = sql(
+  'article_author_upsert',
+  `INSERT INTO article_author (article_id, person_id, position)
+   SELECT $1, person_id, ord::smallint FROM unnest($2::uuid[]) WITH ORDINALITY AS t(person_id, ord)
+   ON CONFLICT (article_id, person_id) DO UPDATE SET position = EXCLUDED.position
+   WHERE article_author.position IS DISTINCT FROM EXCLUDED.position
+   RETURNING 1`,
+);
+const MENTIONS_DELETE_OTHERS = sql('article_mention_delete_others', 'DELETE FROM article_mention WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[])) RETURNING 1');
+const MENTIONS_UPSERT = sql(
+  'article_mention_upsert',
+  `INSERT INTO article_mention (article_id, person_id, count)
+   SELECT $1, person_id, count FROM unnest($2::uuid[], $3::int[]) AS t(person_id, count)
+   ON CONFLICT (article_id, person_id) DO UPDATE SET count = EXCLUDED.count
+   WHERE article_mention.count IS DISTINCT FROM EXCLUDED.count
+   RETURNING 1`,
+);
+const CITED_DELETE_OTHERS = sql(
+  'article_cited_source_delete_others',
+  'DELETE FROM article_cited_source WHERE article_id = $1 AND NOT (source_id = ANY($2::uuid[])) RETURNING 1',
+);
+const CITED_INSERT = sql(
+  'article_cited_source_insert',
+  `INSERT INTO article_cited_source (article_id, source_id)
+   SELECT $1, source_id FROM unnest($2::uuid[]) AS t(source_id) ON CONFLICT DO NOTHING
+   RETURNING 1`,
+);
+
 const DATES_BY_URLS = sql(
   'article_dates_by_urls',
   'SELECT url, published_at AS "publishedAt", updated_at AS "updatedAt" FROM article WHERE url = ANY($1::text[])',
@@ -82,16 +176,16 @@ export class ArticleWriteRepository {
    * mentioned people and cited sources are replaced to match.
    */
   async upsert(manager: EntityManager, article: ArticleWrite): Promise<ArticleWriteResult> {
-    const existing = (await manager.query(FIND_EXISTING.text, [article.url, article.sourceId, article.contentHash])) as Array<{ id: string }>;
+    const existing = await writeRows<{ id: string }>(manager, FIND_EXISTING, [article.url, article.sourceId, article.contentHash]);
     let id: string;
     let outcome: ArticleWriteResult['outcome'];
     if (existing[0]) {
       id = existing[0].id;
-      const updated = (await manager.query(UPDATE.text, [id, ...valuesOf(article, UPDATED)])) as unknown[];
-      outcome = rowsOf(updated).length > 0 ? 'updated' : 'unchanged';
+      const updated = await writeRows(manager, UPDATE, [id, ...valuesOf(article, UPDATED)]);
+      outcome = updated.length > 0 ? 'updated' : 'unchanged';
     } else {
       const slug = await this.freeSlug(manager, article.slug, article.url);
-      const inserted = (await manager.query(INSERT.text, valuesOf({ ...article, slug }, FIELDS))) as Array<{ id: string }>;
+      const inserted = await writeRows<{ id: string }>(manager, INSERT, valuesOf({ ...article, slug }, FIELDS));
       if (inserted[0]) {
         id = inserted[0].id;
         outcome = 'created';
@@ -109,79 +203,104 @@ export class ArticleWriteRepository {
   /** The dates of already-stored articles by URL: which stories are new, and the date undated items keep. */
   async datesByUrl(manager: EntityManager, urls: readonly string[]): Promise<Map<string, { publishedAt: Date; updatedAt: Date }>> {
     if (urls.length === 0) return new Map();
-    const rows = (await manager.query(DATES_BY_URLS.text, [urls])) as Array<{ url: string; publishedAt: Date; updatedAt: Date }>;
+    const rows = await writeRows<{ url: string; publishedAt: Date; updatedAt: Date }>(manager, DATES_BY_URLS, [urls]);
     return new Map(rows.map((row) => [row.url, { publishedAt: row.publishedAt, updatedAt: row.updatedAt }]));
   }
 
   /** The slug, or the slug with a suffix derived from the URL when another article has it. */
   private async freeSlug(manager: EntityManager, slug: string, url: string): Promise<string> {
-    const taken = (await manager.query(SLUG_TAKEN.text, [slug, url])) as unknown[];
-    if (taken.length === 0) return slug;
-    const suffix = createHash('sha256').update(url).digest('hex').slice(0, 8);
-    return `${slug.slice(0, 190)}-${suffix}`;
+    const taken = await writeRows(manager, SLUG_TAKEN, [slug, url]);
+    return taken.length === 0 ? slug : slugElsewhere(slug, url);
   }
 
   /**
-   * The articles among `articles` stored exactly so already (every column upsert compares, and
-   * their authors, mentions and citations), by URL → id: a feed polled again is mostly these, and
-   * one statement per batch spares the eight an upsert that changes nothing costs.
+   * What becomes of each of a batch's articles (in their order), from one statement: `unchanged`
+   * when stored exactly so already (every column upsert compares, and the authors, mentions and
+   * citations), `new` when its URL is not stored and no earlier article of the batch shares its
+   * URL or content hash, and `upsert` otherwise (found, or depending on an earlier article of the
+   * batch: the same URL, content hash or slug as one written on its own). The new ones are stored
+   * together first (insertNew), the others one at a time after them and in order, which gives
+   * what writing the batch one article at a time gives.
    */
-  async storedAsIs(manager: EntityManager, articles: readonly ArticleWrite[]): Promise<Map<string, string>> {
-    const unchanged = new Map<string, string>();
-    if (articles.length === 0) return unchanged;
-    const rows = (await manager.query(STORED_BY_URLS.text, [articles.map((article) => article.url)])) as StoredArticle[];
+  async plan(manager: EntityManager, articles: readonly ArticleWrite[]): Promise<ArticlePlan[]> {
+    if (articles.length === 0) return [];
+    const rows = await writeRows<StoredArticle>(manager, STORED_BY_URLS, [articles.map((article) => article.url)]);
     const byUrl = new Map(rows.map((row) => [row.url, row]));
-    for (const article of articles) {
+    const earlierUrls = new Set<string>();
+    const earlierHashes = new Set<string>();
+    const upsertSlugs = new Set<string>();
+    return articles.map((article): ArticlePlan => {
       const row = byUrl.get(article.url);
-      if (row && row.sourceId === article.sourceId && sameAsStored(article, row)) unchanged.set(article.url, row.id);
+      const hashKey = `${article.sourceId} ${article.contentHash}`;
+      let plan: ArticlePlan;
+      if (row && row.sourceId === article.sourceId && sameAsStored(article, row)) {
+        plan = { kind: 'unchanged', id: row.id };
+      } else if (row || earlierUrls.has(article.url) || earlierHashes.has(hashKey) || upsertSlugs.has(article.slug)) {
+        plan = { kind: 'upsert' };
+        upsertSlugs.add(article.slug);
+      } else {
+        plan = { kind: 'new' };
+      }
+      earlierUrls.add(article.url);
+      earlierHashes.add(hashKey);
+      return plan;
+    });
+  }
+
+  /**
+   * Inserts articles that plan() found `new`, with their links, in one statement per table:
+   * what upsert does for each, slugs included (an article whose slug another has, stored or
+   * earlier in `articles`, gets the suffixed one). Returns the new ids by URL. Left out, for the
+   * caller to upsert: an article whose source has its content hash stored already (upsert finds
+   * that story under its other URL), and one whose URL another writer stored meanwhile.
+   */
+  async insertNew(manager: EntityManager, articles: readonly ArticleWrite[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    if (articles.length === 0) return ids;
+    const slugs = new Set<string>();
+    const values = BULK_FIELDS.map((field) =>
+      field === 'paragraphs' ? articles.map((article) => JSON.stringify(article.paragraphs)) : articles.map((article) => article[field] ?? null),
+    );
+    const slugColumn = BULK_FIELDS.indexOf('slug');
+    const otherSlugs: string[] = [];
+    articles.forEach((article, i) => {
+      // A slug an earlier article of the batch takes is taken, as it would be by then one at a time.
+      if (slugs.has(article.slug)) values[slugColumn]![i] = slugElsewhere(article.slug, article.url);
+      slugs.add(article.slug);
+      otherSlugs.push(slugElsewhere(article.slug, article.url));
+    });
+    const inserted = await writeRows<{ id: string; url: string }>(manager, INSERT_MANY, [...values, otherSlugs]);
+    for (const row of inserted) ids.set(row.url, row.id);
+
+    const authors: LinkRows = [[], [], []];
+    const mentions: LinkRows = [[], [], []];
+    const cited: LinkRows = [[], []];
+    for (const article of articles) {
+      const id = ids.get(article.url);
+      if (!id) continue;
+      [...new Set(article.authorIds)].forEach((personId, i) => push(authors, id, personId, i + 1));
+      for (const mention of article.mentions) if (mention.count > 0) push(mentions, id, mention.personId, mention.count);
+      for (const sourceId of citedSourcesOf(article)) push(cited, id, sourceId);
     }
-    return unchanged;
+    if (authors[0].length > 0) await writeRows(manager, AUTHORS_INSERT_MANY, authors);
+    if (mentions[0].length > 0) await writeRows(manager, MENTIONS_INSERT_MANY, mentions);
+    if (cited[0].length > 0) await writeRows(manager, CITED_INSERT_MANY, cited);
+    return ids;
   }
 
   private async replaceLinks(manager: EntityManager, articleId: string, article: ArticleWrite, created: boolean): Promise<boolean> {
     let changed = false;
     const authorIds = [...new Set(article.authorIds)];
     // A row inserted just now has no links to remove.
-    if (!created) changed = (await affected(manager, 'DELETE FROM article_author WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[]))', [articleId, authorIds])) || changed;
-    if (authorIds.length > 0) {
-      changed =
-        (await affected(
-          manager,
-          `INSERT INTO article_author (article_id, person_id, position)
-           SELECT $1, person_id, ord::smallint FROM unnest($2::uuid[]) WITH ORDINALITY AS t(person_id, ord)
-           ON CONFLICT (article_id, person_id) DO UPDATE SET position = EXCLUDED.position
-           WHERE article_author.position IS DISTINCT FROM EXCLUDED.position`,
-          [articleId, authorIds],
-        )) || changed;
-    }
+    if (!created) changed = (await affected(manager, AUTHORS_DELETE_OTHERS, [articleId, authorIds])) || changed;
+    if (authorIds.length > 0) changed = (await affected(manager, AUTHORS_UPSERT, [articleId, authorIds])) || changed;
     const mentions = article.mentions.filter((m) => m.count > 0);
     const mentionIds = mentions.map((m) => m.personId);
-    if (!created) changed = (await affected(manager, 'DELETE FROM article_mention WHERE article_id = $1 AND NOT (person_id = ANY($2::uuid[]))', [articleId, mentionIds])) || changed;
-    if (mentions.length > 0) {
-      changed =
-        (await affected(
-          manager,
-          `INSERT INTO article_mention (article_id, person_id, count)
-           SELECT $1, person_id, count FROM unnest($2::uuid[], $3::int[]) AS t(person_id, count)
-           ON CONFLICT (article_id, person_id) DO UPDATE SET count = EXCLUDED.count
-           WHERE article_mention.count IS DISTINCT FROM EXCLUDED.count`,
-          [articleId, mentionIds, mentions.map((m) => m.count)],
-        )) || changed;
-    }
-    const citedIds = [...new Set(article.citedSourceIds.filter((id) => id !== article.sourceId))];
-    if (!created) {
-      changed =
-        (await affected(manager, 'DELETE FROM article_cited_source WHERE article_id = $1 AND NOT (source_id = ANY($2::uuid[]))', [articleId, citedIds])) || changed;
-    }
-    if (citedIds.length > 0) {
-      changed =
-        (await affected(
-          manager,
-          `INSERT INTO article_cited_source (article_id, source_id)
-           SELECT $1, source_id FROM unnest($2::uuid[]) AS t(source_id) ON CONFLICT DO NOTHING`,
-          [articleId, citedIds],
-        )) || changed;
-    }
+    if (!created) changed = (await affected(manager, MENTIONS_DELETE_OTHERS, [articleId, mentionIds])) || changed;
+    if (mentions.length > 0) changed = (await affected(manager, MENTIONS_UPSERT, [articleId, mentionIds, mentions.map((m) => m.count)])) || changed;
+    const citedIds = citedSourcesOf(article);
+    if (!created) changed = (await affected(manager, CITED_DELETE_OTHERS, [articleId, citedIds])) || changed;
+    if (citedIds.length > 0) changed = (await affected(manager, CITED_INSERT, [articleId, citedIds])) || changed;
     return changed;
   }
 }
@@ -235,17 +354,10 @@ function sameAsStored(article: ArticleWrite, row: StoredArticle): boolean {
         .map((m) => `${m.personId}:${m.count}`)
         .sort(),
     ) &&
-    sameList(row.citedSourceIds, [...new Set(article.citedSourceIds.filter((id) => id !== article.sourceId))].sort())
+    sameList(row.citedSourceIds, citedSourcesOf(article).sort())
   );
 }
 
-/** TypeORM returns [rows, affectedCount] for DELETE/UPDATE and rows for INSERT … RETURNING. */
-function rowsOf(result: unknown): unknown[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0];
-  return Array.isArray(result) ? result : [];
-}
-
-async function affected(manager: EntityManager, text: string, values: unknown[]): Promise<boolean> {
-  const result = (await manager.query(`${text} RETURNING 1`, values)) as unknown;
-  return rowsOf(result).length > 0;
+async function affected(manager: EntityManager, statement: SqlStatement, values: unknown[]): Promise<boolean> {
+  return (await writeRows(manager, statement, values)).length > 0;
 }

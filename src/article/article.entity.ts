@@ -8,6 +8,9 @@ import { SourceEntity } from '../source/source.entity';
 @Index('IDX_article_published', ['publishedAt', 'id'])
 @Index('IDX_article_source_published', ['sourceId', 'publishedAt', 'id'])
 @Index('IDX_article_language_published', ['language', 'publishedAt', 'id'])
+// The same story under another URL of the same source (ingestion's dedupe): both columns, so a
+// look-up never walks the source's whole index.
+@Index('IDX_article_source_content_hash', ['sourceId', 'contentHash'])
 // Full-text and trigram indexes over an immutable SQL function of the text (see the migration);
 // declared here so that migration:generate does not drop them.
 @Index('IDX_article_search_fts', { synchronize: false })
@@ -67,7 +70,6 @@ export class ArticleEntity {
   byline!: string | null;
 
   /** sha256 of the normalised title and body: the same story under another URL is a duplicate. */
-  @Index('IDX_article_content_hash')
   @Column({ name: 'content_hash', type: 'varchar', length: 64 })
   contentHash!: string;
 

@@ -1,5 +1,5 @@
-import type { Pool, QueryResultRow } from 'pg';
-import type { DataSource, EntityManager, Logger } from 'typeorm';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, type DataSource, type EntityManager, type Logger } from 'typeorm';
 import { DatabaseUnavailableError, wrapDatabaseError } from '../common/errors/domain-errors';
 import { currentRequest } from '../common/request-context';
 import { changeSignalsOf, type ChangeSignals } from './change-signals';
@@ -41,10 +41,11 @@ export interface ObservedStatement {
   readonly name: string | null;
   readonly text: string;
   /**
-   * `pool`: SqlExecutor.rows, sent named (prepared once per connection). `typeorm`: through a
-   * TypeORM manager or query runner (transactions, rowsIn, the write repositories), sent unnamed.
+   * `pool`: SqlExecutor.rows, and writeRows outside a transaction, sent named (prepared once per
+   * connection). `typeorm`: through a TypeORM manager or query runner (START TRANSACTION, COMMIT,
+   * rowsIn), sent unnamed. `transaction`: writeRows on a transaction's connection, sent named.
    */
-  readonly via: 'pool' | 'typeorm';
+  readonly via: 'pool' | 'typeorm' | 'transaction';
 }
 
 /**
@@ -98,6 +99,36 @@ function counted(): void {
   statementCount++;
   const request = currentRequest();
   if (request) request.sqlStatements++;
+}
+
+/** What a TypeORM manager runs on: its transaction's query runner, if it has one, and its data source. */
+interface ManagerInternals {
+  queryRunner?: { isReleased: boolean; connect(): Promise<PoolClient> };
+  connection: { driver: unknown };
+}
+
+/**
+ * The write path (ingestion, the seed): a named statement, so prepared once per connection and
+ * planned once, on the transaction's connection when `manager` is a transaction's and on the
+ * pool otherwise; counted and observed like the pooled reads. A failure is TypeORM's
+ * QueryFailedError, as manager.query throws it (the ingest store retries by its SQLSTATE).
+ * Rows are returned as the driver gives them, for every command (RETURNING gives the rows).
+ */
+export async function writeRows<T extends QueryResultRow>(manager: EntityManager, statement: SqlStatement, values: unknown[]): Promise<T[]> {
+  counted();
+  const { queryRunner, connection } = manager as unknown as ManagerInternals;
+  const answered = listener === null ? undefined : listener({ name: statement.name, text: statement.text, via: queryRunner ? 'transaction' : 'pool' });
+  try {
+    if (queryRunner?.isReleased) throw new QueryRunnerAlreadyReleasedError();
+    const client: Pool | PoolClient = queryRunner ? await queryRunner.connect() : (connection.driver as { master: Pool }).master;
+    const result = await client.query<T>({ name: statement.name, text: statement.text, values });
+    return result.rows;
+  } catch (error) {
+    if (error instanceof QueryRunnerAlreadyReleasedError) throw error;
+    throw new QueryFailedError(statement.text, values, error as Error);
+  } finally {
+    if (answered) answered();
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
+import { dynamicSql, sql, writeRows, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import { selectColumns, splitPrefixed } from '../db/column-selection';
 import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type TimePositionIdKey } from '../db/keyset';
@@ -164,7 +164,7 @@ const UPSERT_MANY = sql(
 export async function upsertFeedItems(manager: EntityManager, sourceId: string, items: FeedItemWrite[]): Promise<number> {
   const unique = [...new Map(items.map((item) => [item.itemKey, item])).values()];
   if (unique.length === 0) return 0;
-  const rows = (await manager.query(UPSERT_MANY.text, [
+  const rows = await writeRows(manager, UPSERT_MANY, [
     sourceId,
     unique.map((i) => i.itemKey),
     unique.map((i) => i.headline),
@@ -175,14 +175,14 @@ export async function upsertFeedItems(manager: EntityManager, sourceId: string, 
     unique.map((i) => i.publishedAtClaimed ?? null),
     unique.map((i) => i.position),
     unique.map((i) => i.articleId),
-  ])) as unknown[];
+  ]);
   return rows.length;
 }
 
 /** When already-stored items of a source were first dated: an item its feed leaves undated keeps that date. */
 export async function feedItemDatesByKey(manager: EntityManager, sourceId: string, keys: readonly string[]): Promise<Map<string, Date>> {
   if (keys.length === 0) return new Map();
-  const rows = (await manager.query(DATES_BY_KEYS.text, [sourceId, keys])) as Array<{ itemKey: string; publishedAt: Date }>;
+  const rows = await writeRows<{ itemKey: string; publishedAt: Date }>(manager, DATES_BY_KEYS, [sourceId, keys]);
   return new Map(rows.map((row) => [row.itemKey, row.publishedAt]));
 }
 

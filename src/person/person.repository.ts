@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
+import { dynamicSql, sql, writeRows, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import type { KeysetPage, NameIdKey } from '../db/keyset';
 import { PERSON_TABLE, type PersonRecord } from './person.record';
@@ -67,30 +67,58 @@ const UPSERT_BY_SLUG = sql(
    WHERE (person.name, person.aliases, person.description) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.aliases, EXCLUDED.description)
    RETURNING id`,
 );
-const ID_BY_SLUG = sql('person_id_by_slug', 'SELECT id FROM person WHERE slug = $1');
+const IDS_BY_SLUGS = sql('person_ids_by_slugs', 'SELECT id, slug FROM person WHERE slug = ANY($1::text[])');
 const ALIASES = sql('person_aliases', 'SELECT id, slug, name, aliases FROM person');
-const INSERT_IF_ABSENT = sql(
-  'person_insert_if_absent',
-  `INSERT INTO person (slug, name, aliases, description, search_text) VALUES ($1, $2, $3, $4, $5)
-   ON CONFLICT (slug) DO NOTHING RETURNING id`,
+// The people the statement inserted, and the ids of those whose slug was taken already: one
+// round trip for a batch's new bylines. A slug taken by a writer that commits while this runs is
+// absent from both (the statement's snapshot predates it): insertPeopleIfAbsent looks it up after.
+const INSERT_MANY_IF_ABSENT = sql(
+  'person_insert_many_if_absent',
+  `WITH input AS (
+     SELECT t.slug, t.name, t.search_text, t.ord FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(slug, name, search_text, ord)
+   ), inserted AS (
+     INSERT INTO person (slug, name, aliases, description, search_text)
+     SELECT i.slug, i.name, ARRAY[i.name], NULL, i.search_text FROM input i ORDER BY i.ord
+     ON CONFLICT (slug) DO NOTHING
+     RETURNING id, slug
+   )
+   SELECT i.slug, COALESCE(n.id, p.id) AS id FROM input i LEFT JOIN inserted n ON n.slug = i.slug LEFT JOIN person p ON p.slug = i.slug
+   ORDER BY i.ord`,
 );
 
+/** A person first met in a byline: the name is its only alias, the search text its normalised name. */
+export interface NewPersonWrite {
+  slug: string;
+  name: string;
+  searchText: string;
+}
+
 /**
- * A person first met in a byline: inserted when the slug is free, otherwise the existing person
- * with that slug is returned untouched (ingestion never rewrites a curated person's aliases).
+ * People first met in bylines (distinct slugs), in one statement: each inserted when its slug is
+ * free, otherwise the existing person with that slug is returned untouched (ingestion never
+ * rewrites a curated person's aliases). Returns the ids by slug.
  */
-export async function insertPersonIfAbsent(manager: EntityManager, person: PersonWrite): Promise<string> {
-  const rows = (await manager.query(INSERT_IF_ABSENT.text, [person.slug, person.name, person.aliases, person.description, person.searchText])) as Array<{ id: string }>;
-  if (rows[0]) return rows[0].id;
-  const [existing] = (await manager.query(ID_BY_SLUG.text, [person.slug])) as Array<{ id: string }>;
-  return existing!.id;
+export async function insertPeopleIfAbsent(manager: EntityManager, people: readonly NewPersonWrite[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (people.length === 0) return ids;
+  const rows = await writeRows<{ slug: string; id: string | null }>(manager, INSERT_MANY_IF_ABSENT, [
+    people.map((person) => person.slug),
+    people.map((person) => person.name),
+    people.map((person) => person.searchText),
+  ]);
+  for (const row of rows) if (row.id) ids.set(row.slug, row.id);
+  const missing = people.filter((person) => !ids.has(person.slug)).map((person) => person.slug);
+  if (missing.length > 0) {
+    for (const row of await writeRows<{ slug: string; id: string }>(manager, IDS_BY_SLUGS, [missing])) ids.set(row.slug, row.id);
+  }
+  return ids;
 }
 
 /** Inserts or updates by slug; an unchanged person is left untouched. Returns the id. */
 export async function upsertPersonBySlug(manager: EntityManager, person: PersonWrite): Promise<string> {
-  const rows = (await manager.query(UPSERT_BY_SLUG.text, [person.slug, person.name, person.aliases, person.description, person.searchText])) as Array<{ id: string }>;
+  const rows = await writeRows<{ id: string }>(manager, UPSERT_BY_SLUG, [person.slug, person.name, person.aliases, person.description, person.searchText]);
   if (rows[0]) return rows[0].id;
-  const [existing] = (await manager.query(ID_BY_SLUG.text, [person.slug])) as Array<{ id: string }>;
+  const [existing] = await writeRows<{ id: string }>(manager, IDS_BY_SLUGS, [[person.slug]]);
   return existing!.id;
 }
 

@@ -116,7 +116,25 @@ interface CompiledAlias {
   endRule: ScriptRule;
 }
 
+/**
+ * Aliases compiled once: every article is matched against every known name, and compiling one
+ * (normalising it, finding its scripts) costs more than looking for it. Bounded, because the names
+ * known grow with the people ingestion creates; when full it starts again.
+ */
+const compiledAliases = new Map<string, CompiledAlias | null>();
+const MAX_COMPILED_ALIASES = 100_000;
+
 function compileAlias(alias: string): CompiledAlias | null {
+  let compiled = compiledAliases.get(alias);
+  if (compiled === undefined) {
+    if (compiledAliases.size >= MAX_COMPILED_ALIASES) compiledAliases.clear();
+    compiled = compileAliasNow(alias);
+    compiledAliases.set(alias, compiled);
+  }
+  return compiled;
+}
+
+function compileAliasNow(alias: string): CompiledAlias | null {
   const text = normalizeForSearch(alias);
   if (text === '') return null;
   const letters = [...text].filter((c) => LETTER.test(c));
@@ -176,7 +194,11 @@ export function countAliasOccurrences(text: string, alias: string): number {
  * them apart, and dropping the mention would hide it from both. Entities sharing an id are one entity.
  */
 export function matchEntities<T extends { id: string; aliases: string[] }>(text: string, entities: T[]): Map<string, number> {
-  const normalizedText = normalizeForSearch(text);
+  return matchEntitiesInSearchText(normalizeForSearch(text), entities);
+}
+
+/** matchEntities for text already in normalizeForSearch's form (an article's search text): normalised once for every list matched. */
+export function matchEntitiesInSearchText<T extends { id: string; aliases: string[] }>(normalizedText: string, entities: readonly T[]): Map<string, number> {
   const found: (Span & { id: string })[] = [];
   for (const entity of entities) {
     for (const alias of entity.aliases) {

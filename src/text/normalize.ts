@@ -15,10 +15,14 @@ const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
 // are meaningful inside Bengali, Arabic and Persian words.
 const WHITESPACE_RUN = /[\s\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/g;
 
+/** The text with unpaired surrogates removed; well-formed text (nearly all) is checked natively, not searched. */
+function withoutLoneSurrogates(value: string): string {
+  return (value as string & { isWellFormed(): boolean }).isWellFormed() ? value : value.replace(LONE_SURROGATES, '');
+}
+
 /** NFC, controls removed, whitespace runs folded to one space, trimmed. */
 export function normalizeText(value: string): string {
-  return value
-    .replace(LONE_SURROGATES, '')
+  return withoutLoneSurrogates(value)
     .normalize('NFC')
     .replace(CONTROL_CHARS, '')
     .replace(WHITESPACE_RUN, ' ')
@@ -50,8 +54,7 @@ export function normalizeOptionalLine(value: string | null | undefined): string 
 
 /** NFC and controls removed, keeping line breaks (for multi-line text such as a page body). */
 export function normalizeMultiline(value: string): string {
-  return value
-    .replace(LONE_SURROGATES, '')
+  return withoutLoneSurrogates(value)
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(CONTROL_CHARS, '')

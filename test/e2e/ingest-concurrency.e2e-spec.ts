@@ -138,11 +138,13 @@ describe('no duplicates, nothing half-written', () => {
   });
 
   it('leaves whole batches only when a run dies mid-feed, and the next run completes it', async () => {
+    // The third batch's articles are inserted, then the worker dies before the batch commits.
     class FailingWriter extends ArticleWriteRepository {
       calls = 0;
-      override async upsert(manager: EntityManager, article: ArticleWrite) {
-        if (++this.calls === BATCH * 2 + 10) throw new Error('worker crashed');
-        return super.upsert(manager, article);
+      override async insertNew(manager: EntityManager, articles: readonly ArticleWrite[]) {
+        const ids = await super.insertNew(manager, articles);
+        if (++this.calls === 3) throw new Error('worker crashed');
+        return ids;
       }
     }
     const source = await addSource(app, { name: 'Crash', feedUrls: [server.url('/generated/100-crash')] });

@@ -1,6 +1,6 @@
 /**
  * A worker process for the crash test: runs one source against the database in DATABASE_URL, a
- * little slowly (INGEST_CHILD_DELAY_MS per article) so the test can kill it in the middle.
+ * little slowly (INGEST_CHILD_DELAY_MS per new article) so the test can kill it in the middle.
  * Prints `claimed` once it has started writing.
  */
 import 'reflect-metadata';
@@ -15,13 +15,13 @@ import type { EntityManager } from 'typeorm';
 
 class SlowWriter extends ArticleWriteRepository {
   private announced = false;
-  override async upsert(manager: EntityManager, article: ArticleWrite) {
+  override async insertNew(manager: EntityManager, articles: readonly ArticleWrite[]) {
     if (!this.announced) {
       this.announced = true;
       process.stdout.write('writing\n');
     }
-    await new Promise((resolve) => setTimeout(resolve, Number(process.env.INGEST_CHILD_DELAY_MS ?? '2')));
-    return super.upsert(manager, article);
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.INGEST_CHILD_DELAY_MS ?? '2') * articles.length));
+    return super.insertNew(manager, articles);
   }
 }
 

@@ -81,7 +81,7 @@ export function renderSqlSnapshot(title: string, statements: readonly ObservedSt
     '-- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.',
   ];
   statements.forEach((statement, i) => {
-    const via = statement.via === 'typeorm' ? ' (TypeORM)' : '';
+    const via = statement.via === 'typeorm' ? ' (TypeORM)' : statement.via === 'transaction' ? ' (in transaction)' : '';
     lines.push('', `-- ${i + 1}. ${statement.name ?? 'unnamed'}${via}`, `${formatSql(statement.text)};`);
   });
   return `${lines.join('\n')}\n`;

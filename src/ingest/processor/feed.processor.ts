@@ -139,6 +139,11 @@ const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar day an instant falls on in a zone. */
 function calendarDay(instant: Date, timeZone: string): CalendarDate {
+  // UTC, the zone of most sources, without Intl (formatToParts costs more than the rest of an
+  // item's dates). Years before 1600 are left to Intl, whose Gregorian calendar is Julian before
+  // 1582, and years past 9999 too.
+  const year = instant.getUTCFullYear();
+  if (timeZone === 'UTC' && year >= 1600 && year <= 9999) return { year, month: instant.getUTCMonth() + 1, day: instant.getUTCDate() };
   let formatter = dayFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-u-ca-gregory-nu-latn', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });

@@ -1,10 +1,10 @@
 /** The store: processed entries written idempotently (articles, authors, mentions, feed items) in retried transactions. */
 import type { EntityManager } from 'typeorm';
 import { assembleArticle } from '../../article/article-assembler';
-import { ArticleWriteRepository, type ArticleWrite, type ArticleWriteResult } from '../../article/article-write.repository';
+import { ArticleWriteRepository, type ArticlePlan, type ArticleWrite, type ArticleWriteResult } from '../../article/article-write.repository';
 import type { SqlExecutor } from '../../db/sql-executor';
 import { feedItemDatesByKey, upsertFeedItems, type FeedItemWrite } from '../../feed-item/feed-item.repository';
-import { insertPersonIfAbsent } from '../../person/person.repository';
+import { insertPeopleIfAbsent, type NewPersonWrite } from '../../person/person.repository';
 import { normalizeForSearch } from '../../text/normalize';
 import { slugify } from '../../text/slug';
 import { FUTURE_DATE_TOLERANCE_MS } from '../parser/feed-date';
@@ -57,11 +57,20 @@ export interface StoreOptions {
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
 const MAX_ATTEMPTS = 4;
 
+/** A byline name resolved to a known person, or to the new person of that slug this batch creates. */
+type AuthorRef = { id: string } | { slug: string };
+
 /**
  * Writes a source's feed entries: articles (through the idempotent ArticleWriteRepository), their
  * authors (new Persons for unknown bylines), mentions, citations and the feed items, in batches of
  * one transaction each. A crash leaves every batch either fully stored or not at all, and the next
  * run, storing the same entries again, completes the rest and changes nothing already stored.
+ *
+ * A batch costs a fixed number of statements whatever its size: what is stored already is read
+ * in one, and new people, new articles, each of their link tables and the feed items are written
+ * in one each. Only articles that change (or depend on an earlier one of the batch) are written
+ * one at a time. A batch with nothing new to store opens no transaction: its feed items are
+ * stored (or found unchanged) by one statement of their own.
  */
 export class IngestStore {
   constructor(
@@ -74,7 +83,7 @@ export class IngestStore {
     const report: StoreReport = { articlesCreated: 0, articlesUpdated: 0, articlesUnchanged: 0, feedItemsWritten: 0, peopleCreated: 0 };
     for (let start = 0; start < entries.length; start += options.batchSize) {
       const batch = entries.slice(start, start + options.batchSize);
-      const result = await this.withRetry(() => this.db.transaction((manager) => this.storeBatch(manager, sourceId, batch)));
+      const result = await this.withRetry(() => this.storeBatch(sourceId, batch));
       for (const person of result.newPeople) this.directory.addPerson(person.id, person.slug, person.name);
       report.articlesCreated += result.outcomes.filter((o) => o === 'created').length;
       report.articlesUpdated += result.outcomes.filter((o) => o === 'updated').length;
@@ -86,15 +95,16 @@ export class IngestStore {
     return report;
   }
 
-  private async storeBatch(manager: EntityManager, sourceId: string, batch: EntryToStore[]) {
+  private async storeBatch(sourceId: string, batch: EntryToStore[]): Promise<BatchResult> {
+    const outside = this.db.manager;
     const now = new Date();
     // Undated entries, and entries whose date was clamped to the fetch time, keep the date they
     // were first stored with: otherwise a clamped entry would be re-dated "now" at every fetch and
     // stay at the top of every newest-first list, which is what clamping is there to prevent.
     const unsure = batch.filter((entry) => entry.publishedAt === null || entry.publishedAtClaimed !== null);
-    const knownDates = await feedItemDatesByKey(manager, sourceId, unsure.map((entry) => entry.key));
+    const knownDates = await feedItemDatesByKey(outside, sourceId, unsure.map((entry) => entry.key));
     const knownArticleDates = await this.writer.datesByUrl(
-      manager,
+      outside,
       unsure.filter((entry) => entry.url !== null && !knownDates.has(entry.key)).map((entry) => entry.url!),
     );
     const latestBelievable = now.getTime() + FUTURE_DATE_TOLERANCE_MS;
@@ -106,15 +116,24 @@ export class IngestStore {
       return entry.publishedAt ?? now;
     };
 
-    // People created in this transaction join the directory only once it commits.
-    const newPeople: Array<{ id: string; slug: string; name: string }> = [];
-    const prepared: Array<{ entry: EntryToStore; publishedAt: Date; write: ArticleWrite | null }> = [];
-    for (const entry of batch) {
+    // Bylines naming nobody known yet become people, created first in the batch's transaction;
+    // they join the directory only once it commits.
+    const newPeople: NewPersonWrite[] = [];
+    const prepared = batch.map((entry) => {
       const publishedAt = dateOf(entry);
-      let write: ArticleWrite | null = null;
-      if (entry.article && entry.url) {
-        const authorIds = await this.authorIds(manager, entry.article.authorNames, entry.article.byline, newPeople);
-        write = assembleArticle(
+      const authors = entry.article && entry.url ? this.authorRefs(entry.article.authorNames, entry.article.byline, newPeople) : [];
+      return { entry, publishedAt, authors, write: null as ArticleWrite | null };
+    });
+    const assemble = (personIds: ReadonlyMap<string, string>) => {
+      for (const item of prepared) {
+        const { entry, publishedAt } = item;
+        if (!entry.article || !entry.url) continue;
+        const authorIds: string[] = [];
+        for (const ref of item.authors) {
+          const id = 'id' in ref ? ref.id : personIds.get(ref.slug);
+          if (id && !authorIds.includes(id)) authorIds.push(id);
+        }
+        item.write = assembleArticle(
           {
             sourceId,
             url: entry.url,
@@ -133,22 +152,10 @@ export class IngestStore {
           this.directory.sources,
         );
       }
-      prepared.push({ entry, publishedAt, write });
-    }
-    // A feed polled again is mostly entries stored exactly so: found in one statement, not rewritten.
-    const storedAsIs = await this.writer.storedAsIs(manager, prepared.flatMap(({ write }) => (write ? [write] : [])));
-
-    const outcomes: Array<ArticleWriteResult['outcome']> = [];
-    const items: FeedItemWrite[] = [];
-    for (const { entry, publishedAt, write } of prepared) {
-      let articleId: string | null = null;
-      if (write) {
-        const unchangedId = storedAsIs.get(write.url);
-        const written = unchangedId ? { id: unchangedId, outcome: 'unchanged' as const } : await this.writer.upsert(manager, write);
-        articleId = written.id;
-        outcomes.push(written.outcome);
-      }
-      items.push({
+      return prepared.flatMap(({ write }) => (write ? [write] : []));
+    };
+    const feedItems = (articleIds: ReadonlyMap<ArticleWrite, string>): FeedItemWrite[] =>
+      prepared.map(({ entry, publishedAt, write }) => ({
         itemKey: entry.key,
         headline: entry.headline,
         url: entry.url,
@@ -157,33 +164,76 @@ export class IngestStore {
         publishedAt,
         publishedAtClaimed: entry.publishedAtClaimed,
         position: entry.position,
-        articleId,
+        articleId: write ? articleIds.get(write)! : null,
+      }));
+
+    if (newPeople.length === 0) {
+      // A feed polled again is mostly entries stored exactly so: found in one statement, and with
+      // nothing else to write, its feed items are the only statement, outside any transaction.
+      const writes = assemble(new Map());
+      const plans = await this.writer.plan(outside, writes);
+      if (plans.every((plan) => plan.kind === 'unchanged')) {
+        const ids = new Map(writes.map((write, i) => [write, (plans[i] as Extract<ArticlePlan, { kind: 'unchanged' }>).id]));
+        const feedItemsWritten = await upsertFeedItems(outside, sourceId, feedItems(ids));
+        return { outcomes: plans.map(() => 'unchanged' as const), feedItemsWritten, newPeople: [] };
+      }
+      return this.db.transaction(async (manager) => {
+        const written = await this.writeArticles(manager, writes, plans);
+        return { ...written, feedItemsWritten: await upsertFeedItems(manager, sourceId, feedItems(written.ids)), newPeople: [] };
       });
     }
-    const feedItemsWritten = await upsertFeedItems(manager, sourceId, items);
-    return { outcomes, feedItemsWritten, newPeople };
+    return this.db.transaction(async (manager) => {
+      const personIds = await insertPeopleIfAbsent(manager, newPeople);
+      const writes = assemble(personIds);
+      const written = await this.writeArticles(manager, writes, await this.writer.plan(manager, writes));
+      const created = newPeople.flatMap(({ slug, name }) => (personIds.has(slug) ? [{ id: personIds.get(slug)!, slug, name }] : []));
+      return { ...written, feedItemsWritten: await upsertFeedItems(manager, sourceId, feedItems(written.ids)), newPeople: created };
+    });
   }
 
-  /** Known people by exact name or alias; clear personal names otherwise become new Persons; outlets and initials link nobody. */
-  private async authorIds(
-    manager: EntityManager,
-    authorNames: string[],
-    byline: string | null,
-    newPeople: Array<{ id: string; slug: string; name: string }>,
-  ): Promise<string[]> {
+  /** The batch's articles as plan() sorted them: the new ones in one go, then the others one at a time, in order. */
+  private async writeArticles(manager: EntityManager, writes: ArticleWrite[], plans: ArticlePlan[]) {
+    const inserted = await this.writer.insertNew(
+      manager,
+      writes.filter((_, i) => plans[i]!.kind === 'new'),
+    );
+    const ids = new Map<ArticleWrite, string>();
+    const outcomes: Array<ArticleWriteResult['outcome']> = [];
+    for (const [i, write] of writes.entries()) {
+      const plan = plans[i]!;
+      const insertedId = plan.kind === 'new' ? inserted.get(write.url) : undefined;
+      // A new article whose URL another writer stored meanwhile becomes an update of theirs.
+      const written =
+        plan.kind === 'unchanged'
+          ? { id: plan.id, outcome: 'unchanged' as const }
+          : insertedId
+            ? { id: insertedId, outcome: 'created' as const }
+            : await this.writer.upsert(manager, write);
+      ids.set(write, written.id);
+      outcomes.push(written.outcome);
+    }
+    return { ids, outcomes };
+  }
+
+  /**
+   * Known people by exact name or alias; clear personal names otherwise become new Persons
+   * (added to `newPeople`, once per slug); outlets and initials link nobody.
+   */
+  private authorRefs(authorNames: string[], byline: string | null, newPeople: NewPersonWrite[]): AuthorRef[] {
     const names = authorNames.length > 0 ? authorNames.flatMap(bylineNames) : byline ? bylineNames(byline) : [];
-    const ids: string[] = [];
+    const refs: AuthorRef[] = [];
     for (const name of names) {
       if (this.directory.isSource(name)) continue;
       const slug = slugify(name);
-      let id = this.directory.findPerson(name) ?? newPeople.find((person) => person.slug === slug)?.id ?? null;
-      if (!id && isCreatablePersonName(name)) {
-        id = await insertPersonIfAbsent(manager, { slug, name, aliases: [name], description: null, searchText: normalizeForSearch(name) });
-        newPeople.push({ id, slug, name });
+      const id = this.directory.findPerson(name);
+      if (id) refs.push({ id });
+      else if (newPeople.some((person) => person.slug === slug)) refs.push({ slug });
+      else if (isCreatablePersonName(name)) {
+        newPeople.push({ slug, name, searchText: normalizeForSearch(name) });
+        refs.push({ slug });
       }
-      if (id && !ids.includes(id)) ids.push(id);
     }
-    return ids;
+    return refs;
   }
 
   private async withRetry<T>(work: () => Promise<T>): Promise<T> {
@@ -197,6 +247,12 @@ export class IngestStore {
       }
     }
   }
+}
+
+interface BatchResult {
+  outcomes: Array<ArticleWriteResult['outcome']>;
+  feedItemsWritten: number;
+  newPeople: Array<{ id: string; slug: string; name: string }>;
 }
 
 function sqlState(error: unknown): string | null {

@@ -1,5 +1,5 @@
 -- Ingest: one run of a source whose one feed has 3 new items (2 with article pages, one author new)
--- 26 statements in the order they are sent (reads sent together sorted by name), parameters left out.
+-- 18 statements in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
 -- 1. source_fetch_state_claim
@@ -57,7 +57,7 @@ FROM source_feed f
 WHERE f.source_id = ANY($1::uuid[])
 ORDER BY f.source_id, f.position;
 
--- 4. article_dates_by_urls (TypeORM)
+-- 4. article_dates_by_urls
 SELECT
   url,
   published_at AS "publishedAt",
@@ -83,14 +83,24 @@ FROM source;
 -- 7. unnamed (TypeORM)
 START TRANSACTION;
 
--- 8. person_insert_if_absent (TypeORM)
-INSERT INTO person (slug, name, aliases, description, search_text)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (slug)
-DO NOTHING
-RETURNING id;
+-- 8. person_insert_many_if_absent (in transaction)
+WITH input AS (
+  SELECT
+    t.slug,
+    t.name,
+    t.search_text,
+    t.ord
+  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(slug, name, search_text, ord)
+), inserted AS (INSERT INTO person (slug, name, aliases, description, search_text) SELECT i.slug, i.name, ARRAY[i.name], NULL, i.search_text FROM input i ORDER BY i.ord ON CONFLICT (slug) DO NOTHING RETURNING id, slug)
+SELECT
+  i.slug,
+  COALESCE(n.id, p.id) AS id
+FROM input i
+LEFT JOIN inserted n ON n.slug = i.slug
+LEFT JOIN person p ON p.slug = i.slug
+ORDER BY i.ord;
 
--- 9. article_stored_by_urls (TypeORM)
+-- 9. article_stored_by_urls (in transaction)
 SELECT
   a.id,
   a.url,
@@ -124,139 +134,75 @@ SELECT
 FROM article a
 WHERE a.url = ANY($1::text[]);
 
--- 10. article_find_existing (TypeORM)
-SELECT
-  id,
-  url,
-  slug
-FROM article
-WHERE url = $1
-UNION ALL (
-  SELECT
-    id,
-    url,
-    slug
-  FROM article
-  WHERE source_id = $2
-    AND content_hash = $3
-    AND url <> $1
-  LIMIT 1
-);
-
--- 11. article_slug_taken (TypeORM)
-SELECT 1
-FROM article
-WHERE slug = $1
-  AND url <> $2;
-
--- 12. article_insert (TypeORM)
+-- 10. article_insert_many (in transaction)
 INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, search_text, content_hash, published_at_claimed)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, $8::timestamptz), $10, $11, $12, $13, $14)
+SELECT
+  t.source_id,
+  t.url,
+  CASE WHEN EXISTS (
+    SELECT 1
+    FROM article x
+    WHERE x.slug = t.slug
+      AND x.url <> t.url
+  ) THEN t.other_slug ELSE t.slug END,
+  t.title,
+  t.summary,
+  ARRAY(
+    SELECT p.value
+    FROM jsonb_array_elements_text(t.paragraphs::jsonb) WITH ORDINALITY AS p(value, ord)
+    ORDER BY p.ord
+  ),
+  t.language,
+  t.published_at,
+  COALESCE(t.updated_at, t.published_at),
+  t.image_url,
+  t.byline,
+  t.search_text,
+  t.content_hash,
+  t.published_at_claimed
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[]) AS t(source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, search_text, content_hash, published_at_claimed, other_slug)
+WHERE NOT EXISTS (
+  SELECT 1
+  FROM article h
+  WHERE h.content_hash = t.content_hash
+    AND h.source_id = t.source_id
+)
 ON CONFLICT (url)
 DO NOTHING
-RETURNING id;
-
--- 13. unnamed (TypeORM)
-INSERT INTO article_author (article_id, person_id, position)
-SELECT
-  $1,
-  person_id,
-  ord::smallint
-FROM unnest($2::uuid[]) WITH ORDINALITY AS t(person_id, ord)
-ON CONFLICT (article_id, person_id)
-DO UPDATE SET position = EXCLUDED.position
-WHERE article_author.position IS DISTINCT FROM EXCLUDED.position
-RETURNING 1;
-
--- 14. unnamed (TypeORM)
-INSERT INTO article_mention (article_id, person_id, count)
-SELECT
-  $1,
-  person_id,
-  count
-FROM unnest($2::uuid[], $3::int[]) AS t(person_id, count)
-ON CONFLICT (article_id, person_id)
-DO UPDATE SET count = EXCLUDED.count
-WHERE article_mention.count IS DISTINCT FROM EXCLUDED.count
-RETURNING 1;
-
--- 15. unnamed (TypeORM)
-INSERT INTO article_cited_source (article_id, source_id)
-SELECT
-  $1,
-  source_id
-FROM unnest($2::uuid[]) AS t(source_id)
-ON CONFLICT
-DO NOTHING
-RETURNING 1;
-
--- 16. article_find_existing (TypeORM)
-SELECT
+RETURNING
   id,
-  url,
-  slug
-FROM article
-WHERE url = $1
-UNION ALL (
-  SELECT
-    id,
-    url,
-    slug
-  FROM article
-  WHERE source_id = $2
-    AND content_hash = $3
-    AND url <> $1
-  LIMIT 1
-);
+  url;
 
--- 17. article_slug_taken (TypeORM)
-SELECT 1
-FROM article
-WHERE slug = $1
-  AND url <> $2;
-
--- 18. article_insert (TypeORM)
-INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, search_text, content_hash, published_at_claimed)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, $8::timestamptz), $10, $11, $12, $13, $14)
-ON CONFLICT (url)
-DO NOTHING
-RETURNING id;
-
--- 19. unnamed (TypeORM)
+-- 11. article_author_insert_many (in transaction)
 INSERT INTO article_author (article_id, person_id, position)
 SELECT
-  $1,
-  person_id,
-  ord::smallint
-FROM unnest($2::uuid[]) WITH ORDINALITY AS t(person_id, ord)
-ON CONFLICT (article_id, person_id)
-DO UPDATE SET position = EXCLUDED.position
-WHERE article_author.position IS DISTINCT FROM EXCLUDED.position
-RETURNING 1;
+  t.article_id,
+  t.person_id,
+  t.position
+FROM unnest($1::uuid[], $2::uuid[], $3::smallint[]) AS t(article_id, person_id, position)
+ON CONFLICT
+DO NOTHING;
 
--- 20. unnamed (TypeORM)
+-- 12. article_mention_insert_many (in transaction)
 INSERT INTO article_mention (article_id, person_id, count)
 SELECT
-  $1,
-  person_id,
-  count
-FROM unnest($2::uuid[], $3::int[]) AS t(person_id, count)
-ON CONFLICT (article_id, person_id)
-DO UPDATE SET count = EXCLUDED.count
-WHERE article_mention.count IS DISTINCT FROM EXCLUDED.count
-RETURNING 1;
+  t.article_id,
+  t.person_id,
+  t.count
+FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS t(article_id, person_id, count)
+ON CONFLICT
+DO NOTHING;
 
--- 21. unnamed (TypeORM)
+-- 13. article_cited_source_insert_many (in transaction)
 INSERT INTO article_cited_source (article_id, source_id)
 SELECT
-  $1,
-  source_id
-FROM unnest($2::uuid[]) AS t(source_id)
+  t.article_id,
+  t.source_id
+FROM unnest($1::uuid[], $2::uuid[]) AS t(article_id, source_id)
 ON CONFLICT
-DO NOTHING
-RETURNING 1;
+DO NOTHING;
 
--- 22. feed_item_upsert_many (TypeORM)
+-- 14. feed_item_upsert_many (in transaction)
 INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id)
 SELECT
   $1,
@@ -283,10 +229,10 @@ DO UPDATE SET
 WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id) IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id))
 RETURNING id;
 
--- 23. unnamed (TypeORM)
+-- 15. unnamed (TypeORM)
 COMMIT;
 
--- 24. source_feed_record
+-- 16. source_feed_record
 UPDATE source_feed
 SET
   last_fetched_at = now(),
@@ -297,14 +243,14 @@ SET
   items_seen = COALESCE($7, items_seen)
 WHERE id = $1;
 
--- 25. source_fetch_state_extend
+-- 17. source_fetch_state_extend
 UPDATE source_fetch_state
 SET lease_until = now() + make_interval(secs => $3)
 WHERE source_id = $1
   AND lease_owner = $2
 RETURNING source_id;
 
--- 26. source_fetch_state_finish
+-- 18. source_fetch_state_finish
 UPDATE source_fetch_state
 SET
   lease_owner = NULL,

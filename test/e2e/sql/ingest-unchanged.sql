@@ -1,5 +1,5 @@
 -- Ingest: the same feed polled again, every item stored as it is
--- 12 statements in the order they are sent (reads sent together sorted by name), parameters left out.
+-- 10 statements in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
 -- 1. source_fetch_state_claim
@@ -57,7 +57,7 @@ FROM source_feed f
 WHERE f.source_id = ANY($1::uuid[])
 ORDER BY f.source_id, f.position;
 
--- 4. article_dates_by_urls (TypeORM)
+-- 4. article_dates_by_urls
 SELECT
   url,
   published_at AS "publishedAt",
@@ -80,10 +80,7 @@ SELECT
   aliases
 FROM source;
 
--- 7. unnamed (TypeORM)
-START TRANSACTION;
-
--- 8. feed_item_upsert_many (TypeORM)
+-- 7. feed_item_upsert_many
 INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id)
 SELECT
   $1,
@@ -110,10 +107,7 @@ DO UPDATE SET
 WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id) IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id))
 RETURNING id;
 
--- 9. unnamed (TypeORM)
-COMMIT;
-
--- 10. source_feed_record
+-- 8. source_feed_record
 UPDATE source_feed
 SET
   last_fetched_at = now(),
@@ -124,14 +118,14 @@ SET
   items_seen = COALESCE($7, items_seen)
 WHERE id = $1;
 
--- 11. source_fetch_state_extend
+-- 9. source_fetch_state_extend
 UPDATE source_fetch_state
 SET lease_until = now() + make_interval(secs => $3)
 WHERE source_id = $1
   AND lease_owner = $2
 RETURNING source_id;
 
--- 12. source_fetch_state_finish
+-- 10. source_fetch_state_finish
 UPDATE source_fetch_state
 SET
   lease_owner = NULL,
