@@ -22,9 +22,9 @@
 const GROUND = '^src/(text|common|config|metrics)/';
 const DOMAIN = '^src/(article|source|person|feed-item|api-key)/';
 /** The domain files that belong to the GraphQL layer although they sit in the domain folder. */
-const GRAPHQL_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(resolver|types|graphql)\\.ts$';
+const GRAPHQL_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(resolver|types|graphql|json-sql|page)\\.ts$';
 /** The domain files above repositories and records: what runs a request rather than holds data. */
-const DOMAIN_UPPER_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(service|loaders|resolver|types|graphql)\\.ts$';
+const DOMAIN_UPPER_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(service|loaders|resolver|types|graphql|json-sql|page)\\.ts$';
 const COMPOSITION = '^src/(main\\.ts$|services\\.ts$|cli/|composition/)';
 /** Unit tests sit beside the code they test and may reach any layer to set it up (circles still count). */
 const SPEC = '\\.spec\\.ts$';
@@ -150,7 +150,7 @@ module.exports = {
         'Repositories take plain arguments and page requests and return plain records: they never ' +
         'import services, loaders, resolvers, GraphQL types, graphql/ or relay.',
       from: { path: '\\.repository\\.ts$', pathNot: SPEC },
-      to: { path: '\\.(service|loaders|resolver|types|graphql)\\.ts$|^src/graphql/' },
+      to: { path: '\\.(service|loaders|resolver|types|graphql|json-sql|page)\\.ts$|^src/graphql/' },
     },
     {
       name: 'loaders-import-no-upper-role',

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { LimitDecision } from './limit-decision';
 
 /**
  * What the gateway knows about the HTTP request being handled, wherever the code that asks runs:
@@ -14,6 +15,12 @@ export interface RequestContext {
   operation: string | null;
   /** GraphQL errors sent in the response (src/metrics/metrics.ts counts them by code). */
   graphqlErrors: number;
+  /**
+   * The rate-limit charge already made for this request, when the compiled path (src/http/
+   * compiled-operations.ts) charged it and then left the request to Apollo: the limits plugin
+   * uses it instead of charging twice. Undefined when nothing was charged yet.
+   */
+  charged?: { readonly decision: LimitDecision | null };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -9,6 +9,8 @@ import type { SqlExecutor } from '../db/sql-executor';
 import { createEdge } from '../edge/edge';
 import { createLoaders, type GatewayContext } from '../api/loaders';
 import { gatewaySchema } from '../api/schema';
+import { GATEWAY_JSON_SQL } from '../api/json-sql';
+import { CompiledOperations } from '../http/compiled-operations';
 import { startApollo } from '../http/apollo-server';
 import { createHttpApp, listen } from '../http/app';
 import { GatewayMetrics } from '../metrics/metrics';
@@ -57,6 +59,17 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     persistedQueries: edge.persistedQueries,
     cache: caches.serverCache,
   });
+  // The hot read operations, compiled into one statement each (src/http/compiled-operations.ts).
+  const compiled = new CompiledOperations({
+    schema: gatewaySchema(),
+    jsonSql: GATEWAY_JSON_SQL,
+    validationRules: edge.validationRules,
+    compileAfter: config.compileAfter,
+    db,
+    limiter: edge.limiter,
+    responseCache: config.responseCache ? { store: caches.serverCache, generation: caches.generation } : null,
+    logger,
+  });
   const http = createHttpApp({
     config,
     db,
@@ -66,6 +79,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     guards: edge.graphqlGuards,
     createLoaders: () => createLoaders(services.repositories, metrics?.batch),
     resolvers: services.resolvers,
+    compiled,
     feeds: {
       guards: edge.feedGuards,
       // Rendered feeds go into the server's cache (Redis when configured).

@@ -144,6 +144,7 @@ const envSchema = z.object({
   PERSISTED_QUERY_REGISTRATIONS_ANONYMOUS_PER_HOUR: positiveInt(1_000_000).default(60),
   PERSISTED_QUERY_REGISTRATIONS_PARTNER_PER_HOUR: positiveInt(1_000_000).default(1000),
   RESPONSE_CACHE: booleanFromEnv.default(true),
+  GRAPHQL_COMPILE_AFTER: wholeNumber(0, 1_000_000).default(2),
   CORS_ORIGINS: originList.optional(),
   PUBLIC_URL: z.string().url('must be an absolute http(s) URL such as https://api.news.example').optional(),
 });
@@ -254,6 +255,11 @@ export interface AppConfig {
   };
   /** Cache whole responses of anonymous and partner reads (in Redis when configured). */
   responseCache: boolean;
+  /**
+   * After how many requests a query document is compiled into one SQL statement (src/http/
+   * compiled-operations.ts); 0 turns the compiled path off, 1 compiles on first sight.
+   */
+  compileAfter: number;
   /** Browser origins allowed without a key (partners' origins are configured on their keys). */
   corsOrigins: string[];
   /** Public base URL of the gateway, for absolute links in feeds; derived from each request when unset. */
@@ -348,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       registrationsPerHour: { anonymous: e.PERSISTED_QUERY_REGISTRATIONS_ANONYMOUS_PER_HOUR, partner: e.PERSISTED_QUERY_REGISTRATIONS_PARTNER_PER_HOUR },
     },
     responseCache: e.RESPONSE_CACHE,
+    compileAfter: e.GRAPHQL_COMPILE_AFTER,
     corsOrigins: e.CORS_ORIGINS ?? [],
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
   };

@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FragmentDefinitionNode } from 'graphql';
 import { OperationNotAllowedError, RateLimitedError } from '../common/errors/domain-errors';
+import { currentRequest } from '../common/request-context';
 import type { Viewer } from '../common/viewer';
 import type { GatewayContext } from '../api/loaders';
 import { toRequestError } from '../graphql/error-formatter';
@@ -59,7 +60,9 @@ export function limitsPlugin(limiter: CostLimiter): ApolloServerPlugin<GatewayCo
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
           }
           const cost = operationCost(requestContext.schema, requestContext.operation, fragments, requestContext.request.variables);
-          decision = await chargeViewer(limiter, viewer, cost);
+          // The compiled path may have charged this request already (src/http/compiled-operations.ts).
+          const charged = currentRequest()?.charged;
+          decision = charged ? charged.decision : await chargeViewer(limiter, viewer, cost);
           if (decision && !decision.allowed) {
             const error = toRequestError(rateLimitedError(decision, cost));
             (error.extensions.http as { headers?: HeaderMap }).headers = new HeaderMap(rateLimitHeaders(decision));

@@ -1,24 +1,11 @@
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimitDecision } from '../common/limit-decision';
 import type { AppConfig } from '../config/config';
 
 export type LimitTier = 'anonymous' | 'partner';
 
-export interface LimitDecision {
-  allowed: boolean;
-  /** Points this request was charged. */
-  cost: number;
-  /** Bucket size: the most a caller can spend at once. */
-  limit: number;
-  /** Points left after this charge. */
-  remaining: number;
-  /** Seconds until the bucket is full again. */
-  resetSeconds: number;
-  /** Seconds to wait before this charge can pass (0 when allowed). */
-  retryAfterSeconds: number;
-  /** `RateLimit-Policy`: the bucket and the window it refills over. */
-  policy: string;
-}
+export type { LimitDecision } from '../common/limit-decision';
 
 interface Bucket {
   perSecond: number;

@@ -2,31 +2,20 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from '
 import type { GraphQLResolveInfo } from 'graphql';
 import { Article } from '../article/article.types';
 import type { GraphQLContext } from '../graphql/context';
-import { ConnectionArgs, relayPage, type ConnectionResult } from '../graphql/relay/connection';
-import { timePositionIdCursor } from '../graphql/relay/cursor';
+import { ConnectionArgs } from '../graphql/relay/connection';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
-import type { RowsPage } from '../db/keyset';
 import { selectedFields } from '../graphql/selection';
 import { Source } from '../source/source.types';
 import type { FeedSelection } from './feed-item.repository';
 import { articleSelection } from '../article/article.resolver';
 import { FeedItemService, type FeedItemContext } from './feed-item.service';
 import { FeedItem, FeedItemConnection, type FeedItemRecord } from './feed-item.types';
+import { feedPage } from './feed-item.page';
 import { CACHE_SECONDS, CacheHint } from '../cache/cache-hints';
 
 const NODE_PATH = ['edges', 'node'] as const;
 const SOURCE_PATH = ['edges', 'node', 'source'] as const;
 const ARTICLE_PATH = ['edges', 'node', 'article'] as const;
-
-/** A headline list's Relay arguments: the keyset page, and the connection of the rows read for it. */
-export function feedPage(args: ConnectionArgs) {
-  const { page, connection } = relayPage(args, timePositionIdCursor, 'feed');
-  return {
-    page,
-    connection: (result: RowsPage<FeedItemRecord>): ConnectionResult<FeedItemRecord> =>
-      connection(result, (row) => ({ publishedAt: row.publishedAt, position: row.position, id: row.dbId })),
-  };
-}
 
 /** What to fetch with the feed items in one statement: what the client selected. */
 function feedSelection(info: GraphQLResolveInfo): FeedSelection {

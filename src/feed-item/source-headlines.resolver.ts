@@ -4,7 +4,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { ConnectionArgs } from '../graphql/relay/connection';
 import type { SourceRecord } from '../source/source.record';
 import { Source } from '../source/source.types';
-import { feedPage } from './feed-item.resolver';
+import { feedPage } from './feed-item.page';
 import { FeedItemService, type FeedItemContext } from './feed-item.service';
 import { FeedItemConnection } from './feed-item.types';
 

@@ -18,6 +18,7 @@ import { metricsHandler } from './metrics-endpoint';
 import { syndicationFeedRouter, type SyndicationFeedRouteDeps } from '../syndication/syndication-feed.routes';
 import { GRAPHQL_PATH, graphqlEndpoint, isGraphQLPath, requestIdOf } from './graphql-endpoint';
 import { InFlightWork } from './in-flight';
+import type { CompiledOperations } from './compiled-operations';
 import { EXPLORER_EXAMPLE } from './pages/explorer-example';
 import { graphiqlRouter } from './pages/graphiql.routes';
 import { observeRequests } from './request-observer';
@@ -32,6 +33,8 @@ export interface HttpAppDeps {
   /** A function, not a method: it is handed on to the /graphql endpoint unbound. */
   createLoaders: () => Loaders;
   resolvers: ResolverRegistry;
+  /** The compiled read path (compiled-operations.ts), tried before Apollo. */
+  compiled: CompiledOperations;
   /** The outgoing feeds: the edge's middlewares (caller, CORS) and what the routes need. */
   feeds: { guards: RequestHandler[]; routes: SyndicationFeedRouteDeps };
 }
@@ -59,7 +62,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     observe(req, res, requestId, next);
   });
 
-  const graphql = graphqlEndpoint({ config, apollo: deps.apollo, guards: deps.guards, createLoaders: deps.createLoaders, resolvers: deps.resolvers, logger });
+  const graphql = graphqlEndpoint({ config, apollo: deps.apollo, guards: deps.guards, createLoaders: deps.createLoaders, resolvers: deps.resolvers, compiled: deps.compiled, logger });
   app.all([GRAPHQL_PATH, `${GRAPHQL_PATH}/`], (req, res) => {
     const query = req.originalUrl.indexOf('?');
     const work = graphql(req, res, query < 0 ? '' : req.originalUrl.slice(query), res.locals.requestId as string);

@@ -8,6 +8,7 @@ import type { GatewayContext, Loaders } from '../api/loaders';
 import type { ResolverRegistry } from '../graphql/context';
 import { clientAddress, selfOrigin } from '../edge/client-address';
 import type { GraphQLGuards } from '../edge/edge';
+import type { CompiledOperations } from './compiled-operations';
 import { earlyResponse, requestErrorResponse, sendResponse, type EarlyResponse } from '../edge/error-response';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -25,6 +26,8 @@ export interface GraphQLEndpointDeps {
   guards: GraphQLGuards;
   createLoaders: () => Loaders;
   resolvers: ResolverRegistry;
+  /** Operations compiled into one SQL statement: answered before Apollo when they can be. */
+  compiled: CompiledOperations;
   logger: Logger;
 }
 
@@ -71,6 +74,7 @@ export function graphqlEndpoint(deps: GraphQLEndpointDeps) {
         sendResponse(res, shapeError);
         return;
       }
+      if (method === 'POST' && (await deps.compiled.serve(res, req.headers, body, viewer))) return;
       await execute(deps, req, res, { method, search, body, requestId, viewer });
     } catch (error) {
       if (!(error instanceof Error) || !('code' in error)) logger.error({ err: error }, 'graphql request failed'); // reqId: the logger's mixin

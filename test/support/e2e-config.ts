@@ -16,6 +16,9 @@ export const E2E_ENV: Record<string, string> = {
   GRAPHQL_MAX_ALIASES: '100',
   GRAPHQL_MAX_TOKENS: '100000',
   GRAPHQL_INTROSPECTION: 'true',
+  // Every operation the compiled path answers is answered by it from its first request, so the
+  // whole suite runs through it (GRAPHQL_COMPILE_AFTER=0 in the environment runs it through Apollo).
+  GRAPHQL_COMPILE_AFTER: process.env.GRAPHQL_COMPILE_AFTER ?? '1',
 };
 
 /** The configuration of E2E_ENV (plus `env`) without the database settings. */

@@ -1,86 +1,57 @@
 -- ArticlePage: an article with authors, mentions and citations, and a 20-headline sidebar
--- 5 statements in the order they are sent (reads sent together sorted by name), parameters left out.
+-- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. article_by_slug
-SELECT
-  a.id AS "dbId",
-  a.source_id AS "sourceId",
-  a.slug,
-  a.url,
-  a.title,
-  a.summary,
-  a.paragraphs,
-  a.language,
-  a.published_at AS "publishedAt",
-  a.updated_at AS "updatedAt",
-  a.image_url AS "imageUrl",
-  a.byline,
-  json_build_object('dbId', s.id, 'slug', s.slug, 'name', s.name, 'aliases', s.aliases, 'homepageUrl', s.homepage_url, 'language', s.language, 'country', s.country, 'logoUrl', s.logo_url, 'kind', s.kind) AS "joinedSource"
-FROM article a
-JOIN source s ON s.id = a.source_id
-WHERE a.slug = $1;
-
--- 2. feed_latest_1fhm1t3_d3
-SELECT
-  f.id AS "dbId",
-  f.source_id AS "sourceId",
-  f.article_id AS "articleId",
-  f.published_at AS "publishedAt",
-  f.position AS "position",
-  f.headline AS "headline",
-  f.url AS "url",
-  s.id AS "source.dbId",
-  s.name AS "source.name",
-  a.id AS "article.dbId",
-  a.source_id AS "article.sourceId",
-  a.slug AS "article.slug"
-FROM feed_item f
-JOIN source s ON s.id = f.source_id
-LEFT JOIN article a ON a.id = f.article_id
-ORDER BY f.published_at DESC, f.position ASC, f.id ASC
-LIMIT $1;
-
--- 3. authors_by_article_ids
-SELECT
-  l.article_id AS "articleId",
-  p.id AS "dbId",
-  p.slug,
-  p.name,
-  p.aliases,
-  p.description
-FROM article_author l
-JOIN person p ON p.id = l.person_id
-WHERE l.article_id = ANY($1::uuid[])
-ORDER BY l.article_id, l.position;
-
--- 4. cited_sources_by_article_ids
-SELECT
-  l.article_id AS "articleId",
-  s.id AS "dbId",
-  s.slug,
-  s.name,
-  s.aliases,
-  s.homepage_url AS "homepageUrl",
-  s.language,
-  s.country,
-  s.logo_url AS "logoUrl",
-  s.kind
-FROM article_cited_source l
-JOIN source s ON s.id = l.source_id
-WHERE l.article_id = ANY($1::uuid[])
-ORDER BY l.article_id, s.name;
-
--- 5. mentions_by_article_ids
-SELECT
-  l.article_id AS "articleId",
-  l.count,
-  p.id AS "dbId",
-  p.slug,
-  p.name,
-  p.aliases,
-  p.description
-FROM article_mention l
-JOIN person p ON p.id = l.person_id
-WHERE l.article_id = ANY($1::uuid[])
-ORDER BY l.article_id, l.count DESC, p.name;
+-- 1. compiled_e9ydym_2h1
+SELECT json_build_object('article', (
+  SELECT json_build_object('id', encode(convert_to('Article:' || t0.id::text, 'UTF8'), 'base64'), 'slug', t0.slug, 'url', t0.url, 'title', t0.title, 'summary', t0.summary, 'paragraphs', t0.paragraphs, 'language', t0.language, 'publishedAt', to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'updatedAt', to_char(t0.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'imageUrl', t0.image_url, 'byline', t0.byline, 'source', (
+    SELECT json_build_object('id', encode(convert_to('Source:' || t1.id::text, 'UTF8'), 'base64'), 'slug', t1.slug, 'name', t1.name, 'homepageUrl', t1.homepage_url, 'language', t1.language, 'country', t1.country, 'kind', CASE t1.kind WHEN 'publisher' THEN 'PUBLISHER' WHEN 'agency' THEN 'AGENCY' WHEN 'broadcaster' THEN 'BROADCASTER' WHEN 'aggregator' THEN 'AGGREGATOR' WHEN 'blog' THEN 'BLOG' WHEN 'government' THEN 'GOVERNMENT' WHEN 'other' THEN 'OTHER' END)
+    FROM source t1
+    WHERE t1.id = t0.source_id
+  ), 'authors', COALESCE((
+    SELECT json_agg(json_build_object('id', encode(convert_to('Person:' || t2.id::text, 'UTF8'), 'base64'), 'name', t2.name) ORDER BY t2l.position)
+    FROM article_author t2l
+    JOIN person t2 ON t2.id = t2l.person_id
+    WHERE t2l.article_id = t0.id
+  ), '[]'::json), 'mentions', COALESCE((
+    SELECT json_agg(json_build_object('count', t3.count, 'person', (
+      SELECT json_build_object('id', encode(convert_to('Person:' || t4.id::text, 'UTF8'), 'base64'), 'slug', t4.slug, 'name', t4.name, 'aliases', t4.aliases)
+      FROM person t4
+      WHERE t4.id = t3.person_id
+    )) ORDER BY t3.count DESC, t3p.name)
+    FROM article_mention t3
+    JOIN person t3p ON t3p.id = t3.person_id
+    WHERE t3.article_id = t0.id
+  ), '[]'::json), 'citedSources', COALESCE((
+    SELECT json_agg(json_build_object('id', encode(convert_to('Source:' || t5.id::text, 'UTF8'), 'base64'), 'name', t5.name, 'kind', CASE t5.kind WHEN 'publisher' THEN 'PUBLISHER' WHEN 'agency' THEN 'AGENCY' WHEN 'broadcaster' THEN 'BROADCASTER' WHEN 'aggregator' THEN 'AGGREGATOR' WHEN 'blog' THEN 'BLOG' WHEN 'government' THEN 'GOVERNMENT' WHEN 'other' THEN 'OTHER' END) ORDER BY t5.name)
+    FROM article_cited_source t5l
+    JOIN source t5 ON t5.id = t5l.source_id
+    WHERE t5l.article_id = t0.id
+  ), '[]'::json))
+  FROM (
+    SELECT a.*
+    FROM article a
+    WHERE a.slug = $1
+  ) t0
+), 'latestFeed', (
+  SELECT json_build_object('edges', COALESCE(json_agg(json_build_object('node', json_build_object('id', encode(convert_to('FeedItem:' || t0.id::text, 'UTF8'), 'base64'), 'headline', t0.headline, 'url', t0.url, 'publishedAt', to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'source', (
+    SELECT json_build_object('id', encode(convert_to('Source:' || t6.id::text, 'UTF8'), 'base64'), 'name', t6.name)
+    FROM source t6
+    WHERE t6.id = t0.source_id
+  ), 'article', (
+    SELECT json_build_object('id', encode(convert_to('Article:' || t7.id::text, 'UTF8'), 'base64'), 'slug', t7.slug)
+    FROM article t7
+    WHERE t7.id = t0.article_id
+  ))) ORDER BY t0.n_) FILTER (WHERE t0.n_ <= 20), '[]'::json))
+  FROM (
+    SELECT
+      r.*,
+      row_number() OVER (ORDER BY r.published_at DESC, r.position, r.id) AS n_
+    FROM (
+      SELECT f.*
+      FROM feed_item f
+      ORDER BY f.published_at DESC, f.position ASC, f.id ASC
+      LIMIT 21
+    ) r
+  ) t0
+))::text AS data;

@@ -1,54 +1,39 @@
 -- Sidebar: the typed client’s latest feed, 20 headlines
--- 4 statements in the order they are sent (reads sent together sorted by name), parameters left out.
+-- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. feed_latest_pev73f_fc
-SELECT
-  f.id AS "dbId",
-  f.source_id AS "sourceId",
-  f.article_id AS "articleId",
-  f.published_at AS "publishedAt",
-  f.position AS "position",
-  f.headline AS "headline",
-  f.url AS "url",
-  f.image_url AS "imageUrl",
-  f.language AS "language",
-  s.id AS "source.dbId",
-  s.name AS "source.name",
-  a.id AS "article.dbId",
-  a.source_id AS "article.sourceId",
-  a.slug AS "article.slug",
-  a.title AS "article.title"
-FROM feed_item f
-JOIN source s ON s.id = f.source_id
-LEFT JOIN article a ON a.id = f.article_id
-ORDER BY f.published_at DESC, f.position ASC, f.id ASC
-LIMIT $1;
-
--- 2. authors_by_article_ids_1db5q02_5h
-SELECT
-  l.article_id AS "articleId",
-  p.id AS "dbId",
-  p.name AS "name"
-FROM article_author l
-JOIN person p ON p.id = l.person_id
-WHERE l.article_id = ANY($1::uuid[])
-ORDER BY l.article_id, l.position;
-
--- 3. source_by_ids
-SELECT
-  s.id AS "dbId",
-  s.slug,
-  s.name,
-  s.aliases,
-  s.homepage_url AS "homepageUrl",
-  s.language,
-  s.country,
-  s.logo_url AS "logoUrl",
-  s.kind
-FROM source s
-WHERE s.id = ANY($1::uuid[]);
-
--- 4. feed_count_1u0yyyp_1a
-SELECT count(*)::int AS count
-FROM feed_item f;
+-- 1. compiled_1jy155l_1vt
+SELECT json_build_object('latestFeed', (
+  SELECT json_build_object('totalCount', (
+    SELECT count(*)::int
+    FROM feed_item f
+  ), 'pageInfo', json_build_object('hasNextPage', count(*) > 20, 'hasPreviousPage', false, 'startCursor', (array_agg(rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=') ORDER BY t0.n_) FILTER (WHERE t0.n_ <= 20))[1], 'endCursor', (array_agg(rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=') ORDER BY t0.n_ DESC) FILTER (WHERE t0.n_ <= 20))[1]), 'edges', COALESCE(json_agg(json_build_object('cursor', rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '='), 'node', json_build_object('id', encode(convert_to('FeedItem:' || t0.id::text, 'UTF8'), 'base64'), 'headline', t0.headline, 'language', t0.language, 'url', t0.url, 'imageUrl', t0.image_url, 'publishedAt', to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'position', t0.position, 'source', (
+    SELECT json_build_object('id', encode(convert_to('Source:' || t1.id::text, 'UTF8'), 'base64'), 'name', t1.name)
+    FROM source t1
+    WHERE t1.id = t0.source_id
+  ), 'article', (
+    SELECT json_build_object('id', encode(convert_to('Article:' || t2.id::text, 'UTF8'), 'base64'), 'slug', t2.slug, 'title', t2.title, 'source', (
+      SELECT json_build_object('id', encode(convert_to('Source:' || t3.id::text, 'UTF8'), 'base64'), 'name', t3.name)
+      FROM source t3
+      WHERE t3.id = t2.source_id
+    ), 'authors', COALESCE((
+      SELECT json_agg(json_build_object('id', encode(convert_to('Person:' || t4.id::text, 'UTF8'), 'base64'), 'name', t4.name) ORDER BY t4l.position)
+      FROM article_author t4l
+      JOIN person t4 ON t4.id = t4l.person_id
+      WHERE t4l.article_id = t2.id
+    ), '[]'::json))
+    FROM article t2
+    WHERE t2.id = t0.article_id
+  ))) ORDER BY t0.n_) FILTER (WHERE t0.n_ <= 20), '[]'::json))
+  FROM (
+    SELECT
+      r.*,
+      row_number() OVER (ORDER BY r.published_at DESC, r.position, r.id) AS n_
+    FROM (
+      SELECT f.*
+      FROM feed_item f
+      ORDER BY f.published_at DESC, f.position ASC, f.id ASC
+      LIMIT 21
+    ) r
+  ) t0
+))::text AS data;
