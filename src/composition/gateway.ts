@@ -88,7 +88,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   });
   return {
     app: http.app,
-    listen: (port, host) => listen(http.app, port, host, config.keepAliveTimeoutSeconds),
+    listen: (port, host) => listen(http.handler, port, host, config.keepAliveTimeoutSeconds),
     services,
     cacheInvalidation: caches.invalidation,
     idle: () => http.idle(),

@@ -22,7 +22,7 @@ import { InputLimits } from '../edge/input-limits.plugin';
 import { chargeViewer, rateLimitHeaders } from '../edge/limits.plugin';
 import { operationCost } from '../edge/query-cost';
 import type { CostLimiter } from '../edge/rate-limiter';
-import { compileOperation, Unsupported, type CompiledOperation } from '../graphql/json-sql/compile';
+import { compileOperation, Unsupported, type BoundStatement, type CompiledOperation } from '../graphql/json-sql/compile';
 import type { JsonSqlSchema } from '../graphql/json-sql/json-sql.types';
 
 /**
@@ -68,7 +68,10 @@ interface Compiled {
   /** The operation's own name, null when anonymous: the response cache keys on it. */
   readonly operationName: string | null;
   readonly policy: StaticPolicy | null;
+  /** Prepared statements by shape (BoundStatement.shape). */
   readonly statements: Map<string, SqlStatement>;
+  /** Costs by the variables' JSON. */
+  readonly costs: Map<string, number>;
 }
 
 interface DocumentEntry {
@@ -139,7 +142,7 @@ export class CompiledOperations {
 
     const request = currentRequest();
     if (request) request.operation = operation.operationName ?? '';
-    const cost = operationCost(this.deps.schema, operation.compiled.operation, operation.fragments, given);
+    const cost = this.cost(operation, given);
     const decision = await chargeViewer(this.deps.limiter, viewer, cost);
     if (decision && !decision.allowed) return this.leave(decision);
     for (const [name, value] of decision ? rateLimitHeaders(decision) : []) res.setHeader(name, value);
@@ -161,7 +164,7 @@ export class CompiledOperations {
 
     let data: string;
     try {
-      const [row] = await this.deps.db.rows<{ data: string }>(this.statement(operation, bound.text), bound.values);
+      const [row] = await this.deps.db.rows<{ data: string }>(this.statement(operation, bound), bound.values);
       data = row!.data;
     } catch (error) {
       // Apollo runs the request again through the resolvers and reports what fails there.
@@ -226,6 +229,7 @@ export class CompiledOperations {
         operationName: compiled.operation.name?.value ?? null,
         policy: this.policies.policyFor(document, compiled.operation),
         statements: new Map(),
+        costs: new Map(),
       };
     } catch (error) {
       if (!(error instanceof Unsupported)) this.deps.logger.warn({ err: error }, 'could not compile an operation; Apollo answers it');
@@ -234,13 +238,24 @@ export class CompiledOperations {
   }
 
   /** The named (prepared once per connection) statement of one shape of an operation. */
-  private statement(operation: Compiled, text: string): SqlStatement {
-    let statement = operation.statements.get(text);
+  private statement(operation: Compiled, bound: BoundStatement): SqlStatement {
+    let statement = operation.statements.get(bound.shape);
     if (!statement) {
-      statement = dynamicSql('compiled', text);
-      if (operation.statements.size < MAX_SHAPES) operation.statements.set(text, statement);
+      statement = dynamicSql('compiled', bound.text());
+      if (operation.statements.size < MAX_SHAPES) operation.statements.set(bound.shape, statement);
     }
     return statement;
+  }
+
+  /** The operation's cost for these variables (only `first`-like counts change it): remembered per value set. */
+  private cost(operation: Compiled, variables: Record<string, unknown>): number {
+    const key = JSON.stringify(variables);
+    let cost = operation.costs.get(key);
+    if (cost === undefined) {
+      cost = operationCost(this.deps.schema, operation.compiled.operation, operation.fragments, variables);
+      if (operation.costs.size < MAX_SHAPES) operation.costs.set(key, cost);
+    }
+    return cost;
   }
 }
 

@@ -260,10 +260,14 @@ interface CompiledRoot {
   sql: RootSql;
 }
 
-/** A statement for one request: its text (one of a few shapes per document) and parameters. */
+/**
+ * A statement for one request: its shape (the root fields' row SQL and limits: the few forms one
+ * document takes), its parameters, and its text, built only when the shape is new.
+ */
 export interface BoundStatement {
-  text: string;
+  shape: string;
   values: unknown[];
+  text(): string;
 }
 
 export class CompiledOperation {
@@ -278,11 +282,16 @@ export class CompiledOperation {
    */
   bind(variables: Record<string, unknown>): BoundStatement {
     const params = new SqlParams();
-    const pairs = this.roots.map((root) => {
-      const rows = root.rows && root.field ? root.rows(getArgumentValues(root.field, root.node, variables), params) : ({ kind: 'one', select: '' } as const);
-      return `${quote(root.key)}, ${root.sql(rows)}`;
-    });
-    return { text: `SELECT json_build_object(${pairs.join(', ')})::text AS data`, values: params.values };
+    const rows = this.roots.map((root) => (root.rows && root.field ? root.rows(getArgumentValues(root.field, root.node, variables), params) : null));
+    const shape = rows.map((r) => (r === null ? '' : r.kind === 'one' ? r.select : `${r.select}\u0000${r.count}\u0000${r.limit}\u0000${String(r.hasPreviousPage)}`)).join('\u0001');
+    return {
+      shape,
+      values: params.values,
+      text: () => {
+        const pairs = this.roots.map((root, i) => `${quote(root.key)}, ${root.sql(rows[i] ?? { kind: 'one', select: '' })}`);
+        return `SELECT json_build_object(${pairs.join(', ')})::text AS data`;
+      },
+    };
   }
 }
 
