@@ -7,6 +7,7 @@ import { createGateway, type Gateway } from '../../src/composition/gateway';
 import { sqlStatementCount } from '../../src/db/sql-executor';
 import { e2eConfig } from '../support/e2e-config';
 import { buildFixtures, type Fixtures } from '../support/fixtures';
+import { countingSql, dropRedisPrefix, postJson, redisAvailable, REDIS_URL, startExtraGateway, uniqueRedisPrefix, type ExtraGateway } from '../support/syndication';
 import { closeServer, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -134,5 +135,96 @@ describe('compiled operations answer exactly as Apollo does', () => {
       [`{ article(slug: "${'x'.repeat(5000)}") { title } }`],
     ];
     for (const [query, variables] of cases) await both(query, variables);
+  });
+});
+
+/**
+ * The response cache and the rate limits through the compiled path: one gateway compiling, one
+ * not, sharing Redis (the bucket, the cached answers, the generation). Each reads the other's
+ * cache entries, a new generation ends both, and a request is charged once whichever path answers
+ * it, and refused the same way.
+ */
+describe('compiled operations share the response cache and the buckets with Apollo', () => {
+  let compiled: TestApp;
+  let apollo: ExtraGateway;
+  let skip = false;
+  const prefix = uniqueRedisPrefix();
+  const BURST = 200;
+
+  beforeAll(async () => {
+    if (!(await redisAvailable())) {
+      skip = true;
+      return;
+    }
+    const shared = {
+      ...e2eConfig({ RESPONSE_CACHE: 'true' }),
+      redisUrl: REDIS_URL,
+      redisKeyPrefix: prefix,
+      rateLimits: { anonymous: { perSecond: 1, burst: BURST }, partner: { perSecond: 1, burst: BURST } },
+    };
+    compiled = await startTestApp({ ...shared, compileAfter: 1 });
+    await buildFixtures(compiled.db, { articles: 30, feedItems: 40 });
+    apollo = await startExtraGateway(compiled, { ...shared, compileAfter: 0 });
+  });
+  afterAll(async () => {
+    await apollo?.close();
+    await compiled?.close();
+    if (!skip) await dropRedisPrefix(prefix);
+  });
+
+  const skipped = () => {
+    if (skip) console.log(`skipped: no Redis answers at ${REDIS_URL} (CI starts one)`);
+    return skip;
+  };
+
+  const sidebar = (first: number) => ({ query: 'query Headlines($first: Int) { latestFeed(first: $first) { edges { cursor node { headline source { name } } } } }', variables: { first } });
+  const send = (url: string, body: unknown) => countingSql(() => postJson(`${url}/graphql`, body));
+
+  it('reads what Apollo cached, caches what Apollo reads, and a new generation ends both', async () => {
+    if (skipped()) return;
+    const first = await send(apollo.url, sidebar(3));
+    expect(first.statements).toBeGreaterThan(0);
+    const hit = await send(compiled.url, sidebar(3));
+    expect(hit.statements).toBe(0);
+    expect(hit.result.json).toEqual(first.result.json);
+    expect(hit.result.headers.get('age')).not.toBeNull();
+    expect(hit.result.headers.get('cache-control')).toBe(first.result.headers.get('cache-control'));
+
+    const miss = await send(compiled.url, sidebar(4));
+    expect(miss.statements).toBe(1);
+    expect(miss.result.headers.get('age')).toBeNull();
+    const apolloHit = await send(apollo.url, sidebar(4));
+    expect(apolloHit.statements).toBe(0);
+    expect(apolloHit.result.json).toEqual(miss.result.json);
+    expect(apolloHit.result.headers.get('age')).not.toBeNull();
+
+    await compiled.gateway.cacheInvalidation.newItemsStored();
+    const after = await send(compiled.url, sidebar(4));
+    expect(after.statements).toBe(1);
+    expect(after.result.json).toEqual(miss.result.json);
+  });
+
+  it('charges each request once, and refuses as Apollo does when the bucket is empty', async () => {
+    if (skipped()) return;
+    const remaining = (headers: Headers) => Number(headers.get('ratelimit-remaining'));
+    const one = await postJson(`${compiled.url}/graphql`, sidebar(5));
+    const cost = Number(one.headers.get('x-query-cost'));
+    expect(cost).toBeGreaterThan(0);
+    const two = await postJson(`${compiled.url}/graphql`, sidebar(5));
+    // The bucket refills one point a second: within a second, exactly one more charge.
+    expect(remaining(one.headers) - remaining(two.headers)).toBeGreaterThanOrEqual(cost - 1);
+    expect(remaining(one.headers) - remaining(two.headers)).toBeLessThanOrEqual(cost);
+
+    type Refusal = { status: number; headers: Headers; json: { errors: Array<{ extensions: { code: string } }> } };
+    let refused: Refusal | null = null;
+    for (let i = 0; i < BURST && !refused; i++) {
+      const answer = await postJson<Refusal['json']>(`${compiled.url}/graphql`, sidebar(5));
+      if (answer.status === 429) refused = answer;
+    }
+    expect(refused).not.toBeNull();
+    const viaApollo = await postJson<Refusal['json']>(`${apollo.url}/graphql`, sidebar(5));
+    expect(viaApollo.status).toBe(429);
+    expect(refused!.json.errors[0].extensions.code).toBe(viaApollo.json.errors[0].extensions.code);
+    expect(refused!.headers.get('retry-after')).not.toBeNull();
   });
 });
