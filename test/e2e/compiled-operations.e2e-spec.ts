@@ -74,6 +74,17 @@ describe('compiled operations answer exactly as Apollo does', () => {
     expect(slow.statements).toBeGreaterThan(1);
   });
 
+  it('names the operation and counts its one statement in the metrics, as for Apollo', async () => {
+    const metric = async (line: RegExp) => Number(line.exec(await (await fetch(`${compiled.url}/metrics`)).text())?.[1] ?? 0);
+    const requests = /^newsgate_graphql_requests_total\{operation="Sidebar",outcome="success"\} (\d+)/m;
+    const statements = /^newsgate_sql_statements_per_request_sum\{route="graphql"\} (\d+)/m;
+    const [requestsBefore, statementsBefore] = [await metric(requests), await metric(statements)];
+    const { fast } = await both(sidebar, { first: 7 });
+    expect(fast.statements).toBe(1);
+    expect((await metric(requests)) - requestsBefore).toBe(1);
+    expect((await metric(statements)) - statementsBefore).toBe(1);
+  });
+
   it('pages with the cursors it writes, to the end of the list', async () => {
     let after: string | null = null;
     let pages = 0;
