@@ -43,6 +43,8 @@ const INSERT = sql(
 const UPDATED: ArticleWriteField[] = FIELDS.filter((field) => field !== 'sourceId' && field !== 'url' && field !== 'slug');
 /** Derived from the others (search text, content hash) or defaulted (updated_at): not what says the story changed. */
 const DERIVED: ReadonlySet<ArticleWriteField> = new Set(['updatedAt', 'searchText', 'contentHash']);
+/** The columns whose change is a change of the story: UPDATE compares them, and so does plan() to find a story stored as it is. */
+const COMPARED: ArticleWriteField[] = UPDATED.filter((field) => !DERIVED.has(field));
 const UPDATE_PARAM = (field: ArticleWriteField) => `$${UPDATED.indexOf(field) + 2}`;
 const cast = (field: ArticleWriteField) => (ARTICLE_WRITE[field].type === 'text' ? UPDATE_PARAM(field) : `${UPDATE_PARAM(field)}::${ARTICLE_WRITE[field].type}`);
 
@@ -54,8 +56,8 @@ const UPDATE = sql(
       ? `updated_at = GREATEST(COALESCE(${UPDATE_PARAM(field)}::timestamptz, now()), ${UPDATE_PARAM('publishedAt')}::timestamptz)`
       : `${ARTICLE_WRITE[field].column} = ${UPDATE_PARAM(field)}`,
   ).join(', ')}
-   WHERE id = $1 AND (${UPDATED.filter((field) => !DERIVED.has(field)).map((field) => ARTICLE_WRITE[field].column).join(', ')})
-     IS DISTINCT FROM (${UPDATED.filter((field) => !DERIVED.has(field)).map(cast).join(', ')})
+   WHERE id = $1 AND (${COMPARED.map((field) => ARTICLE_WRITE[field].column).join(', ')})
+     IS DISTINCT FROM (${COMPARED.map(cast).join(', ')})
    RETURNING id`,
 );
 
@@ -305,28 +307,13 @@ export class ArticleWriteRepository {
   }
 }
 
-interface StoredArticle {
-  id: string;
-  url: string;
-  sourceId: string;
-  title: string;
-  summary: string | null;
-  paragraphs: string[];
-  language: string | null;
-  publishedAt: Date;
-  publishedAtClaimed: Date | null;
-  imageUrl: string | null;
-  byline: string | null;
-  authorIds: string[];
-  mentions: string[];
-  citedSourceIds: string[];
-}
+/** A stored article as plan() reads it: the compared columns (by field name), and its links in the order sameAsStored compares them. */
+type StoredArticle = { id: string; url: string; sourceId: string; authorIds: string[]; mentions: string[]; citedSourceIds: string[] } & Record<ArticleWriteField, unknown>;
 
 // uuid order is the order of their lower-case hex text, which is what the comparison sorts by.
 const STORED_BY_URLS = sql(
   'article_stored_by_urls',
-  `SELECT a.id, a.url, a.source_id AS "sourceId", a.title, a.summary, a.paragraphs, a.language, a.published_at AS "publishedAt",
-     a.published_at_claimed AS "publishedAtClaimed", a.image_url AS "imageUrl", a.byline,
+  `SELECT a.id, a.url, a.source_id AS "sourceId", ${COMPARED.map((field) => `a.${ARTICLE_WRITE[field].column} AS "${field}"`).join(', ')},
      ARRAY(SELECT l.person_id::text FROM article_author l WHERE l.article_id = a.id ORDER BY l.position) AS "authorIds",
      ARRAY(SELECT l.person_id::text || ':' || l.count FROM article_mention l WHERE l.article_id = a.id ORDER BY l.person_id) AS mentions,
      ARRAY(SELECT l.source_id::text FROM article_cited_source l WHERE l.article_id = a.id ORDER BY l.source_id) AS "citedSourceIds"
@@ -335,17 +322,23 @@ const STORED_BY_URLS = sql(
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((value, i) => value === b[i]);
 
+/** Whether a stored value is the one a write gives, as IS DISTINCT FROM would find it: dates by instant, arrays element by element. */
+function sameValue(field: ArticleWriteField, stored: unknown, written: unknown): boolean {
+  if (stored === null || written === null) return stored === written;
+  switch (ARTICLE_WRITE[field].type) {
+    case 'timestamptz':
+      return (stored as Date).getTime() === (written as Date).getTime();
+    case 'text[]':
+      return sameList(stored as string[], written as string[]);
+    default:
+      return stored === written;
+  }
+}
+
 /** Whether upsert would change nothing: the columns its UPDATE compares, and the links it replaces. */
 function sameAsStored(article: ArticleWrite, row: StoredArticle): boolean {
   return (
-    row.title === article.title &&
-    row.summary === article.summary &&
-    sameList(row.paragraphs, article.paragraphs) &&
-    row.language === article.language &&
-    row.publishedAt.getTime() === article.publishedAt.getTime() &&
-    (row.publishedAtClaimed?.getTime() ?? null) === (article.publishedAtClaimed?.getTime() ?? null) &&
-    row.imageUrl === article.imageUrl &&
-    row.byline === article.byline &&
+    COMPARED.every((field) => sameValue(field, row[field], article[field] ?? null)) &&
     sameList(row.authorIds, [...new Set(article.authorIds)]) &&
     sameList(
       row.mentions,

@@ -81,27 +81,50 @@ export class IngestStore {
 
   async store(sourceId: string, entries: EntryToStore[], options: StoreOptions): Promise<StoreReport> {
     const report: StoreReport = { articlesCreated: 0, articlesUpdated: 0, articlesUnchanged: 0, feedItemsWritten: 0, peopleCreated: 0 };
-    for (let start = 0; start < entries.length; start += options.batchSize) {
-      const batch = entries.slice(start, start + options.batchSize);
-      const result = await this.withRetry(() => this.storeBatch(sourceId, batch));
+    const batches: EntryToStore[][] = [];
+    for (let start = 0; start < entries.length; start += options.batchSize) batches.push(entries.slice(start, start + options.batchSize));
+    let stored = 0;
+    let ahead: Promise<PreparedBatch> | null = null;
+    for (const [i, batch] of batches.entries()) {
+      const prepared = await (ahead ?? this.prepare(sourceId, batch));
+      ahead = null;
+      let attempts = 0;
+      // A retry starts over, reading again what the batch depends on.
+      const writing = this.withRetry(async () => this.write(sourceId, attempts++ === 0 ? prepared : await this.prepare(sourceId, batch)));
+      // The next batch is prepared (people resolved, articles assembled) while this one is written,
+      // when nothing it reads can change meanwhile: this batch creates nobody (the directory
+      // stays as it is) and the next one needs no stored dates.
+      const next = batches[i + 1];
+      if (next && prepared.newPeople.length === 0 && !next.some(isUnsure)) {
+        ahead = this.prepare(sourceId, next);
+        // Awaited on the next turn; a failure of this batch first must not leave it unhandled.
+        ahead.catch(() => undefined);
+      }
+      const result = await writing;
       for (const person of result.newPeople) this.directory.addPerson(person.id, person.slug, person.name);
       report.articlesCreated += result.outcomes.filter((o) => o === 'created').length;
       report.articlesUpdated += result.outcomes.filter((o) => o === 'updated').length;
       report.articlesUnchanged += result.outcomes.filter((o) => o === 'unchanged').length;
       report.feedItemsWritten += result.feedItemsWritten;
       report.peopleCreated += result.newPeople.length;
-      options.onProgress?.(Math.min(start + batch.length, entries.length), entries.length);
+      stored += batch.length;
+      options.onProgress?.(stored, entries.length);
     }
     return report;
   }
 
-  private async storeBatch(sourceId: string, batch: EntryToStore[]): Promise<BatchResult> {
+  /**
+   * What a batch's writes need before they start: dates already stored for the entries that need
+   * them, each entry's authors (known people, or new ones the batch creates), and, when it creates
+   * nobody, its articles assembled.
+   */
+  private async prepare(sourceId: string, batch: EntryToStore[]): Promise<PreparedBatch> {
     const outside = this.db.manager;
     const now = new Date();
     // Undated entries, and entries whose date was clamped to the fetch time, keep the date they
     // were first stored with: otherwise a clamped entry would be re-dated "now" at every fetch and
     // stay at the top of every newest-first list, which is what clamping is there to prevent.
-    const unsure = batch.filter((entry) => entry.publishedAt === null || entry.publishedAtClaimed !== null);
+    const unsure = batch.filter(isUnsure);
     const knownDates = await feedItemDatesByKey(outside, sourceId, unsure.map((entry) => entry.key));
     const knownArticleDates = await this.writer.datesByUrl(
       outside,
@@ -109,7 +132,7 @@ export class IngestStore {
     );
     const latestBelievable = now.getTime() + FUTURE_DATE_TOLERANCE_MS;
     const dateOf = (entry: EntryToStore): Date => {
-      if (entry.publishedAt !== null && entry.publishedAtClaimed === null) return entry.publishedAt;
+      if (!isUnsure(entry)) return entry.publishedAt!;
       const known = knownDates.get(entry.key) ?? (entry.url ? knownArticleDates.get(entry.url)?.publishedAt : undefined);
       // A far-future date stored before clamping existed is not kept either.
       if (known && known.getTime() <= latestBelievable) return known;
@@ -119,43 +142,57 @@ export class IngestStore {
     // Bylines naming nobody known yet become people, created first in the batch's transaction;
     // they join the directory only once it commits.
     const newPeople: NewPersonWrite[] = [];
-    const prepared = batch.map((entry) => {
-      const publishedAt = dateOf(entry);
-      const authors = entry.article && entry.url ? this.authorRefs(entry.article.authorNames, entry.article.byline, newPeople) : [];
-      return { entry, publishedAt, authors, write: null as ArticleWrite | null };
-    });
-    const assemble = (personIds: ReadonlyMap<string, string>) => {
-      for (const item of prepared) {
-        const { entry, publishedAt } = item;
-        if (!entry.article || !entry.url) continue;
-        const authorIds: string[] = [];
-        for (const ref of item.authors) {
-          const id = 'id' in ref ? ref.id : personIds.get(ref.slug);
-          if (id && !authorIds.includes(id)) authorIds.push(id);
-        }
-        item.write = assembleArticle(
-          {
-            sourceId,
-            url: entry.url,
-            title: entry.article.title,
-            summary: entry.article.summary,
-            paragraphs: entry.article.paragraphs,
-            byline: entry.article.byline,
-            language: entry.language,
-            publishedAt,
-            publishedAtClaimed: entry.publishedAtClaimed,
-            updatedAt: entry.updatedAt,
-            imageUrl: entry.imageUrl,
-            authorIds,
-          },
-          this.directory.people,
-          this.directory.sources,
-        );
+    const items = batch.map((entry) => ({
+      entry,
+      publishedAt: dateOf(entry),
+      authors: entry.article && entry.url ? this.authorRefs(entry.article.authorNames, entry.article.byline, newPeople) : [],
+      write: null as ArticleWrite | null,
+    }));
+    const writes = newPeople.length === 0 ? await this.assemble(sourceId, items, new Map()) : null;
+    return { items, newPeople, writes };
+  }
+
+  /**
+   * The batch's articles (mentions and citations found, search text and hash computed), set on
+   * its items, a slice at a time: a batch being written meanwhile goes on between slices.
+   */
+  private async assemble(sourceId: string, items: PreparedItem[], personIds: ReadonlyMap<string, string>): Promise<ArticleWrite[]> {
+    for (const [i, item] of items.entries()) {
+      if (i > 0 && i % ASSEMBLED_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const { entry, publishedAt } = item;
+      if (!entry.article || !entry.url) continue;
+      const authorIds: string[] = [];
+      for (const ref of item.authors) {
+        const id = 'id' in ref ? ref.id : personIds.get(ref.slug);
+        if (id && !authorIds.includes(id)) authorIds.push(id);
       }
-      return prepared.flatMap(({ write }) => (write ? [write] : []));
-    };
+      item.write = assembleArticle(
+        {
+          sourceId,
+          url: entry.url,
+          title: entry.article.title,
+          summary: entry.article.summary,
+          paragraphs: entry.article.paragraphs,
+          byline: entry.article.byline,
+          language: entry.language,
+          publishedAt,
+          publishedAtClaimed: entry.publishedAtClaimed,
+          updatedAt: entry.updatedAt,
+          imageUrl: entry.imageUrl,
+          authorIds,
+        },
+        this.directory.people,
+        this.directory.sources,
+      );
+    }
+    return items.flatMap(({ write }) => (write ? [write] : []));
+  }
+
+  /** A prepared batch written: in one transaction, or with nothing new, by one statement for its feed items. */
+  private async write(sourceId: string, batch: PreparedBatch): Promise<BatchResult> {
+    const outside = this.db.manager;
     const feedItems = (articleIds: ReadonlyMap<ArticleWrite, string>): FeedItemWrite[] =>
-      prepared.map(({ entry, publishedAt, write }) => ({
+      batch.items.map(({ entry, publishedAt, write }) => ({
         itemKey: entry.key,
         headline: entry.headline,
         url: entry.url,
@@ -167,10 +204,10 @@ export class IngestStore {
         articleId: write ? articleIds.get(write)! : null,
       }));
 
-    if (newPeople.length === 0) {
+    const { writes, newPeople } = batch;
+    if (writes) {
       // A feed polled again is mostly entries stored exactly so: found in one statement, and with
       // nothing else to write, its feed items are the only statement, outside any transaction.
-      const writes = assemble(new Map());
       const plans = await this.writer.plan(outside, writes);
       if (plans.every((plan) => plan.kind === 'unchanged')) {
         const ids = new Map(writes.map((write, i) => [write, (plans[i] as Extract<ArticlePlan, { kind: 'unchanged' }>).id]));
@@ -184,8 +221,8 @@ export class IngestStore {
     }
     return this.db.transaction(async (manager) => {
       const personIds = await insertPeopleIfAbsent(manager, newPeople);
-      const writes = assemble(personIds);
-      const written = await this.writeArticles(manager, writes, await this.writer.plan(manager, writes));
+      const assembled = await this.assemble(sourceId, batch.items, personIds);
+      const written = await this.writeArticles(manager, assembled, await this.writer.plan(manager, assembled));
       const created = newPeople.flatMap(({ slug, name }) => (personIds.has(slug) ? [{ id: personIds.get(slug)!, slug, name }] : []));
       return { ...written, feedItemsWritten: await upsertFeedItems(manager, sourceId, feedItems(written.ids)), newPeople: created };
     });
@@ -247,6 +284,28 @@ export class IngestStore {
       }
     }
   }
+}
+
+/** Articles assembled between pauses, while another batch is being written. */
+const ASSEMBLED_PER_SLICE = 20;
+
+/** An entry without a date of its own, or with one clamped to the fetch time: it keeps the date first stored. */
+function isUnsure(entry: EntryToStore): boolean {
+  return entry.publishedAt === null || entry.publishedAtClaimed !== null;
+}
+
+interface PreparedItem {
+  entry: EntryToStore;
+  publishedAt: Date;
+  authors: AuthorRef[];
+  write: ArticleWrite | null;
+}
+
+interface PreparedBatch {
+  items: PreparedItem[];
+  newPeople: NewPersonWrite[];
+  /** The articles, assembled when the batch creates nobody; otherwise in its transaction, once the new people have ids. */
+  writes: ArticleWrite[] | null;
 }
 
 interface BatchResult {

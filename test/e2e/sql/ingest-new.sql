@@ -105,14 +105,14 @@ SELECT
   a.id,
   a.url,
   a.source_id AS "sourceId",
-  a.title,
-  a.summary,
-  a.paragraphs,
-  a.language,
+  a.title AS "title",
+  a.summary AS "summary",
+  a.paragraphs AS "paragraphs",
+  a.language AS "language",
   a.published_at AS "publishedAt",
-  a.published_at_claimed AS "publishedAtClaimed",
   a.image_url AS "imageUrl",
-  a.byline,
+  a.byline AS "byline",
+  a.published_at_claimed AS "publishedAtClaimed",
   ARRAY(
     SELECT l.person_id::text
     FROM article_author l
