@@ -25,7 +25,7 @@ import type { ConnectionRows, JsonSqlSchema, JsonSqlType, RootRows } from './jso
 
 /**
  * Compiles a query operation into one SQL statement that builds its whole `data` object in
- * Postgres (json_build_object, json_agg), the way PostGraphile does: no entity hydration, no
+ * Postgres (row_to_json, array_agg), the way PostGraphile does: no entity hydration, no
  * per-field resolver calls, one round trip, and the text passed to the client as it comes.
  *
  * It compiles only what it knows it answers exactly as the resolvers do: the types and root fields
@@ -42,7 +42,7 @@ export class Unsupported extends Error {}
 /** JSON object keys come from GraphQL names ([_A-Za-z][_0-9A-Za-z]*), safe to quote as SQL literals. */
 const quote = (name: string) => `'${name}'`;
 
-/** Max pairs of one json_build_object (Postgres takes at most 100 arguments). */
+/** Most keys one object may have here (a bound on the statement's size, not a Postgres limit). */
 const MAX_OBJECT_KEYS = 50;
 
 /** DateTime as graphql-scalars writes a Date: Date#toISOString, milliseconds and `Z`. */
@@ -147,44 +147,57 @@ function descriptionOf(state: CompileState, type: GraphQLObjectType): JsonSqlTyp
   return description;
 }
 
-/** The JSON object of one row of `type` (alias `row`), with exactly the selected keys in order. */
-function objectSql(state: CompileState, type: GraphQLObjectType, nodes: readonly FieldNode[], row: string): string {
+/** A select-list entry: the value under its response key (a GraphQL name: safe to double-quote). */
+const column = (expression: string, key: string) => `${expression} AS "${key}"`;
+
+/**
+ * A JSON object of select-list entries, keys in their order. row_to_json over a subquery writes JSON
+ * as JSON.stringify does (json_build_object and json_agg put spaces after every `:` and `,`).
+ */
+const jsonObject = (entries: readonly string[], from = '') => `(SELECT row_to_json(j) FROM (SELECT ${entries.join(', ')}${from}) j)`;
+
+/** A JSON array of the rows of `select` (`[]` when none), in its order, compact like jsonObject. */
+const jsonArray = (select: string) => `(SELECT coalesce(array_to_json(array_agg(row_to_json(j))), '[]'::json) FROM (${select}) j)`;
+
+/** The select-list entries of one row of `type` (alias `row`): exactly the selected keys, in order. */
+function objectEntries(state: CompileState, type: GraphQLObjectType, nodes: readonly FieldNode[], row: string): string[] {
   const description = descriptionOf(state, type);
-  const pairs: string[] = [];
+  const entries: string[] = [];
   for (const [key, fieldNodes] of collectFields(state, type, subSelections(nodes))) {
     const name = fieldNodes[0]!.name.value;
     if (fieldNodes.some((node) => node.arguments && node.arguments.length > 0)) throw new Unsupported('field arguments');
     if (name === '__typename') {
-      pairs.push(`${quote(key)}, ${quote(type.name)}`);
+      entries.push(column(quote(type.name), key));
       continue;
     }
     const field = fieldOf(type, name);
-    const column = description.columns[name];
+    const leaf = description.columns[name];
     const one = description.one?.[name];
     const many = description.many?.[name];
     if (name === 'id' && description.node) {
-      pairs.push(`${quote(key)}, ${globalIdSql(description.node, `${row}.id`)}`);
-    } else if (column) {
+      entries.push(column(globalIdSql(description.node, `${row}.id`), key));
+    } else if (leaf) {
       if (!isLeafType(getNamedType(field.type))) throw new Unsupported(`${type.name}.${name}`);
-      pairs.push(`${quote(key)}, ${leafSql(field.type, `${row}.${column.column}`)}`);
+      entries.push(column(leafSql(field.type, `${row}.${leaf.column}`), key));
     } else if (one) {
       const target = objectTypeOf(state, field.type, one.type);
       const alias = `t${++state.aliases}`;
-      const inner = objectSql(state, target, fieldNodes, alias);
-      pairs.push(`${quote(key)}, (SELECT ${inner} FROM ${one.table} ${alias} WHERE ${alias}.id = ${row}.${one.foreignKey})`);
+      const inner = objectEntries(state, target, fieldNodes, alias);
+      entries.push(column(jsonObject(inner, ` FROM ${one.table} ${alias} WHERE ${alias}.id = ${row}.${one.foreignKey}`), key));
     } else if (many) {
       const nullable = getNullableType(field.type);
       if (!isListType(nullable)) throw new Unsupported(`${type.name}.${name}`);
       const target = objectTypeOf(state, nullable.ofType, many.type);
       const alias = `t${++state.aliases}`;
-      const inner = objectSql(state, target, fieldNodes, alias);
+      const inner = objectEntries(state, target, fieldNodes, alias);
       const { from, orderBy } = many.rows(row, alias);
-      pairs.push(`${quote(key)}, COALESCE((SELECT json_agg(${inner} ORDER BY ${orderBy}) FROM ${from}), '[]'::json)`);
+      // array_agg keeps the order of the sorted subquery it reads (as PostGraphile relies on too).
+      entries.push(column(jsonArray(`SELECT ${inner.join(', ')} FROM ${from} ORDER BY ${orderBy}`), key));
     } else {
       throw new Unsupported(`${type.name}.${name}`);
     }
   }
-  return `json_build_object(${pairs.join(', ')})`;
+  return entries;
 }
 
 /** A root field's value for the rows its arguments chose: built per request from SQL compiled once. */
@@ -192,64 +205,70 @@ type RootSql = (rows: RootRows) => string;
 
 const PAGE_ROW = 't0';
 
-/** `edges { cursor node }`, `pageInfo`, `totalCount` of a connection over the page's numbered rows. */
+/**
+ * `edges { cursor node }`, `pageInfo`, `totalCount` of a connection. The page's rows (limit + 1)
+ * are numbered in list order, each with its edge object and cursor; one aggregate over them gives
+ * the edges (the first `limit`), how many there were (a next page?) and the first and last cursor;
+ * the connection object is built from those, keys in the selection's order.
+ */
 function connectionSql(state: CompileState, connection: GraphQLObjectType, nodes: readonly FieldNode[], nodeType: string): RootSql {
   type Part = (rows: ConnectionRows) => string;
   const parts: Array<{ key: string; sql: Part }> = [];
-  const onPage = (rows: ConnectionRows) => `FILTER (WHERE ${PAGE_ROW}.n_ <= ${rows.limit})`;
+  let edgeEntries: Array<{ key: string; sql: Part }> = [];
+  const onPage = (rows: ConnectionRows) => `FILTER (WHERE e.n_ <= ${rows.limit})`;
   for (const [key, fieldNodes] of collectFields(state, connection, subSelections(nodes))) {
     const name = fieldNodes[0]!.name.value;
     if (fieldNodes.some((node) => node.arguments && node.arguments.length > 0)) throw new Unsupported('field arguments');
     if (name === '__typename') {
-      parts.push({ key, sql: () => quote(connection.name) });
+      parts.push({ key, sql: () => column(quote(connection.name), key) });
     } else if (name === 'totalCount') {
-      parts.push({ key, sql: (rows) => `(${rows.count})` });
+      parts.push({ key, sql: (rows) => column(`(${rows.count})`, key) });
     } else if (name === 'edges') {
+      if (edgeEntries.length > 0) throw new Unsupported('edges twice');
       const edgeType = objectTypeOf(state, fieldOf(connection, name).type);
-      const edgeParts: Array<{ key: string; sql: Part }> = [];
       for (const [edgeKey, edgeNodes] of collectFields(state, edgeType, subSelections(fieldNodes))) {
         const edgeField = edgeNodes[0]!.name.value;
         if (edgeNodes.some((node) => node.arguments && node.arguments.length > 0)) throw new Unsupported('field arguments');
-        if (edgeField === '__typename') edgeParts.push({ key: edgeKey, sql: () => quote(edgeType.name) });
-        else if (edgeField === 'cursor') edgeParts.push({ key: edgeKey, sql: (rows) => rows.cursor(PAGE_ROW) });
+        if (edgeField === '__typename') edgeEntries.push({ key: edgeKey, sql: () => column(quote(edgeType.name), edgeKey) });
+        else if (edgeField === 'cursor') edgeEntries.push({ key: edgeKey, sql: (rows) => column(rows.cursor(PAGE_ROW), edgeKey) });
         else if (edgeField === 'node') {
-          const node = objectSql(state, objectTypeOf(state, fieldOf(edgeType, 'node').type, nodeType), edgeNodes, PAGE_ROW);
-          edgeParts.push({ key: edgeKey, sql: () => node });
+          const node = jsonObject(objectEntries(state, objectTypeOf(state, fieldOf(edgeType, 'node').type, nodeType), edgeNodes, PAGE_ROW));
+          edgeEntries.push({ key: edgeKey, sql: () => column(node, edgeKey) });
         } else throw new Unsupported(`${edgeType.name}.${edgeField}`);
       }
-      parts.push({
-        key,
-        sql: (rows) => `COALESCE(json_agg(${pairsSql(edgeParts, rows)} ORDER BY ${PAGE_ROW}.n_) ${onPage(rows)}, '[]'::json)`,
-      });
+      parts.push({ key, sql: () => column('p.edges', key) });
     } else if (name === 'pageInfo') {
       const pageInfoType = objectTypeOf(state, fieldOf(connection, name).type);
-      const infoParts: Array<{ key: string; sql: Part }> = [];
+      const infoParts: Part[] = [];
       for (const [infoKey, infoNodes] of collectFields(state, pageInfoType, subSelections(fieldNodes))) {
         const infoField = infoNodes[0]!.name.value;
-        const sql: Part | undefined = {
+        const value: Part | undefined = {
           __typename: () => quote(pageInfoType.name),
-          hasNextPage: (rows: ConnectionRows) => `count(*) > ${rows.limit}`,
+          hasNextPage: (rows: ConnectionRows) => `p.rows > ${rows.limit}`,
           hasPreviousPage: (rows: ConnectionRows) => String(rows.hasPreviousPage),
-          startCursor: (rows: ConnectionRows) => `(array_agg(${rows.cursor(PAGE_ROW)} ORDER BY ${PAGE_ROW}.n_) ${onPage(rows)})[1]`,
-          endCursor: (rows: ConnectionRows) => `(array_agg(${rows.cursor(PAGE_ROW)} ORDER BY ${PAGE_ROW}.n_ DESC) ${onPage(rows)})[1]`,
+          startCursor: () => 'p.start_cursor',
+          endCursor: () => 'p.end_cursor',
         }[infoField];
-        if (!sql || infoNodes.some((node) => node.arguments && node.arguments.length > 0)) throw new Unsupported(`${pageInfoType.name}.${infoField}`);
-        infoParts.push({ key: infoKey, sql });
+        if (!value || infoNodes.some((node) => node.arguments && node.arguments.length > 0)) throw new Unsupported(`${pageInfoType.name}.${infoField}`);
+        infoParts.push((rows) => column(value(rows), infoKey));
       }
-      parts.push({ key, sql: (rows) => pairsSql(infoParts, rows) });
+      parts.push({ key, sql: (rows) => column(jsonObject(infoParts.map((part) => part(rows))), key) });
     } else {
       throw new Unsupported(`${connection.name}.${name}`);
     }
   }
+  const edges = edgeEntries;
+  edgeEntries = [];
   return (rows) => {
     if (rows.kind !== 'connection') throw new Unsupported('rows');
-    const numbered = `SELECT r.*, row_number() OVER (ORDER BY ${rows.orderBy('r')}) AS n_ FROM (${rows.select}) r`;
-    return `(SELECT ${pairsSql(parts, rows)} FROM (${numbered}) ${PAGE_ROW})`;
+    const edge = edges.length > 0 ? jsonObject(edges.map((entry) => entry.sql(rows))) : `'{}'::json`;
+    const numbered = `SELECT ${PAGE_ROW}.*, row_number() OVER (ORDER BY ${rows.orderBy(PAGE_ROW)}) AS n_ FROM (${rows.select}) ${PAGE_ROW}`;
+    const perRow = `SELECT ${PAGE_ROW}.n_, ${edge} AS edge, ${rows.cursor(PAGE_ROW)} AS cursor FROM (${numbered}) ${PAGE_ROW}`;
+    const page = `SELECT count(*) AS rows, coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) ${onPage(rows)}), '[]'::json) AS edges,
+      (array_agg(e.cursor ORDER BY e.n_) ${onPage(rows)})[1] AS start_cursor, (array_agg(e.cursor ORDER BY e.n_ DESC) ${onPage(rows)})[1] AS end_cursor
+      FROM (${perRow}) e`;
+    return jsonObject(parts.map((part) => part.sql(rows)), ` FROM (${page}) p`);
   };
-}
-
-function pairsSql<R>(parts: ReadonlyArray<{ key: string; sql: (rows: R) => string }>, rows: R): string {
-  return `json_build_object(${parts.map((part) => `${quote(part.key)}, ${part.sql(rows)}`).join(', ')})`;
 }
 
 interface CompiledRoot {
@@ -288,8 +307,8 @@ export class CompiledOperation {
       shape,
       values: params.values,
       text: () => {
-        const pairs = this.roots.map((root, i) => `${quote(root.key)}, ${root.sql(rows[i] ?? { kind: 'one', select: '' })}`);
-        return `SELECT json_build_object(${pairs.join(', ')})::text AS data`;
+        const entries = this.roots.map((root, i) => column(root.sql(rows[i] ?? { kind: 'one', select: '' }), root.key));
+        return `SELECT row_to_json(d)::text AS data FROM (SELECT ${entries.join(', ')}) d`;
       },
     };
   }
@@ -324,8 +343,8 @@ export function compileOperation(schema: GraphQLSchema, jsonSql: JsonSqlSchema, 
     const returned = objectTypeOf(state, field.type);
     let sql: RootSql;
     if (returned.name === root.type) {
-      const object = objectSql(state, returned, nodes, PAGE_ROW);
-      sql = (rows) => `(SELECT ${object} FROM (${rows.select}) ${PAGE_ROW})`;
+      const entries = objectEntries(state, returned, nodes, PAGE_ROW);
+      sql = (rows) => jsonObject(entries, ` FROM (${rows.select}) ${PAGE_ROW}`);
     } else {
       sql = connectionSql(state, returned, nodes, root.type);
     }

@@ -2,38 +2,114 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_1jy155l_1vt
-SELECT json_build_object('latestFeed', (
-  SELECT json_build_object('totalCount', (
-    SELECT count(*)::int
-    FROM feed_item f
-  ), 'pageInfo', json_build_object('hasNextPage', count(*) > 20, 'hasPreviousPage', false, 'startCursor', (array_agg(rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=') ORDER BY t0.n_) FILTER (WHERE t0.n_ <= 20))[1], 'endCursor', (array_agg(rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=') ORDER BY t0.n_ DESC) FILTER (WHERE t0.n_ <= 20))[1]), 'edges', COALESCE(json_agg(json_build_object('cursor', rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '='), 'node', json_build_object('id', encode(convert_to('FeedItem:' || t0.id::text, 'UTF8'), 'base64'), 'headline', t0.headline, 'language', t0.language, 'url', t0.url, 'imageUrl', t0.image_url, 'publishedAt', to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'position', t0.position, 'source', (
-    SELECT json_build_object('id', encode(convert_to('Source:' || t1.id::text, 'UTF8'), 'base64'), 'name', t1.name)
-    FROM source t1
-    WHERE t1.id = t0.source_id
-  ), 'article', (
-    SELECT json_build_object('id', encode(convert_to('Article:' || t2.id::text, 'UTF8'), 'base64'), 'slug', t2.slug, 'title', t2.title, 'source', (
-      SELECT json_build_object('id', encode(convert_to('Source:' || t3.id::text, 'UTF8'), 'base64'), 'name', t3.name)
-      FROM source t3
-      WHERE t3.id = t2.source_id
-    ), 'authors', COALESCE((
-      SELECT json_agg(json_build_object('id', encode(convert_to('Person:' || t4.id::text, 'UTF8'), 'base64'), 'name', t4.name) ORDER BY t4l.position)
-      FROM article_author t4l
-      JOIN person t4 ON t4.id = t4l.person_id
-      WHERE t4l.article_id = t2.id
-    ), '[]'::json))
-    FROM article t2
-    WHERE t2.id = t0.article_id
-  ))) ORDER BY t0.n_) FILTER (WHERE t0.n_ <= 20), '[]'::json))
-  FROM (
-    SELECT
-      r.*,
-      row_number() OVER (ORDER BY r.published_at DESC, r.position, r.id) AS n_
+-- 1. compiled_10hh3i1_20x
+SELECT row_to_json(d)::text AS data
+FROM (
+  SELECT (
+    SELECT row_to_json(j)
     FROM (
-      SELECT f.*
-      FROM feed_item f
-      ORDER BY f.published_at DESC, f.position ASC, f.id ASC
-      LIMIT 21
-    ) r
-  ) t0
-))::text AS data;
+      SELECT
+        (
+          SELECT count(*)::int
+          FROM feed_item f
+        ) AS "totalCount",
+        (
+          SELECT row_to_json(j)
+          FROM (
+            SELECT
+              p.rows > 20 AS "hasNextPage",
+              false AS "hasPreviousPage",
+              p.start_cursor AS "startCursor",
+              p.end_cursor AS "endCursor"
+          ) j
+        ) AS "pageInfo",
+        p.edges AS "edges"
+      FROM (
+        SELECT
+          count(*) AS rows,
+          coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) FILTER (WHERE e.n_ <= 20)), '[]'::json) AS edges,
+          (array_agg(e.cursor ORDER BY e.n_) FILTER (WHERE e.n_ <= 20))[1] AS start_cursor,
+          (array_agg(e.cursor ORDER BY e.n_ DESC) FILTER (WHERE e.n_ <= 20))[1] AS end_cursor
+        FROM (
+          SELECT
+            t0.n_,
+            (
+              SELECT row_to_json(j)
+              FROM (
+                SELECT
+                  rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=') AS "cursor",
+                  (
+                    SELECT row_to_json(j)
+                    FROM (
+                      SELECT
+                        encode(convert_to('FeedItem:' || t0.id::text, 'UTF8'), 'base64') AS "id",
+                        t0.headline AS "headline",
+                        t0.language AS "language",
+                        t0.url AS "url",
+                        t0.image_url AS "imageUrl",
+                        to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt",
+                        t0.position AS "position",
+                        (
+                          SELECT row_to_json(j)
+                          FROM (
+                            SELECT
+                              encode(convert_to('Source:' || t1.id::text, 'UTF8'), 'base64') AS "id",
+                              t1.name AS "name"
+                            FROM source t1
+                            WHERE t1.id = t0.source_id
+                          ) j
+                        ) AS "source",
+                        (
+                          SELECT row_to_json(j)
+                          FROM (
+                            SELECT
+                              encode(convert_to('Article:' || t2.id::text, 'UTF8'), 'base64') AS "id",
+                              t2.slug AS "slug",
+                              t2.title AS "title",
+                              (
+                                SELECT row_to_json(j)
+                                FROM (
+                                  SELECT
+                                    encode(convert_to('Source:' || t3.id::text, 'UTF8'), 'base64') AS "id",
+                                    t3.name AS "name"
+                                  FROM source t3
+                                  WHERE t3.id = t2.source_id
+                                ) j
+                              ) AS "source",
+                              (
+                                SELECT coalesce(array_to_json(array_agg(row_to_json(j))), '[]'::json)
+                                FROM (
+                                  SELECT
+                                    encode(convert_to('Person:' || t4.id::text, 'UTF8'), 'base64') AS "id",
+                                    t4.name AS "name"
+                                  FROM article_author t4l
+                                  JOIN person t4 ON t4.id = t4l.person_id
+                                  WHERE t4l.article_id = t2.id
+                                  ORDER BY t4l.position
+                                ) j
+                              ) AS "authors"
+                            FROM article t2
+                            WHERE t2.id = t0.article_id
+                          ) j
+                        ) AS "article"
+                    ) j
+                  ) AS "node"
+              ) j
+            ) AS edge,
+            rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=') AS cursor
+          FROM (
+            SELECT
+              t0.*,
+              row_number() OVER (ORDER BY t0.published_at DESC, t0.position, t0.id) AS n_
+            FROM (
+              SELECT f.*
+              FROM feed_item f
+              ORDER BY f.published_at DESC, f.position ASC, f.id ASC
+              LIMIT 21
+            ) t0
+          ) t0
+        ) e
+      ) p
+    ) j
+  ) AS "latestFeed"
+) d;
