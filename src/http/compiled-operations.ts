@@ -143,14 +143,17 @@ export class CompiledOperations {
     const request = currentRequest();
     if (request) request.operation = operation.operationName ?? '';
     const cost = this.cost(operation, given);
+    const cache = operation.policy && this.deps.responseCache;
+    // The generation is read while the bucket is charged: two round trips at once when both are in Redis.
+    const generation = cache ? cache.generation.current() : null;
+    generation?.catch(() => undefined);
     const decision = await chargeViewer(this.deps.limiter, viewer, cost);
     if (decision && !decision.allowed) return this.leave(decision);
     for (const [name, value] of decision ? rateLimitHeaders(decision) : []) res.setHeader(name, value);
 
-    const cache = operation.policy && this.deps.responseCache;
     let cacheKey: string | null = null;
-    if (cache) {
-      const extra = await cache.generation.current();
+    if (cache && generation) {
+      const extra = await generation;
       cacheKey = RESPONSE_CACHE_PREFIX + sha256(JSON.stringify({ source: query, operationName: operation.operationName, variables: { ...given }, extra, sessionMode: NO_SESSION }));
       const hit = await cache.store.get(cacheKey);
       const answered = hit === undefined ? null : cachedAnswer(hit);

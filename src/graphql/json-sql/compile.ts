@@ -215,6 +215,8 @@ function connectionSql(state: CompileState, connection: GraphQLObjectType, nodes
   type Part = (rows: ConnectionRows) => string;
   const parts: Array<{ key: string; sql: Part }> = [];
   let edgeEntries: Array<{ key: string; sql: Part }> = [];
+  let pageInfoCursors = false;
+  let pageInfoRowCount = false;
   const onPage = (rows: ConnectionRows) => `FILTER (WHERE e.n_ <= ${rows.limit})`;
   for (const [key, fieldNodes] of collectFields(state, connection, subSelections(nodes))) {
     const name = fieldNodes[0]!.name.value;
@@ -250,6 +252,8 @@ function connectionSql(state: CompileState, connection: GraphQLObjectType, nodes
           endCursor: () => 'p.end_cursor',
         }[infoField];
         if (!value || infoNodes.some((node) => node.arguments && node.arguments.length > 0)) throw new Unsupported(`${pageInfoType.name}.${infoField}`);
+        if (infoField === 'startCursor' || infoField === 'endCursor') pageInfoCursors = true;
+        if (infoField === 'hasNextPage') pageInfoRowCount = true;
         infoParts.push((rows) => column(value(rows), infoKey));
       }
       parts.push({ key, sql: (rows) => column(jsonObject(infoParts.map((part) => part(rows))), key) });
@@ -259,14 +263,20 @@ function connectionSql(state: CompileState, connection: GraphQLObjectType, nodes
   }
   const edges = edgeEntries;
   edgeEntries = [];
+  // Only what the selection reads is computed: a cursor per row costs a to_char and a base64.
+  const usesRowCount = pageInfoRowCount;
   return (rows) => {
     if (rows.kind !== 'connection') throw new Unsupported('rows');
-    const edge = edges.length > 0 ? jsonObject(edges.map((entry) => entry.sql(rows))) : `'{}'::json`;
+    // The extra row (limit + 1) only tells whether a next page exists: no edge is built for it.
+    const edge = `CASE WHEN ${PAGE_ROW}.n_ <= ${rows.limit} THEN ${edges.length > 0 ? jsonObject(edges.map((entry) => entry.sql(rows))) : `'{}'::json`} END`;
     const numbered = `SELECT ${PAGE_ROW}.*, row_number() OVER (ORDER BY ${rows.orderBy(PAGE_ROW)}) AS n_ FROM (${rows.select}) ${PAGE_ROW}`;
-    const perRow = `SELECT ${PAGE_ROW}.n_, ${edge} AS edge, ${rows.cursor(PAGE_ROW)} AS cursor FROM (${numbered}) ${PAGE_ROW}`;
-    const page = `SELECT count(*) AS rows, coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) ${onPage(rows)}), '[]'::json) AS edges,
-      (array_agg(e.cursor ORDER BY e.n_) ${onPage(rows)})[1] AS start_cursor, (array_agg(e.cursor ORDER BY e.n_ DESC) ${onPage(rows)})[1] AS end_cursor
-      FROM (${perRow}) e`;
+    const perRow = `SELECT ${PAGE_ROW}.n_, ${edge} AS edge${pageInfoCursors ? `, ${rows.cursor(PAGE_ROW)} AS cursor` : ''} FROM (${numbered}) ${PAGE_ROW}`;
+    const aggregates = [`coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) ${onPage(rows)}), '[]'::json) AS edges`];
+    if (usesRowCount) aggregates.push('count(*) AS rows');
+    if (pageInfoCursors) {
+      aggregates.push(`(array_agg(e.cursor ORDER BY e.n_) ${onPage(rows)})[1] AS start_cursor`, `(array_agg(e.cursor ORDER BY e.n_ DESC) ${onPage(rows)})[1] AS end_cursor`);
+    }
+    const page = `SELECT ${aggregates.join(', ')} FROM (${perRow}) e`;
     return jsonObject(parts.map((part) => part.sql(rows)), ` FROM (${page}) p`);
   };
 }

@@ -2,7 +2,7 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_t1gh43_33h
+-- 1. compiled_titvar_2su
 SELECT row_to_json(d)::text AS data
 FROM (
   SELECT
@@ -96,15 +96,11 @@ FROM (
       FROM (
         SELECT p.edges AS "edges"
         FROM (
-          SELECT
-            count(*) AS rows,
-            coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) FILTER (WHERE e.n_ <= 20)), '[]'::json) AS edges,
-            (array_agg(e.cursor ORDER BY e.n_) FILTER (WHERE e.n_ <= 20))[1] AS start_cursor,
-            (array_agg(e.cursor ORDER BY e.n_ DESC) FILTER (WHERE e.n_ <= 20))[1] AS end_cursor
+          SELECT coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) FILTER (WHERE e.n_ <= 20)), '[]'::json) AS edges
           FROM (
             SELECT
               t0.n_,
-              (
+              CASE WHEN t0.n_ <= 20 THEN (
                 SELECT row_to_json(j)
                 FROM (
                   SELECT (
@@ -138,8 +134,7 @@ FROM (
                     ) j
                   ) AS "node"
                 ) j
-              ) AS edge,
-              rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=') AS cursor
+              ) END AS edge
             FROM (
               SELECT
                 t0.*,

@@ -2,7 +2,7 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_10hh3i1_20x
+-- 1. compiled_cwryfd_21s
 SELECT row_to_json(d)::text AS data
 FROM (
   SELECT (
@@ -26,14 +26,14 @@ FROM (
         p.edges AS "edges"
       FROM (
         SELECT
-          count(*) AS rows,
           coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) FILTER (WHERE e.n_ <= 20)), '[]'::json) AS edges,
+          count(*) AS rows,
           (array_agg(e.cursor ORDER BY e.n_) FILTER (WHERE e.n_ <= 20))[1] AS start_cursor,
           (array_agg(e.cursor ORDER BY e.n_ DESC) FILTER (WHERE e.n_ <= 20))[1] AS end_cursor
         FROM (
           SELECT
             t0.n_,
-            (
+            CASE WHEN t0.n_ <= 20 THEN (
               SELECT row_to_json(j)
               FROM (
                 SELECT
@@ -95,7 +95,7 @@ FROM (
                     ) j
                   ) AS "node"
               ) j
-            ) AS edge,
+            ) END AS edge,
             rtrim(translate(encode(convert_to('[1,"feed","' || to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || t0.position || ',"' || t0.id || '"]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=') AS cursor
           FROM (
             SELECT
