@@ -109,8 +109,8 @@ export class FeedItemRepository {
 
 /**
  * The sidebar's rows for the compiled read path (src/feed-item/feed-item.json-sql.ts): every column
- * of the page's items (limit + 1 rows, the LIMIT a literal so the plan is made once), and the
- * count of the whole list, with the same conditions and order as latest() and count().
+ * of the list's items in order (the compiler adds the page's LIMIT, a literal so the plan is made
+ * once), and the count of the whole list, with the same conditions and order as latest() and count().
  */
 export function latestRowsSql(criteria: FeedCriteria, page: FeedPage, params: SqlParams): { select: string; count: string } {
   const conditions = feedConditions(criteria, params);
@@ -118,8 +118,7 @@ export function latestRowsSql(criteria: FeedCriteria, page: FeedPage, params: Sq
   const { keyset, orderBy } = keysetClauses(LATEST_FIRST, page, params);
   if (keyset) conditions.push(keyset);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  if (!Number.isSafeInteger(page.limit) || page.limit < 0) throw new RangeError('page limit');
-  return { select: `SELECT f.* FROM feed_item f${where} ORDER BY ${orderBy} LIMIT ${page.limit + 1}`, count };
+  return { select: `SELECT f.* FROM feed_item f${where} ORDER BY ${orderBy}`, count };
 }
 
 function feedConditions(criteria: FeedCriteria, params: SqlParams): string[] {

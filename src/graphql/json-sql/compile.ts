@@ -206,10 +206,12 @@ type RootSql = (rows: RootRows) => string;
 const PAGE_ROW = 't0';
 
 /**
- * `edges { cursor node }`, `pageInfo`, `totalCount` of a connection. The page's rows (limit + 1)
- * are numbered in list order, each with its edge object and cursor; one aggregate over them gives
- * the edges (the first `limit`), how many there were (a next page?) and the first and last cursor;
- * the connection object is built from those, keys in the selection's order.
+ * `edges { cursor node }`, `pageInfo`, `totalCount` of a connection. Without `hasNextPage` and the
+ * page's cursors the page is its `limit` rows, each an edge, aggregated in order (the sidebar's
+ * statement is then the hand-written floor's shape). With them, limit + 1 rows are numbered in list
+ * order, each with its edge object and cursor; one aggregate over them gives the edges (the first
+ * `limit`), how many there were (a next page?) and the first and last cursor. The connection object
+ * is built from those, keys in the selection's order.
  */
 function connectionSql(state: CompileState, connection: GraphQLObjectType, nodes: readonly FieldNode[], nodeType: string): RootSql {
   type Part = (rows: ConnectionRows) => string;
@@ -267,16 +269,24 @@ function connectionSql(state: CompileState, connection: GraphQLObjectType, nodes
   const usesRowCount = pageInfoRowCount;
   return (rows) => {
     if (rows.kind !== 'connection') throw new Unsupported('rows');
-    // The extra row (limit + 1) only tells whether a next page exists: no edge is built for it.
-    const edge = `CASE WHEN ${PAGE_ROW}.n_ <= ${rows.limit} THEN ${edges.length > 0 ? jsonObject(edges.map((entry) => entry.sql(rows))) : `'{}'::json`} END`;
-    const numbered = `SELECT ${PAGE_ROW}.*, row_number() OVER (ORDER BY ${rows.orderBy(PAGE_ROW)}) AS n_ FROM (${rows.select}) ${PAGE_ROW}`;
-    const perRow = `SELECT ${PAGE_ROW}.n_, ${edge} AS edge${pageInfoCursors ? `, ${rows.cursor(PAGE_ROW)} AS cursor` : ''} FROM (${numbered}) ${PAGE_ROW}`;
-    const aggregates = [`coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) ${onPage(rows)}), '[]'::json) AS edges`];
-    if (usesRowCount) aggregates.push('count(*) AS rows');
-    if (pageInfoCursors) {
-      aggregates.push(`(array_agg(e.cursor ORDER BY e.n_) ${onPage(rows)})[1] AS start_cursor`, `(array_agg(e.cursor ORDER BY e.n_ DESC) ${onPage(rows)})[1] AS end_cursor`);
+    if (!Number.isSafeInteger(rows.limit) || rows.limit < 0) throw new RangeError('page limit');
+    const edge = edges.length > 0 ? jsonObject(edges.map((entry) => entry.sql(rows))) : `'{}'::json`;
+    let page: string;
+    if (!usesRowCount && !pageInfoCursors) {
+      // Only the page itself: its rows, in order, each an edge (what a sidebar asks for).
+      page = `SELECT (SELECT coalesce(array_to_json(array_agg(${edge})), '[]'::json) FROM (${rows.select} LIMIT ${rows.limit}) ${PAGE_ROW}) AS edges`;
+    } else {
+      // limit + 1 rows, numbered in list order: the extra one only tells whether a next page
+      // exists, so no edge is built for it.
+      const numbered = `SELECT ${PAGE_ROW}.*, row_number() OVER (ORDER BY ${rows.orderBy(PAGE_ROW)}) AS n_ FROM (${rows.select} LIMIT ${rows.limit + 1}) ${PAGE_ROW}`;
+      const perRow = `SELECT ${PAGE_ROW}.n_, CASE WHEN ${PAGE_ROW}.n_ <= ${rows.limit} THEN ${edge} END AS edge${pageInfoCursors ? `, ${rows.cursor(PAGE_ROW)} AS cursor` : ''} FROM (${numbered}) ${PAGE_ROW}`;
+      const aggregates = [`coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) ${onPage(rows)}), '[]'::json) AS edges`];
+      if (usesRowCount) aggregates.push('count(*) AS rows');
+      if (pageInfoCursors) {
+        aggregates.push(`(array_agg(e.cursor ORDER BY e.n_) ${onPage(rows)})[1] AS start_cursor`, `(array_agg(e.cursor ORDER BY e.n_ DESC) ${onPage(rows)})[1] AS end_cursor`);
+      }
+      page = `SELECT ${aggregates.join(', ')} FROM (${perRow}) e`;
     }
-    const page = `SELECT ${aggregates.join(', ')} FROM (${perRow}) e`;
     return jsonObject(parts.map((part) => part.sql(rows)), ` FROM (${page}) p`);
   };
 }

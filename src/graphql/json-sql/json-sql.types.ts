@@ -32,7 +32,10 @@ interface OneRow {
   readonly select: string;
 }
 
-/** A forward keyset page: `select` returns up to `limit + 1` rows (the extra one says a next page exists). */
+/**
+ * A forward keyset page: `select` returns the list's rows in order, without a LIMIT; the compiler
+ * reads `limit` of them, or `limit + 1` when the selection asks whether a next page exists.
+ */
 export interface ConnectionRows {
   readonly kind: 'connection';
   readonly select: string;

@@ -2,7 +2,7 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_titvar_2su
+-- 1. compiled_9dtwdn_2nb
 SELECT row_to_json(d)::text AS data
 FROM (
   SELECT
@@ -96,57 +96,49 @@ FROM (
       FROM (
         SELECT p.edges AS "edges"
         FROM (
-          SELECT coalesce(array_to_json(array_agg(e.edge ORDER BY e.n_) FILTER (WHERE e.n_ <= 20)), '[]'::json) AS edges
-          FROM (
-            SELECT
-              t0.n_,
-              CASE WHEN t0.n_ <= 20 THEN (
-                SELECT row_to_json(j)
-                FROM (
-                  SELECT (
-                    SELECT row_to_json(j)
-                    FROM (
-                      SELECT
-                        encode(convert_to('FeedItem:' || t0.id::text, 'UTF8'), 'base64') AS "id",
-                        t0.headline AS "headline",
-                        t0.url AS "url",
-                        to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt",
-                        (
-                          SELECT row_to_json(j)
-                          FROM (
-                            SELECT
-                              encode(convert_to('Source:' || t6.id::text, 'UTF8'), 'base64') AS "id",
-                              t6.name AS "name"
-                            FROM source t6
-                            WHERE t6.id = t0.source_id
-                          ) j
-                        ) AS "source",
-                        (
-                          SELECT row_to_json(j)
-                          FROM (
-                            SELECT
-                              encode(convert_to('Article:' || t7.id::text, 'UTF8'), 'base64') AS "id",
-                              t7.slug AS "slug"
-                            FROM article t7
-                            WHERE t7.id = t0.article_id
-                          ) j
-                        ) AS "article"
-                    ) j
-                  ) AS "node"
-                ) j
-              ) END AS edge
-            FROM (
-              SELECT
-                t0.*,
-                row_number() OVER (ORDER BY t0.published_at DESC, t0.position, t0.id) AS n_
+          SELECT (
+            SELECT coalesce(array_to_json(array_agg((
+              SELECT row_to_json(j)
               FROM (
-                SELECT f.*
-                FROM feed_item f
-                ORDER BY f.published_at DESC, f.position ASC, f.id ASC
-                LIMIT 21
-              ) t0
+                SELECT (
+                  SELECT row_to_json(j)
+                  FROM (
+                    SELECT
+                      encode(convert_to('FeedItem:' || t0.id::text, 'UTF8'), 'base64') AS "id",
+                      t0.headline AS "headline",
+                      t0.url AS "url",
+                      to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt",
+                      (
+                        SELECT row_to_json(j)
+                        FROM (
+                          SELECT
+                            encode(convert_to('Source:' || t6.id::text, 'UTF8'), 'base64') AS "id",
+                            t6.name AS "name"
+                          FROM source t6
+                          WHERE t6.id = t0.source_id
+                        ) j
+                      ) AS "source",
+                      (
+                        SELECT row_to_json(j)
+                        FROM (
+                          SELECT
+                            encode(convert_to('Article:' || t7.id::text, 'UTF8'), 'base64') AS "id",
+                            t7.slug AS "slug"
+                          FROM article t7
+                          WHERE t7.id = t0.article_id
+                        ) j
+                      ) AS "article"
+                  ) j
+                ) AS "node"
+              ) j
+            ))), '[]'::json)
+            FROM (
+              SELECT f.*
+              FROM feed_item f
+              ORDER BY f.published_at DESC, f.position ASC, f.id ASC
+              LIMIT 20
             ) t0
-          ) e
+          ) AS edges
         ) p
       ) j
     ) AS "latestFeed"
