@@ -74,6 +74,11 @@ function hintFromDirectives(node: { directives?: readonly { name: { value: strin
   return hint;
 }
 
+/** The Cache-Control header of a cacheable response, as Apollo writes it: `max-age=N, public|private`. */
+export function cacheControlHeader(policy: StaticPolicy): string {
+  return `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}`;
+}
+
 export class StaticCachePolicies {
   private readonly typeHints = new Map<GraphQLNamedType, Hint>();
   private readonly fieldHints = new Map<GraphQLField<unknown, unknown>, Hint>();
@@ -214,7 +219,7 @@ export function staticCachePolicyPlugin<TContext extends object>(schema: GraphQL
           const header = response.http.headers.get('cache-control');
           if (header && header !== 'no-store' && !/^max-age=\d+, (public|private)$/.test(header)) return;
           if (cacheable && header !== 'no-store' && response.body.kind === 'single' && !response.body.singleResult.errors) {
-            response.http.headers.set('cache-control', `max-age=${cacheable.maxAge}, ${cacheable.scope.toLowerCase()}`);
+            response.http.headers.set('cache-control', cacheControlHeader(cacheable));
           } else {
             response.http.headers.set('cache-control', 'no-store');
           }

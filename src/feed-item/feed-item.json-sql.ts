@@ -1,5 +1,6 @@
 import { normalizeLanguageFilter } from '../common/input-normalizers';
 import type { SqlParams } from '../db/sql-params';
+import { isoTimestampSql } from '../graphql/json-sql/compile';
 import { Decline, type JsonSqlRootField, type JsonSqlType, type RootRows } from '../graphql/json-sql/json-sql.types';
 import type { ConnectionArgs } from '../graphql/relay/connection';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
@@ -22,7 +23,7 @@ export const FEED_ITEM_JSON_SQL: JsonSqlType = {
  * The cursor round trip in compiled-operations.e2e-spec.ts fails if the two ever part.
  */
 function feedCursorSql(row: string): string {
-  const json = `'[1,"feed","' || to_char(${row}.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",' || ${row}.position || ',"' || ${row}.id || '"]'`;
+  const json = `'[1,"feed","' || ${isoTimestampSql(`${row}.published_at`)} || '",' || ${row}.position || ',"' || ${row}.id || '"]'`;
   return `rtrim(translate(encode(convert_to(${json}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
 }
 

@@ -69,14 +69,16 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   });
 
   const graphql = graphqlEndpoint({ config, apollo: deps.apollo, guards: deps.guards, createLoaders: deps.createLoaders, resolvers: deps.resolvers, compiled: deps.compiled, logger });
-  app.all([GRAPHQL_PATH, `${GRAPHQL_PATH}/`], (req, res) => {
-    const query = req.originalUrl.indexOf('?');
-    const work = graphql(req, res, query < 0 ? '' : req.originalUrl.slice(query), res.locals.requestId as string);
+  /** One GraphQL request, whichever way it came in (`url` with its query string). */
+  const serveGraphQL = (req: IncomingMessage, res: ServerResponse & { locals?: { work?: Promise<void> } }, url: string, requestId: string): void => {
+    const query = url.indexOf('?');
+    const work = graphql(req, res, query < 0 ? '' : url.slice(query), requestId);
     // Shutdown waits for it; the access line of a request whose client left waits for it too.
-    res.locals.work = work;
+    res.locals = { ...res.locals, work };
     inFlight.track(work);
-  });
-  const handler = (req: IncomingMessage, res: ServerResponse & { locals?: { work?: Promise<void> } }): void => {
+  };
+  app.all([GRAPHQL_PATH, `${GRAPHQL_PATH}/`], (req, res) => serveGraphQL(req, res, req.originalUrl, res.locals.requestId as string));
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
     const query = url.indexOf('?');
     if (!isGraphQLPath(query < 0 ? url : url.slice(0, query))) {
@@ -85,11 +87,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     }
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    observe(req, res, requestId, () => {
-      const work = graphql(req, res, query < 0 ? '' : url.slice(query), requestId);
-      res.locals = { work };
-      inFlight.track(work);
-    });
+    observe(req, res, requestId, () => serveGraphQL(req, res, url, requestId));
   };
 
   if (metrics) {

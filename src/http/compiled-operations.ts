@@ -16,12 +16,12 @@ import type { Logger } from 'pino';
 import type { CacheGeneration } from '../common/generation';
 import { currentRequest } from '../common/request-context';
 import type { Viewer } from '../common/viewer';
-import { StaticCachePolicies, type StaticPolicy } from '../cache/static-cache-policy.plugin';
+import { cacheControlHeader, StaticCachePolicies, type StaticPolicy } from '../cache/static-cache-policy.plugin';
 import { dynamicSql, type SqlExecutor, type SqlStatement } from '../db/sql-executor';
 import { InputLimits } from '../edge/input-limits.plugin';
 import { chargeViewer, rateLimitHeaders } from '../edge/limits.plugin';
 import { operationCost } from '../edge/query-cost';
-import type { CostLimiter } from '../edge/rate-limiter';
+import type { CostLimiter, LimitDecision } from '../edge/rate-limiter';
 import { compileOperation, Unsupported, type BoundStatement, type CompiledOperation } from '../graphql/json-sql/compile';
 import type { JsonSqlSchema } from '../graphql/json-sql/json-sql.types';
 
@@ -158,7 +158,7 @@ export class CompiledOperations {
       const hit = await cache.store.get(cacheKey);
       const answered = hit === undefined ? null : cachedAnswer(hit);
       if (answered) {
-        res.setHeader('cache-control', `max-age=${answered.policy.maxAge}, ${answered.policy.scope.toLowerCase()}`);
+        res.setHeader('cache-control', cacheControlHeader(answered.policy));
         res.setHeader('age', String(Math.round((Date.now() - answered.cacheTime) / 1000)));
         send(res, `{"data":${answered.data}}\n`);
         return true;
@@ -175,7 +175,7 @@ export class CompiledOperations {
       return this.leave(decision);
     }
     const policy = operation.policy;
-    res.setHeader('cache-control', policy ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store');
+    res.setHeader('cache-control', policy ? cacheControlHeader(policy) : 'no-store');
     send(res, `{"data":${data}}\n`);
     if (cache && cacheKey && policy) {
       const value = `{"data":${data},"cachePolicy":${JSON.stringify({ maxAge: policy.maxAge, scope: policy.scope })},"cacheTime":${Date.now()}}`;
@@ -184,7 +184,7 @@ export class CompiledOperations {
     return true;
   }
 
-  private leave(decision: Awaited<ReturnType<typeof chargeViewer>>): false {
+  private leave(decision: LimitDecision | null): false {
     const request = currentRequest();
     if (request) request.charged = { decision };
     return false;

@@ -46,7 +46,7 @@ const quote = (name: string) => `'${name}'`;
 const MAX_OBJECT_KEYS = 50;
 
 /** DateTime as graphql-scalars writes a Date: Date#toISOString, milliseconds and `Z`. */
-function isoTimestamp(expression: string): string {
+export function isoTimestampSql(expression: string): string {
   return `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
@@ -77,7 +77,7 @@ function leafSql(type: GraphQLOutputType, expression: string): string {
   }
   if (isEnumType(nullable)) return enumSql(nullable, expression);
   if (isScalarType(nullable)) {
-    if (nullable.name === 'DateTime') return isoTimestamp(expression);
+    if (nullable.name === 'DateTime') return isoTimestampSql(expression);
     if (['String', 'Int', 'Float', 'Boolean'].includes(nullable.name)) return expression;
   }
   throw new Unsupported(`leaf type ${String(type)}`);
