@@ -42,7 +42,7 @@ export async function openCaches(config: AppConfig, db: SqlExecutor, logger: Log
   // Made here rather than by Apollo, so that persisted queries can be written with their own TTL.
   const serverCache: KeyValueCache<string> = redis ? new RedisKeyValueCache(redis, `${config.redisKeyPrefix}cache:`, logger) : new InMemoryLRUCache<string>();
   const generation: CacheGeneration = redis
-    ? new RedisCacheGeneration(redis, config.redisKeyPrefix)
+    ? new RedisCacheGeneration(redis, config.redisKeyPrefix, RESPONSE_CACHE_SIGNAL, { watch: true })
     : (db.changes?.generation(RESPONSE_CACHE_SIGNAL) ?? new MemoryCacheGeneration());
   return {
     redis,
