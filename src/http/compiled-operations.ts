@@ -144,18 +144,23 @@ export class CompiledOperations {
     if (request) request.operation = operation.operationName ?? '';
     const cost = this.cost(operation, given);
     const cache = operation.policy && this.deps.responseCache;
-    // The generation is read while the bucket is charged: two round trips at once when both are in Redis.
-    const generation = cache ? cache.generation.current() : null;
-    generation?.catch(() => undefined);
+    // The cached answer is asked for while the bucket is charged: one round trip for both when
+    // they are in Redis (the generation is known in memory there, see RedisCacheGeneration). A
+    // refused charge drops what came back.
+    let cacheKey: string | null = null;
+    const cached = cache
+      ? cache.generation.current().then((extra) => {
+          cacheKey = RESPONSE_CACHE_PREFIX + sha256(JSON.stringify({ source: query, operationName: operation.operationName, variables: { ...given }, extra, sessionMode: NO_SESSION }));
+          return cache.store.get(cacheKey);
+        })
+      : null;
+    cached?.catch(() => undefined);
     const decision = await chargeViewer(this.deps.limiter, viewer, cost);
     if (decision && !decision.allowed) return this.leave(decision);
     for (const [name, value] of decision ? rateLimitHeaders(decision) : []) res.setHeader(name, value);
 
-    let cacheKey: string | null = null;
-    if (cache && generation) {
-      const extra = await generation;
-      cacheKey = RESPONSE_CACHE_PREFIX + sha256(JSON.stringify({ source: query, operationName: operation.operationName, variables: { ...given }, extra, sessionMode: NO_SESSION }));
-      const hit = await cache.store.get(cacheKey);
+    if (cached) {
+      const hit = await cached;
       const answered = hit === undefined ? null : cachedAnswer(hit);
       if (answered) {
         res.setHeader('cache-control', cacheControlHeader(answered.policy));
