@@ -139,7 +139,7 @@ export class ArticleRepository {
   /** One keyset page of articles matching the criteria. */
   async list(criteria: ArticleCriteria, page: ArticlePage): Promise<ArticleRecord[]> {
     const params = new SqlParams();
-    const conditions = criteriaConditions(criteria, params);
+    const conditions = articleConditions(criteria, params);
     const { keyset, orderBy } = keysetClauses(articleKeyset(page.order), page, params);
     if (keyset) conditions.push(keyset);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
@@ -149,7 +149,7 @@ export class ArticleRepository {
 
   async count(criteria: ArticleCriteria): Promise<number> {
     const params = new SqlParams();
-    const conditions = criteriaConditions(criteria, params);
+    const conditions = articleConditions(criteria, params);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const [row] = await this.db.rows<{ count: number }>(dynamicSql('article_count', `SELECT count(*)::int AS count FROM article a ${where}`), params.values);
     return row?.count ?? 0;
@@ -192,7 +192,12 @@ function parentCondition(parent: ArticleParent, parentId: string): string {
   return `a.id IN (${authored} UNION ${mentioned})`;
 }
 
-function criteriaConditions(criteria: ArticleCriteria, params: SqlParams): string[] {
+/**
+ * The WHERE conditions of an article list, on `article a`: also what other lists filter by
+ * articles with (the feed items of src/feed-item, through `f.article_id IN (SELECT a.id FROM
+ * article a WHERE …)`), so there is one definition of "by these people" and "matches this search".
+ */
+export function articleConditions(criteria: ArticleCriteria, params: SqlParams): string[] {
   const conditions: string[] = [];
   if (criteria.sourceIds) conditions.push(`a.source_id = ANY(${params.add(criteria.sourceIds, 'uuid[]')})`);
   if (criteria.personIds) {
@@ -207,16 +212,22 @@ function criteriaConditions(criteria: ArticleCriteria, params: SqlParams): strin
   }
   if (criteria.publishedAfter) conditions.push(`a.published_at >= ${params.add(criteria.publishedAfter, 'timestamptz')}`);
   if (criteria.publishedBefore) conditions.push(`a.published_at < ${params.add(criteria.publishedBefore, 'timestamptz')}`);
-  if (criteria.search) {
-    // Word-prefix full-text match ('simple': no stemming for any language) or trigram word
-    // similarity (threshold set per connection, see data-source.ts), both served by GIN indexes;
-    // for unspaced scripts also a substring match (the trigram index serves LIKE too).
-    const alternatives = [`${params.add(criteria.search.text)} <% a.search_text`];
-    if (criteria.search.tsquery) {
-      alternatives.unshift(`to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, ${params.add(criteria.search.tsquery)})`);
-    }
-    if (criteria.search.substring) alternatives.push(`a.search_text LIKE ${params.add(criteria.search.substring)}`);
-    conditions.push(`(${alternatives.join(' OR ')})`);
-  }
+  if (criteria.search) conditions.push(textSearchCondition(criteria.search, 'a.search_text', params));
   return conditions;
+}
+
+/**
+ * Whether the text `column` holds (an SQL expression of text normalised as normalizeForSearch
+ * does) matches the search: a word-prefix full-text match ('simple': no stemming for any
+ * language) or trigram word similarity (threshold set per connection, see data-source.ts), both
+ * served by GIN indexes on `article.search_text`; for unspaced scripts also a substring match
+ * (the trigram index serves LIKE too). Feed headlines are matched by the same function.
+ */
+export function textSearchCondition(search: ArticleSearch, column: string, params: SqlParams): string {
+  const alternatives = [`${params.add(search.text)} <% ${column}`];
+  if (search.tsquery) {
+    alternatives.unshift(`to_tsvector('simple'::regconfig, ${column}) @@ to_tsquery('simple'::regconfig, ${params.add(search.tsquery)})`);
+  }
+  if (search.substring) alternatives.push(`${column} LIKE ${params.add(search.substring)}`);
+  return `(${alternatives.join(' OR ')})`;
 }

@@ -52,7 +52,7 @@ export class ArticleService {
    * only when asked for; with `selection`, their selected relations are loaded for the page at once.
    */
   async list(ctx: ArticleContext, filter: ArticleFilter | null | undefined, page: ArticlePage, selection?: ArticleSelection): Promise<RowsPage<ArticleRecord>> {
-    const criteria = toCriteria(filter ?? {});
+    const criteria = articleCriteria(filter ?? {});
     const rows = await this.articles.list(criteria, page);
     if (selection) await this.prefetchRelations(ctx, rows, selection.fields, selection.relations);
     return { rows, total: () => this.articles.count(criteria) };
@@ -125,7 +125,11 @@ export class ArticleService {
   }
 }
 
-function toCriteria(filter: ArticleFilter): ArticleCriteria {
+/**
+ * A filter as the repository's criteria: ids deduplicated, the language tag canonical, the search
+ * prepared (see prepareSearch). Other lists that filter by articles (feed items) use it too.
+ */
+export function articleCriteria(filter: ArticleFilter): ArticleCriteria {
   const criteria: ArticleCriteria = {};
   if (filter.sourceIds != null) criteria.sourceIds = [...new Set(filter.sourceIds)];
   if (filter.personIds != null) criteria.personIds = [...new Set(filter.personIds)];

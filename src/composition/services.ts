@@ -72,7 +72,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
   };
   // A feed request reads through loaders of its own, as a GraphQL request does.
-  const feeds = new SyndicationFeedService(services.articles, services.sources, services.people, () =>
+  const feeds = new SyndicationFeedService(services.feedItems, services.sources, services.people, () =>
     createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger }),
   );
   const resolverInstances = new Map<ResolverClass, unknown>([

@@ -1,6 +1,6 @@
 import { normalizeLanguageFilter } from '../common/input-normalizers';
 import type { ArticleRecord } from '../article/article.record';
-import type { ArticleContext, ArticleService } from '../article/article.service';
+import { articleCriteria, type ArticleContext, type ArticleService } from '../article/article.service';
 import type { ServiceContext } from '../common/request-context';
 import type { RowsPage } from '../db/keyset';
 import { coversAll } from '../db/column-selection';
@@ -8,6 +8,20 @@ import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
 import type { FeedItemLoaders } from './feed-item.loaders';
 import type { FeedCriteria, FeedItemRepository, FeedItemWithJoins, FeedPage, FeedSelection } from './feed-item.repository';
 import type { FeedItemRecord } from './feed-item.record';
+
+/**
+ * The filter of a headline list: database ids, the language tag and the search as the client gave
+ * them. `personIds` and `search` reach through the item's article (see FeedCriteria).
+ */
+export interface FeedItemFilter {
+  sourceId?: string | null;
+  sourceIds?: string[] | null;
+  /** Items whose article was written by or mentions one of these people. */
+  personIds?: string[] | null;
+  language?: string | null;
+  /** Words in the headline, or in the article's title, summary or body. */
+  search?: string | null;
+}
 
 /** What the feed item service reads through the request's loaders (articles' included, for the joined ones). */
 export type FeedItemContext = ServiceContext<FeedItemLoaders & ArticleContext['loaders']>;
@@ -25,13 +39,11 @@ export class FeedItemService {
    */
   async latest(
     ctx: FeedItemContext,
-    filter: { sourceId?: string | null; language?: string | null },
+    filter: FeedItemFilter,
     page: FeedPage,
     selection: FeedSelection,
   ): Promise<RowsPage<FeedItemWithJoins>> {
-    const criteria: FeedCriteria = {};
-    if (filter.sourceId != null) criteria.sourceId = filter.sourceId;
-    if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'language');
+    const criteria = feedCriteria(filter);
     const rows = await this.feedItems.latest(criteria, page, selection);
     if (selection.source && coversAll(SOURCE_TABLE.map, selection.source)) {
       for (const row of rows) if (row.joinedSource) ctx.loaders.sourceById.prime(row.sourceId, row.joinedSource);
@@ -57,4 +69,16 @@ export class FeedItemService {
     if (item.joinedArticle !== undefined) return item.joinedArticle;
     return item.articleId ? ctx.loaders.articleById.load(item.articleId) : null;
   }
+}
+
+/** A filter as the repository's criteria; the people and the search go through the articles' own (articleCriteria). */
+function feedCriteria(filter: FeedItemFilter): FeedCriteria {
+  const criteria: FeedCriteria = {};
+  if (filter.sourceId != null) criteria.sourceId = filter.sourceId;
+  if (filter.sourceIds != null) criteria.sourceIds = [...new Set(filter.sourceIds)];
+  if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'language');
+  const { personIds, search } = articleCriteria({ personIds: filter.personIds, search: filter.search });
+  if (personIds) criteria.article = { personIds };
+  if (search) criteria.search = search;
+  return criteria;
 }

@@ -54,7 +54,7 @@ export function syndicationFeedRouter({ config, feeds, limiter, cache, generatio
           const base = config.publicUrl ?? `${req.protocol}://${String(req.get('host'))}`;
           const query = new URLSearchParams(FILTERS.flatMap((name): Array<[string, string]> => (filters[name] ? [[name, filters[name]!]] : []))).toString();
           const self = (f: FeedFormat) => `${base}/feeds/latest.${f}${query ? `?${query}` : ''}`;
-          const feed = await feeds.latest(filters, { home: `${base}/`, self: { rss: self('rss'), atom: self('atom'), json: self('json') } });
+          const feed = await feeds.latest(filters, { base, self: { rss: self('rss'), atom: self('atom'), json: self('json') } });
           const body = renderFeed(format, feed);
           rendered = { body, etag: entityTag(body), lastModified: feed.entries.length > 0 ? feed.updated.toUTCString() : null };
           await cache.set(cacheKey, JSON.stringify(rendered), { ttl: CACHE_SECONDS.headlines });

@@ -1,61 +1,87 @@
-import type { ArticleFilter, ArticleService } from '../article/article.service';
-import { ArticleOrder } from '../article/article.record';
-import { BadUserInputError, NotFoundError } from '../common/errors/domain-errors';
+import { NotFoundError } from '../common/errors/domain-errors';
 import { normalizeLanguageFilter } from '../common/input-normalizers';
 import type { ServiceContext } from '../common/request-context';
 import type { Loaders } from '../api/loaders';
 import { fromGlobalIdOfType, toGlobalId } from '../graphql/relay/global-id';
+import type { FeedItemFilter, FeedItemService } from '../feed-item/feed-item.service';
+import type { FeedItemWithJoins, FeedSelection } from '../feed-item/feed-item.repository';
 import type { PersonService } from '../person/person.service';
 import type { SourceService } from '../source/source.service';
 import { isRightToLeft } from '../text/language';
 import type { SyndicationFeed, SyndicationEntry } from './syndication-feed.writer';
 
-/** How many of the latest articles a feed carries. */
+/** How many of the latest headlines a feed carries. */
 export const FEED_SIZE = 50;
+
+/** People listed per entry at most (the most named first). */
+const MAX_PEOPLE_PER_ENTRY = 20;
 
 export interface FeedFilters {
   /** A source's slug or global ID. */
   source?: string;
-  /** A person's slug or global ID: articles by or about them. */
+  /** A person's slug or global ID: headlines whose article is by or about them. */
   person?: string;
   /** BCP 47 tag (`bn` also matches `bn-BD`). */
   language?: string;
-  /** Search text, as `articles(filter: { search })` takes it. */
+  /** Search text, as `articles(filter: { search })` takes it: the headline or the article's text. */
   q?: string;
 }
 
 export interface FeedUrls {
-  home: string;
+  /** The gateway's public base URL, without a trailing slash (PUBLIC_URL, or the request's host). */
+  base: string;
   self: SyndicationFeed['selfUrls'];
 }
 
+/** What a feed is about: its title, description and, when filtered to one, its language. */
+interface FeedHead {
+  title: string;
+  description: string;
+  language: string | null;
+}
+
 /**
- * The latest articles as a feed model, with the same filters and search as the GraphQL API (the
- * article service does the work); publishers and authors come through the request's loaders, so a
- * feed costs three statements whatever its length.
+ * What a feed reads: every field of the items, the publisher's name, slug and home page, and of
+ * the linked articles what an entry carries, with their authors and the people they name. The
+ * items, their sources and their articles come in one statement (the sidebar's, FeedItemService),
+ * the articles' authors and people in one each: three statements whatever the feed's length.
+ */
+const FEED_SELECTION: FeedSelection = {
+  item: new Set(['headline', 'url', 'imageUrl', 'language']),
+  source: new Set(['slug', 'name', 'homepageUrl']),
+  article: new Set(['slug', 'url', 'summary', 'paragraphs', 'language', 'updatedAt', 'imageUrl', 'byline', 'authors', 'mentions']),
+  articleRelations: { authors: new Set(['slug', 'name']), mentionPeople: new Set(['slug', 'name']), citedSources: new Set() },
+};
+
+/**
+ * The feeds' model: the latest feed items (the headlines of every source's "latest" list, with
+ * the GraphQL `latestFeed`'s order), each with its publisher and, when the item links to a stored
+ * article, the article's summary, authors and the people it names. Filters are the API's
+ * (FeedItemService): source, language, a person the article is by or about, a search over the
+ * headline and the article's text.
  */
 export class SyndicationFeedService {
   constructor(
-    private readonly articles: ArticleService,
+    private readonly feedItems: FeedItemService,
     private readonly sources: SourceService,
     private readonly people: PersonService,
     /** The request context a feed is read in: the request's own loaders, id and logger. */
     private readonly requestContext: () => ServiceContext<Loaders>,
   ) {}
 
+  /** `/feeds/latest.*`: filtered by the query's slugs (or global ids), language and search. */
   async latest(filters: FeedFilters, urls: FeedUrls): Promise<SyndicationFeed> {
     const ctx = this.requestContext();
-    const { loaders } = ctx;
-    const filter: ArticleFilter = {};
+    const filter: FeedItemFilter = {};
     const titleParts: string[] = [];
     if (filters.source) {
-      const source = await this.sources.find(ctx, looksLikeGlobalId(filters.source, 'Source') ? { id: fromGlobalIdOfType(filters.source, 'Source') } : { slug: filters.source });
+      const source = await this.sources.find(ctx, looksLikeGlobalId(filters.source, 'Source') ? { id: fromGlobalIdOfType(filters.source, 'Source', 'source') } : { slug: filters.source });
       if (!source) throw new NotFoundError('No source has this slug or ID.', { argument: 'source' });
-      filter.sourceIds = [source.dbId];
+      filter.sourceId = source.dbId;
       titleParts.push(source.name);
     }
     if (filters.person) {
-      const person = await this.people.find(ctx, looksLikeGlobalId(filters.person, 'Person') ? { id: fromGlobalIdOfType(filters.person, 'Person') } : { slug: filters.person });
+      const person = await this.people.find(ctx, looksLikeGlobalId(filters.person, 'Person') ? { id: fromGlobalIdOfType(filters.person, 'Person', 'person') } : { slug: filters.person });
       if (!person) throw new NotFoundError('No person has this slug or ID.', { argument: 'person' });
       filter.personIds = [person.dbId];
       titleParts.push(person.name);
@@ -66,47 +92,63 @@ export class SyndicationFeedService {
       titleParts.push(language);
     }
     if (filters.q) {
-      if (filters.q.length > 800) throw new BadUserInputError('"q" is too long.', { argument: 'q' });
       filter.search = filters.q;
       titleParts.push(`“${filters.q.normalize('NFC').trim()}”`);
     }
-    const page = await this.articles.list(ctx, filter, { order: ArticleOrder.NEWEST_FIRST, limit: FEED_SIZE, backward: false, after: null });
-    const articles = page.rows.slice(0, FEED_SIZE);
-    const [sources, authors] = await Promise.all([
-      loaders.sourceById.loadMany([...new Set(articles.map((a) => a.sourceId))]),
-      loaders.authorsByArticleId.loadMany(articles.map((a) => a.dbId)),
-    ]);
-    const sourceById = new Map(sources.flatMap((s) => (s && !(s instanceof Error) ? [[s.dbId, s] as const] : [])));
-    const entries: SyndicationEntry[] = articles.map((article, index) => {
-      const source = sourceById.get(article.sourceId);
-      const named = authors[index];
-      const authorNames = Array.isArray(named) && named.length > 0 ? named.map((p) => p.name) : article.byline ? [article.byline] : [];
-      return {
-        id: toGlobalId('Article', article.dbId),
-        url: article.url,
-        title: article.title,
-        summary: article.summary ?? article.paragraphs[0] ?? null,
-        publishedAt: article.publishedAt,
-        updatedAt: article.updatedAt,
-        imageUrl: article.imageUrl,
-        language: article.language,
-        direction: article.language && isRightToLeft(article.language) ? 'rtl' : null,
-        publisher: { name: source?.name ?? 'unknown', url: source?.homepageUrl ?? null },
-        authors: authorNames,
-      };
-    });
+    const head: FeedHead = {
+      title: titleParts.length > 0 ? `Latest headlines: ${titleParts.join(' · ')}` : 'Latest headlines',
+      description: 'The latest headlines aggregated by newsgate, newest first.',
+      language,
+    };
+    return this.feed(ctx, filter, head, urls);
+  }
+
+  /** The feed of these items (FEED_SIZE newest), written in the model every format is rendered from. */
+  private async feed(ctx: ServiceContext<Loaders>, filter: FeedItemFilter, head: FeedHead, urls: FeedUrls): Promise<SyndicationFeed> {
+    const page = await this.feedItems.latest(ctx, filter, { limit: FEED_SIZE, backward: false, after: null }, FEED_SELECTION);
+    const entries = page.rows.slice(0, FEED_SIZE).map((item) => feedEntry(item, urls.base));
     const updated = entries.reduce<Date | null>((latest, e) => (!latest || e.updatedAt > latest ? e.updatedAt : latest), null);
     return {
-      title: titleParts.length > 0 ? `Latest headlines: ${titleParts.join(' · ')}` : 'Latest headlines',
-      description: 'The latest articles aggregated by newsgate, newest first.',
-      homeUrl: urls.home,
+      ...head,
+      homeUrl: `${urls.base}/`,
+      peopleUrl: `${urls.base}/people/`,
       selfUrls: urls.self,
-      language,
-      direction: language && isRightToLeft(language) ? 'rtl' : null,
+      direction: head.language && isRightToLeft(head.language) ? 'rtl' : null,
       updated: updated ?? new Date(0),
       entries,
     };
   }
+}
+
+/**
+ * One item as a feed entry. Its link is its own URL; an item without one (a sidebar that shows
+ * headlines without links, like the sample page's) links to its page on the gateway's front
+ * page: the article's page when the item has a stored article, else the item's own page.
+ */
+function feedEntry(item: FeedItemWithJoins, base: string): SyndicationEntry {
+  const id = toGlobalId('FeedItem', item.dbId);
+  const article = item.joinedArticle ?? null;
+  const language = item.language ?? article?.language ?? null;
+  const url = item.url ?? (article ? `${base}/articles/${encodeURIComponent(article.slug)}` : `${base}/items/${encodeURIComponent(id)}`);
+  const authors = article?.prefetched?.authors ?? [];
+  // The byline as printed when it names nobody we know (initials such as এসএস/এসএন).
+  const authorList = authors.length > 0 ? authors.map((p) => ({ name: p.name, slug: p.slug })) : article?.byline ? [{ name: article.byline, slug: null }] : [];
+  const people = (article?.prefetched?.mentions ?? []).slice(0, MAX_PEOPLE_PER_ENTRY).map((m) => ({ name: m.person.name, slug: m.person.slug }));
+  return {
+    id,
+    url,
+    title: item.headline,
+    summary: article ? (article.summary ?? article.paragraphs[0] ?? null) : null,
+    publishedAt: item.publishedAt,
+    // An item has no date of change of its own; its article's, when that is later.
+    updatedAt: article && article.updatedAt > item.publishedAt ? article.updatedAt : item.publishedAt,
+    imageUrl: item.imageUrl ?? article?.imageUrl ?? null,
+    language,
+    direction: language && isRightToLeft(language) ? 'rtl' : null,
+    publisher: { name: item.joinedSource?.name ?? 'unknown', url: item.joinedSource?.homepageUrl ?? null },
+    authors: authorList,
+    people,
+  };
 }
 
 /** Slugs are lower-case ASCII with hyphens; global IDs are base64 of `Type:uuid`. */

@@ -5,6 +5,7 @@ const feed = (title: string, language: string | null = 'en', direction: 'rtl' | 
   title: 'Latest',
   description: 'd',
   homeUrl: 'https://gw.example/',
+  peopleUrl: 'https://gw.example/people/',
   selfUrls: { rss: 'https://gw.example/feeds/latest.rss', atom: 'https://gw.example/feeds/latest.atom', json: 'https://gw.example/feeds/latest.json' },
   language: null,
   direction: null,
@@ -22,6 +23,7 @@ const feed = (title: string, language: string | null = 'en', direction: 'rtl' | 
       direction,
       publisher: { name: 'Pub & Co', url: null },
       authors: [],
+      people: [],
     },
   ],
 });

@@ -7,9 +7,17 @@ import { createHash } from 'node:crypto';
  * XML, which strict parsers reject.
  */
 
+/** A person an entry names: the author of its article, or someone the article mentions. */
+interface EntryPerson {
+  name: string;
+  /** The person's slug (their page is `peopleUrl` + slug); null for a byline that names nobody we know. */
+  slug: string | null;
+}
+
 export interface SyndicationEntry {
-  /** Stable, globally unique: the article's ID. */
+  /** Stable, globally unique: the feed item's global ID. */
   id: string;
+  /** The item's own link, else its page (or its article's) on the gateway's front page. */
   url: string;
   title: string;
   summary: string | null;
@@ -21,15 +29,19 @@ export interface SyndicationEntry {
   /** Set for right-to-left languages only. */
   direction: 'rtl' | null;
   publisher: { name: string; url: string | null };
-  /** Author names; the byline as printed when it names no one we know. */
-  authors: string[];
+  /** The article's authors; the byline as printed when it names no one we know; empty without an article. */
+  authors: EntryPerson[];
+  /** People the article names, the most named first; empty without an article. */
+  people: Array<EntryPerson & { slug: string }>;
 }
 
 export interface SyndicationFeed {
   title: string;
   description: string;
-  /** The gateway's public base URL. */
+  /** The gateway's front page (`PUBLIC_URL/`). */
   homeUrl: string;
+  /** Where people's pages are (`PUBLIC_URL/people/`): a person's is this and their slug. */
+  peopleUrl: string;
   /** This feed's own URL in each format (filters kept, key dropped). */
   selfUrls: { rss: string; atom: string; json: string };
   /** Set when the feed is filtered to one language. */
@@ -83,11 +95,13 @@ export function renderRss(feed: SyndicationFeed): string {
       `<guid isPermaLink="false">${xml(entry.id)}</guid>`,
       `<pubDate>${entry.publishedAt.toUTCString()}</pubDate>`,
       // RSS's own <author> must be an e-mail address; Dublin Core's creator takes a name.
-      ...entry.authors.map((name) => `<dc:creator>${xml(name)}</dc:creator>`),
+      ...entry.authors.map((author) => `<dc:creator>${xml(author.name)}</dc:creator>`),
       `<dc:publisher>${xml(entry.publisher.name)}</dc:publisher>`,
       entry.publisher.url ? `<source url="${xml(entry.publisher.url)}">${xml(entry.publisher.name)}</source>` : '',
       entry.language ? `<dc:language>${xml(entry.language)}</dc:language>` : '',
       entry.summary ? `<description>${xml(paragraph(entry.summary, entry.language, entry.direction))}</description>` : '',
+      // The people the article names, as categories of the feed's people taxonomy (their pages).
+      ...entry.people.map((person) => `<category domain="${xml(feed.peopleUrl)}">${xml(person.name)}</category>`),
       entry.imageUrl ? `<media:content url="${xml(entry.imageUrl)}" medium="image"/>` : '',
     ];
     return `<item>${parts.join('')}</item>`;
@@ -119,7 +133,7 @@ export function renderAtom(feed: SyndicationFeed): string {
   const entries = feed.entries.map((entry) => {
     const lang = entry.language ? ` xml:lang="${xml(entry.language)}"` : '';
     // Every entry has an author (the byline, else the publisher), so the feed needs none of its own.
-    const authors = entry.authors.length > 0 ? entry.authors : [entry.publisher.name];
+    const authors = entry.authors.length > 0 ? entry.authors : [{ name: entry.publisher.name, slug: null }];
     return (
       `<entry${lang}>` +
       `<id>${xml(atomId(entry.id))}</id>` +
@@ -127,8 +141,9 @@ export function renderAtom(feed: SyndicationFeed): string {
       `<link rel="alternate" type="text/html" href="${xml(entry.url)}"/>` +
       `<published>${entry.publishedAt.toISOString()}</published>` +
       `<updated>${entry.updatedAt.toISOString()}</updated>` +
-      authors.map((name) => `<author><name>${xml(name)}</name></author>`).join('') +
+      authors.map((author) => `<author><name>${xml(author.name)}</name>${author.slug ? `<uri>${xml(feed.peopleUrl + author.slug)}</uri>` : ''}</author>`).join('') +
       (entry.summary ? atomText('summary', entry.summary, entry.direction) : '') +
+      entry.people.map((person) => `<category term="${xml(person.slug)}" scheme="${xml(feed.peopleUrl)}" label="${xml(person.name)}"/>`).join('') +
       (entry.imageUrl ? `<link rel="enclosure" href="${xml(entry.imageUrl)}"/>` : '') +
       '<source>' +
       `<title type="text">${xml(entry.publisher.name)}</title>` +
@@ -167,7 +182,7 @@ export function renderJsonFeed(feed: SyndicationFeed): string {
     description: cleanText(feed.description),
     ...(feed.language ? { language: feed.language } : {}),
     items: feed.entries.map((entry) => {
-      const authors = entry.authors.length > 0 ? entry.authors : [entry.publisher.name];
+      const authors = entry.authors.length > 0 ? entry.authors : [{ name: entry.publisher.name, slug: null }];
       return {
         id: entry.id,
         url: entry.url,
@@ -177,12 +192,15 @@ export function renderJsonFeed(feed: SyndicationFeed): string {
         ...(entry.direction ? { content_html: paragraph(entry.summary ?? entry.title, entry.language, entry.direction) } : {}),
         date_published: entry.publishedAt.toISOString(),
         date_modified: entry.updatedAt.toISOString(),
-        authors: authors.map((name) => ({ name: cleanText(name) })),
+        authors: authors.map((author) => ({ name: cleanText(author.name), ...(author.slug ? { url: feed.peopleUrl + author.slug } : {}) })),
+        ...(entry.people.length > 0 ? { tags: entry.people.map((person) => cleanText(person.name)) } : {}),
         ...(entry.imageUrl ? { image: entry.imageUrl } : {}),
         ...(entry.language ? { language: entry.language } : {}),
         // JSON Feed has no publisher or direction: extensions are objects whose names start with "_".
         _newsgate: {
           publisher: { name: cleanText(entry.publisher.name), ...(entry.publisher.url ? { url: entry.publisher.url } : {}) },
+          // The people the article names, with their pages (`tags` carries their names alone).
+          ...(entry.people.length > 0 ? { people: entry.people.map((person) => ({ name: cleanText(person.name), url: feed.peopleUrl + person.slug })) } : {}),
           ...(entry.direction ? { direction: entry.direction } : {}),
         },
       };

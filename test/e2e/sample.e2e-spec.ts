@@ -1,41 +1,20 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { seed, SEEDS_DIR } from '../../src/seed/seed';
+import { seed } from '../../src/seed/seed';
 import { NewsgateClient, type ArticlePageQuery, type ArticlePageQueryVariables, type SidebarQuery, type SidebarQueryVariables } from '../../src/client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
 import { ok } from './helpers';
+import { SAMPLE_BYLINE, SAMPLE_SIDEBAR_DATE, sampleFromFile } from '../support/sample-text';
 
 /**
  * The real sample page, loaded by `seed` and read back through GraphQL with the
  * typed client a client app would use (src/client: its operations and their generated types).
  *
- * Expectations come from the file itself, read independently of the seed's parser: the title is
- * its first line, the body every non-empty line up to the byline, the sidebar every headline line
- * after the `সর্বশেষ` heading.
+ * Expectations come from the file itself, read independently of the seed's parser
+ * (test/support/sample-text.ts).
  */
-const SAMPLE_FILE = path.join(SEEDS_DIR, '000_e5d4a965580395ad.txt');
-const BYLINE = 'এসএস/এসএন';
+const BYLINE = SAMPLE_BYLINE;
 const FURNITURE = ['Share this news on', 'সর্বশেষ', BYLINE];
-const SIDEBAR_DATE = / ?Sep 03, 2025$/;
-
-function sampleFromFile() {
-  const lines = readFileSync(SAMPLE_FILE, 'utf8')
-    .normalize('NFC')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  const bylineAt = lines.indexOf(BYLINE);
-  const headingAt = lines.indexOf('সর্বশেষ');
-  return {
-    title: lines[0]!,
-    paragraphs: lines.slice(1, bylineAt),
-    headlines: lines
-      .slice(headingAt + 1)
-      .filter((line) => line !== 'img')
-      .map((line) => line.replace(SIDEBAR_DATE, '')),
-  };
-}
+const SIDEBAR_DATE = SAMPLE_SIDEBAR_DATE;
 
 /** Every row of every table, as text, in a stable order: what "changes nothing" is checked on. */
 async function snapshotDatabase(app: TestApp): Promise<Record<string, string[]>> {

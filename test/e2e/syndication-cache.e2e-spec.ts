@@ -78,10 +78,10 @@ describe('response cache', () => {
     const cached = await countingSql(() => fetch(`${app.url}/feeds/latest.json`));
     expect(cached.statements).toBe(0);
     const [source] = await app.db.manager.query(`SELECT id FROM source WHERE slug = 'bbc'`);
-    await app.db.manager.query(
-      `INSERT INTO article (source_id, url, slug, title, paragraphs, language, published_at, updated_at, content_hash, search_text)
-       VALUES ($1, 'https://bbc.example/new', 'brand-new', 'Brand new story', '{}', 'en', '2031-02-01T00:00:00Z', '2031-02-01T00:00:00Z', 'h', 'brand new story')`,
-      [source.id],
+    await app.db.transaction((manager) =>
+      upsertFeedItems(manager, source.id, [
+        { itemKey: 'url:brand-new', headline: 'Brand new story', url: 'https://bbc.example/new', imageUrl: null, language: 'en', publishedAt: new Date('2031-02-01T00:00:00Z'), position: 1, articleId: null },
+      ]),
     );
     await app.gateway.cacheInvalidation.newItemsStored();
     const after = await fetch(`${app.url}/feeds/latest.json`, { headers: { 'if-none-match': etag! } });

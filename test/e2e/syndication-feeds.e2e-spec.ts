@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { upsertFeedItems } from '../../src/feed-item/feed-item.repository';
 import { seed } from '../../src/seed/seed';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ADMIN_TOKEN, admin } from '../support/syndication';
+import { sampleFromFile } from '../support/sample-text';
 
 /**
  * The gateway's feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1, filtered by source, person, language
@@ -61,10 +63,15 @@ describe('feeds out', () => {
       ok('python3', ['-c', 'import xml.parsers.expat']),
     ]);
     await seed(app.db);
+    // Two stories above the sample's sidebar, each a feed item with its article: the English one
+    // links to its own URL, the Arabic one came without a link of its own.
     const [reuters] = await app.db.manager.query(`SELECT id FROM source WHERE slug = 'reuters'`);
     const [aljazeera] = await app.db.manager.query(`SELECT id FROM source WHERE slug = 'al-jazeera'`);
     const [person] = await app.db.manager.query(
       `INSERT INTO person (slug, name, search_text) VALUES ('jane-reporter', 'Jane Reporter', 'jane reporter') RETURNING id`,
+    );
+    const [named] = await app.db.manager.query(
+      `INSERT INTO person (slug, name, search_text) VALUES ('omar-example', 'Omar & “Example”', 'omar example') RETURNING id`,
     );
     const insert = `INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, content_hash, search_text)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12) RETURNING id`;
@@ -73,10 +80,19 @@ describe('feeds out', () => {
       new Date('2030-01-02T10:00:00Z'), 'https://reuters.example/img/rates.jpg', 'Jane Reporter', 'h1', 'rates up down again markets moved',
     ]);
     await app.db.manager.query('INSERT INTO article_author (article_id, person_id, position) VALUES ($1, $2, 0)', [english.id, person.id]);
-    await app.db.manager.query(insert, [
+    const [arabic] = await app.db.manager.query(insert, [
       aljazeera.id, 'https://aljazeera.example/news/cairo', 'cairo-news', ARABIC_TITLE, 'ملخص الخبر', ['نص'], 'ar',
       new Date('2030-01-01T10:00:00Z'), null, null, 'h2', 'الأخبار العاجلة من القاهرة',
     ]);
+    await app.db.manager.query('INSERT INTO article_mention (article_id, person_id, count) VALUES ($1, $2, 3)', [arabic.id, named.id]);
+    await app.db.transaction(async (manager) => {
+      await upsertFeedItems(manager, reuters.id, [
+        { itemKey: 'url:rates', headline: NASTY_TITLE, url: 'https://reuters.example/markets/rates', imageUrl: null, language: 'en', publishedAt: new Date('2030-01-02T10:00:00Z'), position: 1, articleId: english.id },
+      ]);
+      await upsertFeedItems(manager, aljazeera.id, [
+        { itemKey: 'guid:cairo', headline: ARABIC_TITLE, url: null, imageUrl: null, language: 'ar', publishedAt: new Date('2030-01-01T10:00:00Z'), position: 1, articleId: arabic.id },
+      ]);
+    });
   });
   afterAll(() => app?.close());
 
@@ -89,12 +105,15 @@ describe('feeds out', () => {
     expect(expat.status).toBe(0);
   }
 
-  async function feedparser(body: string, contentType: string): Promise<{ bozo: number; exc: string; version: string; titles: string[]; langs: Array<string | null>; links: string[] }> {
+  async function feedparser(
+    body: string,
+    contentType: string,
+  ): Promise<{ bozo: number; exc: string; version: string; titles: string[]; langs: Array<string | null>; links: string[]; tags: string[][] }> {
     const script = `import sys, json, feedparser
 d = feedparser.parse(sys.stdin.buffer.read(), response_headers={"content-type": sys.argv[1]})
 print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), "version": d.version,
   "titles": [e.get("title") for e in d.entries], "langs": [e.get("language") or (e.get("title_detail") or {}).get("language") for e in d.entries],
-  "links": [e.get("link") for e in d.entries]}))`;
+  "links": [e.get("link") for e in d.entries], "tags": [[t.get("label") or t.get("term") for t in e.get("tags", [])] for e in d.entries]}))`;
     const parsed = await run(DEBIAN_PYTHON, ['-c', script, contentType], body);
     expect(parsed.status).toBe(0);
     return JSON.parse(parsed.stdout);
@@ -111,12 +130,17 @@ print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), 
     expect(body).toContain('<dc:publisher>Reuters</dc:publisher>');
     expect(body).toContain('<dc:language>ar</dc:language>');
     expect(body).toContain('<media:content url="https://reuters.example/img/rates.jpg" medium="image"/>');
+    // The people the article names, as categories of the gateway's people pages.
+    expect(body).toContain(`<category domain="${app.url}/people/">Omar &amp; “Example”</category>`);
     if (!HAVE_FEEDPARSER) return console.log('skipped feedparser check: apt-get install python3-feedparser');
     const parsed = await feedparser(body, 'application/rss+xml');
     expect(parsed).toMatchObject({ bozo: 0, version: 'rss20' });
     expect(parsed.titles[0]).toBe('Rates <up> & "down" ]]> again ok');
     expect(parsed.titles[1]).toBe(ARABIC_TITLE);
     expect(parsed.links[0]).toBe('https://reuters.example/markets/rates');
+    // An item without a link of its own links to its article's page on the front page.
+    expect(parsed.links[1]).toBe(`${app.url}/articles/cairo-news`);
+    expect(parsed.tags[1]).toEqual(['Omar & “Example”']);
   });
 
   it('writes Atom 1.0 valid against RFC 4287’s RELAX NG schema, with language and right-to-left direction', async () => {
@@ -125,8 +149,10 @@ print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), 
     const body = await res.text();
     expect(body).toContain(`<entry xml:lang="ar"><id>`);
     expect(body).toContain(`<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml" dir="rtl">${ARABIC_TITLE}</div></title>`);
-    expect(body).toContain('<author><name>Jane Reporter</name></author>');
     expect(body).toContain('<link rel="enclosure" href="https://reuters.example/img/rates.jpg"/>');
+    expect(body).toContain(`<author><name>Jane Reporter</name><uri>${app.url}/people/jane-reporter</uri></author>`);
+    expect(body).toContain(`<category term="omar-example" scheme="${app.url}/people/" label="Omar &amp; “Example”"/>`);
+    expect(body).toContain(`<link rel="alternate" type="text/html" href="${app.url}/articles/cairo-news"/>`);
     // The three readers at once: jing (a Java start-up) dominates.
     const validated = async () => {
       if (!HAVE_JING) return console.log('skipped jing validation: apt-get install jing');
@@ -144,6 +170,7 @@ print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), 
       expect(parsed).toMatchObject({ bozo: 0, version: 'atom10' });
       expect(parsed.titles.slice(0, 2)).toEqual(['Rates <up> & "down" ]]> again ok', ARABIC_TITLE]);
       expect(parsed.langs[1]).toBe('ar');
+      expect(parsed.links.slice(0, 2)).toEqual(['https://reuters.example/markets/rates', `${app.url}/articles/cairo-news`]);
     };
     await Promise.all([strictXml(body), validated(), read()]);
   });
@@ -160,12 +187,20 @@ print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), 
       title: 'Rates <up> & "down" ]]> again ok',
       summary: 'Markets <b>moved</b> & more.',
       date_published: '2030-01-02T10:00:00.000Z',
-      authors: [{ name: 'Jane Reporter' }],
+      authors: [{ name: 'Jane Reporter', url: `${app.url}/people/jane-reporter` }],
       image: 'https://reuters.example/img/rates.jpg',
       language: 'en',
       _newsgate: { publisher: { name: 'Reuters' } },
     });
-    expect(arabic).toMatchObject({ language: 'ar', _newsgate: { direction: 'rtl' } });
+    expect(english.id).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(Buffer.from(english.id, 'base64').toString()).toMatch(/^FeedItem:/);
+    expect(arabic).toMatchObject({
+      url: `${app.url}/articles/cairo-news`,
+      language: 'ar',
+      summary: 'ملخص الخبر',
+      tags: ['Omar & “Example”'],
+      _newsgate: { direction: 'rtl', people: [{ name: 'Omar & “Example”', url: `${app.url}/people/omar-example` }] },
+    });
     expect(arabic.content_html).toBe('<p lang="ar" dir="rtl">ملخص الخبر</p>');
     // JSON Feed 1.1's rules (Debian's feedparser 6.0 predates JSON Feed, so they are checked here).
     expect(typeof feed.title).toBe('string');
@@ -175,19 +210,26 @@ print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), 
       expect(new Date(item.date_published).toISOString()).toBe(item.date_published);
       for (const author of item.authors) expect(typeof author.name).toBe('string');
       for (const key of Object.keys(item)) {
-        expect(['id', 'url', 'title', 'summary', 'content_text', 'content_html', 'date_published', 'date_modified', 'authors', 'image', 'language'].includes(key) || key.startsWith('_')).toBe(true);
+        expect(['id', 'url', 'title', 'summary', 'content_text', 'content_html', 'date_published', 'date_modified', 'authors', 'tags', 'image', 'language'].includes(key) || key.startsWith('_')).toBe(true);
       }
     }
   });
 
   it('filters by source, person, language and search', async () => {
     const titles = async (query: string) => (((await (await fetchFeed('json', query)).json()) as any).items as Array<{ title: string }>).map((i) => i.title);
+    const sample = sampleFromFile().headlines;
     expect(await titles('?source=al-jazeera')).toEqual([ARABIC_TITLE]);
+    // A person: the items whose article they wrote (Jane) or are named in (Omar).
     expect(await titles('?person=jane-reporter')).toEqual(['Rates <up> & "down" ]]> again ok']);
+    expect(await titles('?person=omar-example')).toEqual([ARABIC_TITLE]);
     expect(await titles('?language=ar')).toEqual([ARABIC_TITLE]);
+    // Search: the article's text (its title, summary and body) or the headline alone, for items without an article.
     expect(await titles(`?q=${encodeURIComponent('القاهرة')}`)).toEqual([ARABIC_TITLE]);
-    const bengali = await titles('?language=bn');
-    expect(bengali.length).toBeGreaterThan(0);
+    expect(await titles('?q=markets')).toEqual(['Rates <up> & "down" ]]> again ok']);
+    expect(await titles(`?q=${encodeURIComponent('পুতিন')}`)).toEqual(sample.filter((headline) => headline.includes('পুতিন')));
+    expect(await titles(`?q=${encodeURIComponent('পুতিন')}&person=omar-example`)).toEqual([]);
+    expect(await titles('?language=bn')).toEqual(sample);
+    expect(await titles('?source=sample-bengali-publisher&language=bn')).toEqual(sample);
     const arabicFeed = await (await fetchFeed('atom', '?language=ar')).text();
     expect(arabicFeed).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar">');
     const missing = await fetchFeed('rss', '?source=no-such-source');
@@ -228,5 +270,59 @@ print(json.dumps({"bozo": int(d.bozo), "exc": str(d.get("bozo_exception", "")), 
     const wrong = await fetchFeed('rss', `?key=${secret.slice(0, -2)}xx`);
     expect(wrong.status).toBe(401);
     expect(((await wrong.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('the sample page’s sidebar in the feeds', () => {
+  const PUBLIC_URL = 'https://news.example';
+  let app: TestApp;
+  const expected = sampleFromFile().headlines;
+  const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (name) => ['item', 'entry', 'link'].includes(name) });
+
+  beforeAll(async () => {
+    app = await startTestApp({ publicUrl: PUBLIC_URL });
+    await seed(app.db);
+  });
+  afterAll(() => app?.close());
+
+  /** Each entry's headline and link, in feed order, read from the format as a reader would. */
+  async function entries(format: 'rss' | 'atom' | 'json'): Promise<Array<{ id: string; title: string; link: string; language: string | undefined }>> {
+    const res = await fetch(`${app.url}/feeds/latest.${format}`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    if (format === 'json') {
+      const feed = JSON.parse(body) as { home_page_url: string; items: Array<{ id: string; title: string; url: string; language?: string }> };
+      expect(feed.home_page_url).toBe(`${PUBLIC_URL}/`);
+      return feed.items.map((item) => ({ id: item.id, title: item.title, link: item.url, language: item.language }));
+    }
+    const doc = xml.parse(body);
+    if (format === 'rss') {
+      expect(doc.rss.channel.link).toEqual([`${PUBLIC_URL}/`]);
+      return (doc.rss.channel.item as any[]).map((item) => ({ id: item.guid['#text'], title: item.title, link: item.link[0], language: item['dc:language'] }));
+    }
+    expect(doc.feed.link.find((l: any) => l['@rel'] === 'alternate')['@href']).toBe(`${PUBLIC_URL}/`);
+    return (doc.feed.entry as any[]).map((entry) => ({
+      id: decodeURIComponent(String(entry.id).replace('urn:newsgate:', '')),
+      title: entry.title['#text'],
+      link: entry.link[0]['@href'],
+      language: entry['@xml:lang'],
+    }));
+  }
+
+  it.each(['rss', 'atom', 'json'] as const)('%s holds the 20 "সর্বশেষ" headlines in page order, each linking to its page on the front page', async (format) => {
+    const list = await entries(format);
+    expect(list.map((e) => e.title)).toEqual(expected);
+    for (const entry of list) {
+      // The sidebar gives no links and the headlines have no stored article: each links to its item's page.
+      expect(entry.link).toBe(`${PUBLIC_URL}/items/${encodeURIComponent(entry.id)}`);
+      expect(Buffer.from(entry.id, 'base64').toString()).toMatch(/^FeedItem:[0-9a-f-]{36}$/);
+      expect(entry.language).toBe('bn');
+    }
+  });
+
+  it('gives the same headlines and ids as the API’s latestFeed', async () => {
+    const api = await app.gql('{ latestFeed(first: 50) { edges { node { id headline } } } }');
+    const nodes = api.data!.latestFeed.edges.map((e: any) => e.node);
+    expect((await entries('json')).map((e) => ({ id: e.id, headline: e.title }))).toEqual(nodes);
   });
 });
