@@ -1,4 +1,16 @@
-import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLObjectType,
+  GraphQLSchema,
+  Kind,
+  lexicographicSortSchema,
+  parse,
+  print,
+  printSchema,
+  specifiedDirectives,
+  visit,
+  type ConstDirectiveNode,
+  type DefinitionNode,
+} from 'graphql';
 import { buildSchemaSync, type ResolverData } from 'type-graphql';
 import { ArticleResolver } from '../article/article.resolver';
 import { PersonArticlesResolver, SourceArticlesResolver } from '../article/article-lists.resolver';
@@ -14,6 +26,8 @@ import type { GraphQLContext } from '../graphql/context';
 import { describeInputLimits } from '../graphql/input-limits';
 import { NodeResolver } from './node.resolver';
 import { resolveGlobalIds } from '../graphql/relay/node';
+import { NODE_TYPE_NAMES } from '../graphql/relay/global-id';
+import { FederationResolver } from './federation.resolver';
 
 const RESOLVERS = [
   NodeResolver,
@@ -26,6 +40,7 @@ const RESOLVERS = [
   FeedItemResolver,
   ApiKeyResolver,
   SourceRegistryResolver,
+  FederationResolver,
 ] as const;
 
 let schema: GraphQLSchema | undefined;
@@ -60,7 +75,80 @@ export function gatewaySchema(): GraphQLSchema {
   return schema;
 }
 
+/** What the subgraph specification adds to a schema, which its clients' schema leaves out. */
+const FEDERATION_FIELDS: ReadonlySet<string> = new Set(['_entities', '_service']);
+const FEDERATION_TYPES: ReadonlySet<string> = new Set(['_Any', '_Entity', '_Service']);
+
+/**
+ * The schema as apps see it: the served one without `_entities` and `_service` (and their types),
+ * which are there for a federation router (src/api/federation.resolver.ts).
+ */
+function clientSchema(): GraphQLSchema {
+  const schema = gatewaySchema();
+  const config = schema.toConfig();
+  const query = schema.getQueryType();
+  if (!query) throw new Error('The schema has no Query type.');
+  const queryConfig = query.toConfig();
+  const clientQuery = new GraphQLObjectType({
+    ...queryConfig,
+    fields: Object.fromEntries(Object.entries(queryConfig.fields).filter(([name]) => !FEDERATION_FIELDS.has(name))),
+  });
+  return new GraphQLSchema({
+    ...config,
+    query: clientQuery,
+    types: config.types.filter((type) => type !== query && !FEDERATION_TYPES.has(type.name)),
+  });
+}
+
 /** The SDL committed as schema/schema.graphql: sorted, so diffs show real changes only. */
 export function printGatewaySchema(): string {
-  return `${printSchema(lexicographicSortSchema(gatewaySchema()))}\n`;
+  return `${printSchema(lexicographicSortSchema(clientSchema()))}\n`;
+}
+
+/** The federation specification the subgraph SDL links, and what it imports from it. */
+const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.0';
+
+/**
+ * Relay's PageInfo is the same in every Relay schema, so a company's subgraph may well have its own:
+ * marked shareable here (and there), both compose into one.
+ */
+const SHAREABLE_TYPES: ReadonlySet<string> = new Set(['PageInfo']);
+
+function directive(name: string, args: Record<string, string | string[]> = {}): ConstDirectiveNode {
+  return {
+    kind: Kind.DIRECTIVE,
+    name: { kind: Kind.NAME, value: name },
+    arguments: Object.entries(args).map(([argName, value]) => ({
+      kind: Kind.ARGUMENT,
+      name: { kind: Kind.NAME, value: argName },
+      value: Array.isArray(value)
+        ? { kind: Kind.LIST, values: value.map((item) => ({ kind: Kind.STRING, value: item })) }
+        : { kind: Kind.STRING, value },
+    })),
+  };
+}
+
+/**
+ * The subgraph SDL, committed as schema/subgraph.graphql and answered by `_service { sdl }`: the
+ * clients' schema, linked to Apollo Federation 2 (`extend schema @link`), with every Node type an
+ * entity keyed by its global id (`@key(fields: "id")`), so a supergraph can join our articles,
+ * sources, people and feed items to its own types; `_entities` and `_service` stay out, as the
+ * subgraph specification asks.
+ */
+export function printSubgraphSchema(): string {
+  const document = parse(printSchema(lexicographicSortSchema(clientSchema())));
+  const entities: ReadonlySet<string> = new Set(NODE_TYPE_NAMES);
+  const annotated = visit(document, {
+    ObjectTypeDefinition(node) {
+      const name = node.name.value;
+      if (entities.has(name)) return { ...node, directives: [...(node.directives ?? []), directive('key', { fields: 'id' })] };
+      if (SHAREABLE_TYPES.has(name)) return { ...node, directives: [...(node.directives ?? []), directive('shareable')] };
+      return undefined;
+    },
+  });
+  const link: DefinitionNode = {
+    kind: Kind.SCHEMA_EXTENSION,
+    directives: [directive('link', { url: FEDERATION_LINK, import: ['@key', '@shareable'] })],
+  };
+  return `${print({ ...annotated, definitions: [link, ...annotated.definitions] })}\n`;
 }

@@ -23,6 +23,9 @@ import type { ResolverRegistry } from '../graphql/context';
 import { currentRequest } from '../common/request-context';
 import { NodeResolver } from '../api/node.resolver';
 import { NodeService } from '../api/node.service';
+import { FederationResolver } from '../api/federation.resolver';
+import { FederationService } from '../api/federation.service';
+import { printSubgraphSchema } from '../api/schema';
 import { PersonRepository } from '../person/person.repository';
 import { PersonResolver } from '../person/person.resolver';
 import { PersonService } from '../person/person.service';
@@ -79,6 +82,8 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     // The schema's auth checker asks the same registry for the implementation of its role checks.
     [SchemaAuthChecker, new AuthChecker()],
     [NodeResolver, new NodeResolver(services.nodes)],
+    // Apollo Federation's `_entities` (through the node loaders) and `_service` (the subgraph SDL).
+    [FederationResolver, new FederationResolver(services.nodes, new FederationService({ sdl: printSubgraphSchema, open: config.introspection }))],
     [ArticleResolver, new ArticleResolver(services.articles)],
     [SourceResolver, new SourceResolver(services.sources)],
     [SourceArticlesResolver, new SourceArticlesResolver(services.articles)],

@@ -31,6 +31,14 @@ describe('operation cost', () => {
     expect(cost('{ node(id: "x") { ... on Article { source { name } } } }')).toBe(2);
   });
 
+  it('charges federation\'s _entities what it selects once per representation', () => {
+    // 1 for each entity, and 1 for the source an Article selects (fragments on a union add up).
+    const selection = '{ ... on Article { title source { name } } ... on Source { name } }';
+    expect(cost(`{ _entities(representations: [{ __typename: "Article", id: "a" }, { __typename: "Source", id: "b" }, { __typename: "Source", id: "c" }]) ${selection} }`)).toBe(3 * (1 + 1));
+    const representations = Array.from({ length: 40 }, (_, i) => ({ __typename: 'Source', id: String(i) }));
+    expect(cost(`query Q($r: [_Any!]!) { _entities(representations: $r) ${selection} }`, { r: representations })).toBe(40 * (1 + 1));
+  });
+
   it('never charges less than 1', () => {
     expect(cost('{ __typename }')).toBe(1);
   });

@@ -19,7 +19,8 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/relay/connection';
  * Every object-valued field costs 1 for each parent it is read on; a connection multiplies what it
  * selects by its page size (`first`/`last`, default 20, capped at 100 as the resolvers cap it);
  * scalars and the Relay wrappers (edges, pageInfo) are free. So 15 aliases of one field cost 15
- * times that field, and a 100-item page costs five times a 20-item one. Never less than 1.
+ * times that field, and a 100-item page costs five times a 20-item one. Apollo Federation's
+ * `_entities` costs what it selects once per representation it is given. Never less than 1.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -58,7 +59,9 @@ function selectionCost(
     const type = getNamedType(field.type);
     if (!isCompositeType(type)) continue;
     const children = selectionCost(schema, selection.selectionSet, type, fragments, variables);
-    if (type.name.endsWith('Connection')) {
+    if (selection.name.value === '_entities' && parent === schema.getQueryType()) {
+      total += listLength(selection.arguments ?? [], 'representations', variables) * (1 + children);
+    } else if (type.name.endsWith('Connection')) {
       total += 1 + pageSize(selection.arguments ?? [], variables) * children;
     } else if (type.name.endsWith('Edge') || type.name === 'PageInfo') {
       total += children;
@@ -67,6 +70,18 @@ function selectionCost(
     }
   }
   return total;
+}
+
+/** Items of a list argument (a literal or a variable's value; 1 when it is neither a list nor given). */
+function listLength(args: readonly import('graphql').ArgumentNode[], name: string, variables: Record<string, unknown>): number {
+  const arg = args.find((a) => a.name.value === name);
+  if (!arg) return 1;
+  if (arg.value.kind === Kind.LIST) return arg.value.values.length;
+  if (arg.value.kind === Kind.VARIABLE) {
+    const value = variables[arg.value.name.value];
+    return Array.isArray(value) ? value.length : 1;
+  }
+  return 1;
 }
 
 function pageSize(args: readonly import('graphql').ArgumentNode[], variables: Record<string, unknown>): number {

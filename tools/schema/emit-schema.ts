@@ -1,40 +1,56 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { printGatewaySchema } from '../../src/api/schema';
+import { printGatewaySchema, printSubgraphSchema } from '../../src/api/schema';
 import { readIntendedBreakingChanges } from './schema-breaking';
 import { diffSchemas, formatSchemaDiff } from './schema-diff';
 
 /**
- * `npm run schema:emit` writes schema/schema.graphql, first warning about breaking changes against
- * the file it replaces; `-- --check` fails when it is stale.
+ * `npm run schema:emit` writes schema/schema.graphql (the schema apps see), first warning about
+ * breaking changes against the file it replaces, and schema/subgraph.graphql (the Apollo Federation
+ * subgraph SDL `_service { sdl }` answers); `-- --check` fails when either is stale.
  */
-const target = path.resolve(__dirname, '../../schema/schema.graphql');
-const printed = printGatewaySchema();
-let committed = '';
-try {
-  committed = readFileSync(target, 'utf8');
-} catch {
-  // missing counts as stale
-}
-if (process.argv.includes('--check')) {
-  if (committed !== printed) {
-    console.error('schema/schema.graphql is stale: run `npm run schema:emit` and commit it.');
-    process.exit(1);
+const root = path.resolve(__dirname, '../..');
+const targets = [
+  { file: path.join(root, 'schema/schema.graphql'), printed: printGatewaySchema(), checkBreaking: true },
+  { file: path.join(root, 'schema/subgraph.graphql'), printed: printSubgraphSchema(), checkBreaking: false },
+];
+
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return ''; // missing counts as stale
   }
-  console.log('schema/schema.graphql is up to date.');
+}
+
+if (process.argv.includes('--check')) {
+  let stale = false;
+  for (const { file, printed } of targets) {
+    const name = path.relative(root, file);
+    if (read(file) !== printed) {
+      console.error(`${name} is stale: run \`npm run schema:emit\` and commit it.`);
+      stale = true;
+    } else {
+      console.log(`${name} is up to date.`);
+    }
+  }
+  if (stale) process.exit(1);
 } else {
   void (async () => {
-    if (committed && committed !== printed) await warnAboutBreakingChanges(committed);
-    writeFileSync(target, printed);
-    console.log(`Wrote ${path.relative(process.cwd(), target)}`);
+    for (const { file, printed, checkBreaking } of targets) {
+      const committed = read(file);
+      if (checkBreaking && committed && committed !== printed) await warnAboutBreakingChanges(committed, printed);
+      writeFileSync(file, printed);
+      console.log(`Wrote ${path.relative(process.cwd(), file)}`);
+    }
   })().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
 }
 
-async function warnAboutBreakingChanges(previous: string): Promise<void> {
+async function warnAboutBreakingChanges(previous: string, printed: string): Promise<void> {
   let report;
   try {
     report = await diffSchemas(previous, printed, readIntendedBreakingChanges());

@@ -13,11 +13,16 @@ const nodeTypes = new WeakMap<object, NodeTypeName>();
 @CacheHint(CACHE_SECONDS.headlines)
 @InterfaceType('Node', {
   description: 'An object with a globally unique, opaque ID that `node(id:)` can refetch.',
-  resolveType: (value: object) => nodeTypes.get(value),
+  resolveType: (value: object) => nodeTypeOf(value),
 })
 export abstract class Node {
   @Field(() => ID, { description: 'Globally unique, opaque ID.' })
   id!: string;
+}
+
+/** The node type a record was tagged with (`asNodeOf`), for abstract types over the node types. */
+export function nodeTypeOf(value: object): NodeTypeName | undefined {
+  return nodeTypes.get(value);
 }
 
 /** Tags a record as a node of `type` for the Node interface; null stays null. */
