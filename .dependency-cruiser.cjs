@@ -11,7 +11,8 @@
  *                      inside each: resolver/types -> service -> loaders -> repository -> record/entity
  *   8. graphql         src/graphql/: the toolkit the resolvers use (context type, relay, selection)
  *   9. cache           src/cache/
- *  10. db              src/db/
+ *  10. db              src/db/; the news events, src/events/ (what ingestion added, announced
+ *                      in its transactions and heard through LISTEN), on db/ alone
  *  11. ground floor    src/text/, src/common/, src/config/, src/metrics/
  *
  * An import may only point down this list or stay inside its module. Type-only imports count
@@ -224,6 +225,16 @@ module.exports = {
         'imports only the ground floor. src/db/entities.ts is the one exception, see the next rule.',
       from: { path: '^src/db/', pathNot: ['^src/db/entities\\.ts$', SPEC] },
       to: { path: '^src/', pathNot: `^src/db/|${GROUND}` },
+    },
+    {
+      name: 'events-on-db-only',
+      severity: 'error',
+      comment:
+        'src/events (the news events: the log ingestion writes in its transactions, LISTEN/NOTIFY) ' +
+        'sits with db/: the ingest store and domain repositories announce through it, the API and ' +
+        'webhooks listen to it, so it imports only db/ and the ground floor.',
+      from: { path: '^src/events/', pathNot: SPEC },
+      to: { path: '^src/', pathNot: `^src/(events|db)/|${GROUND}` },
     },
     {
       name: 'db-entities-registers-entities',

@@ -9,6 +9,7 @@ import { describeCommand, type OwnerInfo } from './embedded/data-dir-lock';
 import { openEmbedded, openPglite, type EmbeddedClient, type EmbeddedOwner, type EmbeddedRole } from './embedded/embedded-database';
 import { CHANGES_CHANNEL } from './embedded/pglite-host';
 import { ENTITIES } from './entities';
+import { attachNotifications, EmbeddedNotifications, PostgresNotifications } from './notifications';
 import { statementObserverLogger } from './sql-executor';
 
 
@@ -107,11 +108,15 @@ function postgresHandle(config: AppConfig, databaseUrl: string): DatabaseHandle 
     },
   };
   const dataSource = new DataSource(options);
+  // LISTEN gets a connection of its own, opened when something first listens (src/events/).
+  const notifications = new PostgresNotifications(databaseUrl);
+  attachNotifications(dataSource, notifications);
   return {
     dataSource,
     kind: 'postgres',
     isOpen: () => dataSource.isInitialized,
     close: async () => {
+      await notifications.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
@@ -122,6 +127,13 @@ async function inMemoryHandle(dataDir: string, options: BuildOptions): Promise<D
   const pglite = await openPglite(dataDir, options.pgliteSnapshot);
   const dataSource = await pgliteDataSource(pglite);
   attachChangeSignals(dataSource, new ChangeSignals());
+  // The one connection of the pool runs LISTEN between transactions; PGlite hands each
+  // notification in its output to onNotification.
+  const notifications = new EmbeddedNotifications(async (channel) => {
+    await dataSource.query(`LISTEN ${channel}`);
+  });
+  pglite.onNotification((channel, payload) => notifications.deliver(channel, payload));
+  attachNotifications(dataSource, notifications);
   return {
     dataSource,
     kind: 'pglite',
@@ -170,6 +182,7 @@ async function embeddedOwnerHandle(embedded: EmbeddedOwner): Promise<DatabaseHan
     throw error;
   });
   attachChangeSignals(dataSource, embedded.changes);
+  attachNotifications(dataSource, embedded.notifications);
   return {
     dataSource,
     kind: 'pglite',

@@ -6,6 +6,7 @@ import { SourceFeedEntity } from '../source/source-feed.entity';
 import { SourceFetchStateEntity } from '../source/source-fetch-state.entity';
 import { SourceEntity } from '../source/source.entity';
 import { ApiKeyEntity } from '../api-key/api-key.entity';
+import { NewsEventEntity } from '../events/news-event.entity';
 
 /** Every entity, listed explicitly: globs break between ts-node, swc and compiled output. */
 export const ENTITIES = [
@@ -19,4 +20,5 @@ export const ENTITIES = [
   SourceFeedEntity,
   SourceFetchStateEntity,
   ApiKeyEntity,
+  NewsEventEntity,
 ];

@@ -3,6 +3,7 @@ import { QueryFailedError, QueryRunnerAlreadyReleasedError, type DataSource, typ
 import { DatabaseUnavailableError, wrapDatabaseError } from '../common/errors/domain-errors';
 import { currentRequest } from '../common/request-context';
 import { changeSignalsOf, type ChangeSignals } from './change-signals';
+import { notificationsOf, type Notifications } from './notifications';
 
 /**
  * A named SQL statement. The name makes node-postgres prepare the statement once per connection
@@ -155,6 +156,14 @@ export class SqlExecutor {
    */
   get changes(): ChangeSignals | null {
     return changeSignalsOf(this.dataSource);
+  }
+
+  /**
+   * LISTEN for this process (the news events, src/events/), or null for a command that reaches
+   * the embedded database through its owner's socket, which listens for everyone.
+   */
+  get notifications(): Notifications | null {
+    return notificationsOf(this.dataSource);
   }
 
   private classify(error: unknown) {

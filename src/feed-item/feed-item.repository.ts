@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { dynamicSql, sql, writeRows, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
+import { announceSql } from '../events/news-event.repository';
 import { selectColumns, splitPrefixed } from '../db/column-selection';
 import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type TimePositionIdKey } from '../db/keyset';
 import { ARTICLE_TABLE, type ArticleRecord, type ArticleRelationSelection } from '../article/article.record';
@@ -182,9 +183,7 @@ export interface FeedItemWrite {
   articleId: string | null;
 }
 
-const UPSERT_MANY = sql(
-  'feed_item_upsert_many',
-  `INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id)
+const UPSERT = `INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id)
    SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id
    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::uuid[])
      AS t(item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id)
@@ -193,19 +192,33 @@ const UPSERT_MANY = sql(
      published_at_claimed = EXCLUDED.published_at_claimed,
      position = EXCLUDED.position, article_id = COALESCE(EXCLUDED.article_id, feed_item.article_id)
    WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id)
-     IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id))
-   RETURNING id`,
+     IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id))`;
+
+const UPSERT_MANY = sql('feed_item_upsert_many', `${UPSERT} RETURNING id`);
+
+/**
+ * The same, announcing what it added (src/events/): the articles the batch created ($11, in the
+ * order it stored them) and the feed items this statement inserted rather than updated (`xmax = 0`
+ * tells them apart), in feed order. The call sits in the one row of an aggregate, so it runs once
+ * and after every row is written, and the statement is a batch's last in its transaction.
+ */
+const UPSERT_MANY_ANNOUNCED = sql(
+  'feed_item_upsert_many_announced',
+  `WITH written AS (${UPSERT} RETURNING id, position, xmax = 0 AS inserted)
+   SELECT count(*)::int AS written, ${announceSql('$11::uuid[]', 'array_agg(id ORDER BY position, id) FILTER (WHERE inserted)')} AS announced FROM written`,
 );
 
 /**
  * Stores a source's feed items in one statement, idempotently: an item already stored unchanged
  * is not touched, and a link to an article, once made, is never dropped by a later fetch that
  * lacks it. Items with the same key in one batch (a feed listing a story twice) are stored once.
+ * With `announce` (the ingest store), the same statement announces the feed items it inserted and
+ * the batch's new articles as news events, in the batch's transaction. Returns the items written.
  */
-export async function upsertFeedItems(manager: EntityManager, sourceId: string, items: FeedItemWrite[]): Promise<number> {
+export async function upsertFeedItems(manager: EntityManager, sourceId: string, items: FeedItemWrite[], announce?: { articleIds: readonly string[] }): Promise<number> {
   const unique = [...new Map(items.map((item) => [item.itemKey, item])).values()];
-  if (unique.length === 0) return 0;
-  const rows = await writeRows(manager, UPSERT_MANY, [
+  if (unique.length === 0 && (announce?.articleIds.length ?? 0) === 0) return 0;
+  const values = [
     sourceId,
     unique.map((i) => i.itemKey),
     unique.map((i) => i.headline),
@@ -216,8 +229,10 @@ export async function upsertFeedItems(manager: EntityManager, sourceId: string, 
     unique.map((i) => i.publishedAtClaimed ?? null),
     unique.map((i) => i.position),
     unique.map((i) => i.articleId),
-  ]);
-  return rows.length;
+  ];
+  if (!announce) return (await writeRows(manager, UPSERT_MANY, values)).length;
+  const [row] = await writeRows<{ written: number }>(manager, UPSERT_MANY_ANNOUNCED, [...values, announce.articleIds]);
+  return row?.written ?? 0;
 }
 
 /** When already-stored items of a source were first dated: an item its feed leaves undated keeps that date. */

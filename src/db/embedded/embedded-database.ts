@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { ChangeSignals } from '../change-signals';
+import { EmbeddedNotifications } from '../notifications';
 import { DataDirLock, describeOwner, LOCK_FILE, type OwnerInfo } from './data-dir-lock';
 import { CHANGES_CHANNEL, PgliteHost } from './pglite-host';
 import { gzip, tarDirectory } from './tarball';
@@ -38,6 +39,8 @@ export interface EmbeddedOwner {
   pglite: PGlite;
   host: PgliteHost;
   changes: ChangeSignals;
+  /** LISTEN for this process, on the one backend every session shares (../notifications.ts). */
+  notifications: EmbeddedNotifications;
   /** Lets other processes in through the socket named in the lock (servers, once migrated). */
   serve(): Promise<void>;
   /** Disconnects clients, closes PGlite and gives the directory up. */
@@ -201,10 +204,12 @@ async function takeOwnership(dataDir: string, lock: DataDirLock, socketPath: str
     pglite = await startPglite(dataDir, snapshot);
     const engine = pglite;
     const changes = new ChangeSignals();
+    const notifications = new EmbeddedNotifications((channel) => host.listenTo(channel));
     const host: PgliteHost = new PgliteHost(engine, {
       backup: () => consistentBackup(host, engine, dataDir),
       onNotification: (channel, payload) => {
         if (channel === CHANGES_CHANNEL) changes.received(payload);
+        else notifications.deliver(channel, payload);
       },
     });
     await host.start();
@@ -215,6 +220,7 @@ async function takeOwnership(dataDir: string, lock: DataDirLock, socketPath: str
       pglite: engine,
       host,
       changes,
+      notifications,
       serve: async () => {
         if (!socketPath) throw new Error('this process took the embedded database without a socket');
         prepareSocketDirectory(path.dirname(socketPath));

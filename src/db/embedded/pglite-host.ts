@@ -49,7 +49,8 @@ export interface HostStats {
  *   in the backend (the gateway and a command both name theirs `article_latest`), and a session's
  *   statements are closed when it leaves.
  * - A client that disconnects mid-transaction, or sits idle in one for a minute, is rolled back.
- * - NOTIFY on CHANGES_CHANNEL is delivered to this process (onNotification) and not to clients.
+ * - NOTIFY on CHANGES_CHANNEL, and on the channels this process listens to (listenTo), is
+ *   delivered to this process (onNotification) and not to clients, whichever session sent it.
  *
  * @electric-sql/pglite-socket 0.2 was not used: its queue lets this process's connection bypass
  * it, shares prepared statement names between clients (42P05 "already exists" as soon as two of
@@ -67,6 +68,8 @@ export class PgliteHost {
   private startupReply: Buffer | null = null;
   private nextId = 1;
   private closing = false;
+  /** The channels the backend listens to, for this process: their notifications never reach a client. */
+  private readonly channels = new Set([CHANGES_CHANNEL]);
 
   constructor(
     private readonly pglite: PGlite,
@@ -79,6 +82,17 @@ export class PgliteHost {
       this.startupReply = Buffer.from(await this.pglite.execProtocolRaw(wire.startup({ user: 'postgres', database: 'postgres' })));
       await this.execute(wire.query(`LISTEN ${CHANGES_CHANNEL}`));
     });
+  }
+
+  /**
+   * LISTEN on `channel` for this process (the news events, src/events/): run between other
+   * sessions' transactions, so no rollback can undo it, and from then on its notifications go to
+   * onNotification, whichever session's statement they come out with.
+   */
+  async listenTo(channel: string): Promise<void> {
+    if (this.channels.has(channel)) return;
+    this.channels.add(channel);
+    await this.exclusive(() => this.execute(wire.query(`LISTEN ${channel}`)));
   }
 
   /** What PGlite's node-postgres adapter gets in place of PGlite: this process's own session. */
@@ -171,7 +185,7 @@ export class PgliteHost {
   /** Executes raw protocol bytes on the backend (the caller holds it) and delivers notifications. */
   private async execute(bytes: Buffer): Promise<{ forward: Buffer; status: Status }> {
     const output = Buffer.from(await this.pglite.execProtocolRaw(bytes));
-    return scanOutput(output, CHANGES_CHANNEL, (channel, payload) => this.notify(channel, payload));
+    return scanOutput(output, this.channels, (channel, payload) => this.notify(channel, payload));
   }
 
   private notify(channel: string, payload: string): void {

@@ -77,10 +77,10 @@ function alias(session: Session, names: Map<string, string>, kind: 's' | 'p', na
 }
 
 /**
- * Takes the notifications on `channel` out of the backend's output (handing each to `notify`) and
+ * Takes the notifications on `channels` out of the backend's output (handing each to `notify`) and
  * finds its last ReadyForQuery.
  */
-export function scanOutput(output: Buffer, channel: string, notify: (channel: string, payload: string) => void): { forward: Buffer; status: Status } {
+export function scanOutput(output: Buffer, channels: ReadonlySet<string>, notify: (channel: string, payload: string) => void): { forward: Buffer; status: Status } {
   let status: Status = null;
   const kept: Buffer[] = [];
   let keptFrom = 0;
@@ -92,7 +92,7 @@ export function scanOutput(output: Buffer, channel: string, notify: (channel: st
     if (type === 'A') {
       const [name, next] = wire.readCString(output, offset + 9);
       const [payload] = wire.readCString(output, next);
-      if (name === channel) {
+      if (channels.has(name)) {
         notify(name, payload);
         kept.push(output.subarray(keptFrom, offset));
         keptFrom = end;

@@ -71,6 +71,10 @@ type AuthorRef = { id: string } | { slug: string };
  * in one each. Only articles that change (or depend on an earlier one of the batch) are written
  * one at a time. A batch with nothing new to store opens no transaction: its feed items are
  * stored (or found unchanged) by one statement of their own.
+ *
+ * A batch's last statement, the feed items', also announces what the batch added (the feed items
+ * it inserted and the articles it created) as news events (src/events/): a row of the event log
+ * and a NOTIFY, committed with the batch or not at all.
  */
 export class IngestStore {
   constructor(
@@ -211,12 +215,14 @@ export class IngestStore {
       const plans = await this.writer.plan(outside, writes);
       if (plans.every((plan) => plan.kind === 'unchanged')) {
         const ids = new Map(writes.map((write, i) => [write, (plans[i] as Extract<ArticlePlan, { kind: 'unchanged' }>).id]));
-        const feedItemsWritten = await upsertFeedItems(outside, sourceId, feedItems(ids));
+        // Headlines new to the source are announced by the same statement (src/events/).
+        const feedItemsWritten = await upsertFeedItems(outside, sourceId, feedItems(ids), { articleIds: [] });
         return { outcomes: plans.map(() => 'unchanged' as const), feedItemsWritten, newPeople: [] };
       }
       return this.db.transaction(async (manager) => {
         const written = await this.writeArticles(manager, writes, plans);
-        return { ...written, feedItemsWritten: await upsertFeedItems(manager, sourceId, feedItems(written.ids)), newPeople: [] };
+        const feedItemsWritten = await upsertFeedItems(manager, sourceId, feedItems(written.ids), { articleIds: createdIds(writes, written) });
+        return { ...written, feedItemsWritten, newPeople: [] };
       });
     }
     return this.db.transaction(async (manager) => {
@@ -224,7 +230,8 @@ export class IngestStore {
       const assembled = await this.assemble(sourceId, batch.items, personIds);
       const written = await this.writeArticles(manager, assembled, await this.writer.plan(manager, assembled));
       const created = newPeople.flatMap(({ slug, name }) => (personIds.has(slug) ? [{ id: personIds.get(slug)!, slug, name }] : []));
-      return { ...written, feedItemsWritten: await upsertFeedItems(manager, sourceId, feedItems(written.ids)), newPeople: created };
+      const feedItemsWritten = await upsertFeedItems(manager, sourceId, feedItems(written.ids), { articleIds: createdIds(assembled, written) });
+      return { ...written, feedItemsWritten, newPeople: created };
     });
   }
 
@@ -284,6 +291,14 @@ export class IngestStore {
       }
     }
   }
+}
+
+/**
+ * The ids of the articles a batch created, in the order it stored them: what its last statement
+ * announces as published (src/events/), with the feed items it adds.
+ */
+function createdIds(writes: ArticleWrite[], written: { ids: ReadonlyMap<ArticleWrite, string>; outcomes: Array<ArticleWriteResult['outcome']> }): string[] {
+  return writes.flatMap((write, i) => (written.outcomes[i] === 'created' ? [written.ids.get(write)!] : []));
 }
 
 /** Articles assembled between pauses, while another batch is being written. */
