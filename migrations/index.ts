@@ -5,6 +5,15 @@ import { ApiKeys1795806756658 } from './1795806756658-ApiKeys';
 import { ClampedPublicationDates1796592514098 } from './1796592514098-ClampedPublicationDates';
 import { ArticleSourceContentHash1796614044910 } from './1796614044910-ArticleSourceContentHash';
 import { NewsEvents1796622569589 } from './1796622569589-NewsEvents';
+import { ArticleProvenance1796625000000 } from './1796625000000-ArticleProvenance';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795805795109, SourceFeeds1795806549217, ApiKeys1795806756658, ClampedPublicationDates1796592514098, ArticleSourceContentHash1796614044910, NewsEvents1796622569589];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  Initial1795805795109,
+  SourceFeeds1795806549217,
+  ApiKeys1795806756658,
+  ClampedPublicationDates1796592514098,
+  ArticleSourceContentHash1796614044910,
+  NewsEvents1796622569589,
+  ArticleProvenance1796625000000,
+];

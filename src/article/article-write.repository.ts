@@ -8,6 +8,8 @@ export type ArticleWrite = ArticleColumns & {
   authorIds: string[];
   mentions: Array<{ personId: string; count: number }>;
   citedSourceIds: string[];
+  /** Where ingestion fetched the text (provenance, article_fetch); absent for the seed's pages. */
+  fetchedFrom?: string | null;
 };
 
 export interface ArticleWriteResult {
@@ -30,13 +32,27 @@ const FIND_EXISTING = sql(
 const FIELDS = Object.keys(ARTICLE_WRITE) as ArticleWriteField[];
 const placeholder = (field: ArticleWriteField) => `$${FIELDS.indexOf(field) + 1}`;
 
+/** The parameter after every column's: where the text was fetched from (provenance). */
+const FETCHED_FROM = `$${FIELDS.length + 1}::text`;
+
+/**
+ * A new article's provenance, written by the statement that inserts it (`ins` returns the rows):
+ * its first revision, and where it was fetched from when ingestion fetched it.
+ */
+const provenanceOfInserted = (fetchedFrom: string, from: string) =>
+  `rev AS (INSERT INTO article_revision (article_id, at, content_hash, changed_fields) SELECT ins.id, ins.created_at, ins.content_hash, '{}' FROM ins),
+   fetched AS (INSERT INTO article_fetch (article_id, last_fetched_at, fetched_from) SELECT ins.id, ins.created_at, ${fetchedFrom} FROM ${from} WHERE ${fetchedFrom} IS NOT NULL)`;
+
 // Every column, in ARTICLE_WRITE's order; updated_at defaults to the publication time.
 const INSERT = sql(
   'article_insert',
-  `INSERT INTO article (${FIELDS.map((field) => ARTICLE_WRITE[field].column).join(', ')})
-   VALUES (${FIELDS.map((field) => (field === 'updatedAt' ? `COALESCE(${placeholder(field)}::timestamptz, ${placeholder('publishedAt')}::timestamptz)` : placeholder(field))).join(', ')})
-   ON CONFLICT (url) DO NOTHING
-   RETURNING id`,
+  `WITH ins AS (
+     INSERT INTO article (${FIELDS.map((field) => ARTICLE_WRITE[field].column).join(', ')})
+     VALUES (${FIELDS.map((field) => (field === 'updatedAt' ? `COALESCE(${placeholder(field)}::timestamptz, ${placeholder('publishedAt')}::timestamptz)` : placeholder(field))).join(', ')})
+     ON CONFLICT (url) DO NOTHING
+     RETURNING id, content_hash, created_at),
+   ${provenanceOfInserted(FETCHED_FROM, 'ins')}
+   SELECT id FROM ins`,
 );
 
 /** The columns an update may change: all but the article's identity (source, URL, slug). */
@@ -48,17 +64,33 @@ const COMPARED: ArticleWriteField[] = UPDATED.filter((field) => !DERIVED.has(fie
 const UPDATE_PARAM = (field: ArticleWriteField) => `$${UPDATED.indexOf(field) + 2}`;
 const cast = (field: ArticleWriteField) => (ARTICLE_WRITE[field].type === 'text' ? UPDATE_PARAM(field) : `${UPDATE_PARAM(field)}::${ARTICLE_WRITE[field].type}`);
 
+/** The API's name of a compared field in a revision's changedFields (publishedAtClaimed is not in the API: it is publishedAt's). */
+const REVISION_NAME = (field: ArticleWriteField) => (field === 'publishedAtClaimed' ? 'publishedAt' : field);
+
 // Only a real change touches the row (and updated_at): storing the same story twice writes nothing.
+// A change is a revision (provenance): the fields it changed are told from the row as it was
+// (`old`, read by the same statement before its update), and the text's new location is recorded.
 const UPDATE = sql(
   'article_update',
-  `UPDATE article SET ${UPDATED.map((field) =>
-    field === 'updatedAt'
-      ? `updated_at = GREATEST(COALESCE(${UPDATE_PARAM(field)}::timestamptz, now()), ${UPDATE_PARAM('publishedAt')}::timestamptz)`
-      : `${ARTICLE_WRITE[field].column} = ${UPDATE_PARAM(field)}`,
-  ).join(', ')}
-   WHERE id = $1 AND (${COMPARED.map((field) => ARTICLE_WRITE[field].column).join(', ')})
-     IS DISTINCT FROM (${COMPARED.map(cast).join(', ')})
-   RETURNING id`,
+  `WITH old AS (SELECT ${COMPARED.map((field) => ARTICLE_WRITE[field].column).join(', ')} FROM article WHERE id = $1 FOR UPDATE),
+   upd AS (
+     UPDATE article a SET ${UPDATED.map((field) =>
+       field === 'updatedAt'
+         ? `updated_at = GREATEST(COALESCE(${UPDATE_PARAM(field)}::timestamptz, now()), ${UPDATE_PARAM('publishedAt')}::timestamptz)`
+         : `${ARTICLE_WRITE[field].column} = ${UPDATE_PARAM(field)}`,
+     ).join(', ')}
+     FROM old
+     WHERE a.id = $1 AND (${COMPARED.map((field) => `a.${ARTICLE_WRITE[field].column}`).join(', ')})
+       IS DISTINCT FROM (${COMPARED.map(cast).join(', ')})
+     RETURNING a.id, a.content_hash,
+       ARRAY(SELECT DISTINCT f FROM unnest(ARRAY[${COMPARED.map(
+         (field) => `CASE WHEN old.${ARTICLE_WRITE[field].column} IS DISTINCT FROM a.${ARTICLE_WRITE[field].column} THEN '${REVISION_NAME(field)}' END`,
+       ).join(', ')}]) AS c(f) WHERE f IS NOT NULL ORDER BY f) AS changed),
+   rev AS (INSERT INTO article_revision (article_id, at, content_hash, changed_fields) SELECT upd.id, now(), upd.content_hash, upd.changed FROM upd),
+   fetched AS (
+     INSERT INTO article_fetch (article_id, last_fetched_at, fetched_from) SELECT upd.id, now(), $${UPDATED.length + 2}::text FROM upd WHERE $${UPDATED.length + 2}::text IS NOT NULL
+     ON CONFLICT (article_id) DO UPDATE SET last_fetched_at = EXCLUDED.last_fetched_at, fetched_from = EXCLUDED.fetched_from)
+   SELECT id FROM upd`,
 );
 
 /** The values of a write's columns in `fields`' order. */
@@ -95,13 +127,18 @@ const bulkValue = (field: ArticleWriteField): string => {
 };
 const INSERT_MANY = sql(
   'article_insert_many',
-  `INSERT INTO article (${BULK_FIELDS.map(bulkColumn).join(', ')})
-   SELECT ${BULK_FIELDS.map(bulkValue).join(', ')}
-   FROM unnest(${BULK_FIELDS.map((field, i) => `$${i + 1}::${field === 'paragraphs' ? 'text' : ARTICLE_WRITE[field].type}[]`).join(', ')}, $${BULK_FIELDS.length + 1}::text[])
-     AS t(${BULK_FIELDS.map(bulkColumn).join(', ')}, other_slug)
-   WHERE NOT EXISTS (SELECT 1 FROM article h WHERE h.content_hash = t.content_hash AND h.source_id = t.source_id)
-   ON CONFLICT (url) DO NOTHING
-   RETURNING id, url`,
+  `WITH t AS (
+     SELECT * FROM unnest(${BULK_FIELDS.map((field, i) => `$${i + 1}::${field === 'paragraphs' ? 'text' : ARTICLE_WRITE[field].type}[]`).join(', ')}, $${BULK_FIELDS.length + 1}::text[], $${BULK_FIELDS.length + 2}::text[])
+       AS t(${BULK_FIELDS.map(bulkColumn).join(', ')}, other_slug, fetched_from)),
+   ins AS (
+     INSERT INTO article (${BULK_FIELDS.map(bulkColumn).join(', ')})
+     SELECT ${BULK_FIELDS.map(bulkValue).join(', ')}
+     FROM t
+     WHERE NOT EXISTS (SELECT 1 FROM article h WHERE h.content_hash = t.content_hash AND h.source_id = t.source_id)
+     ON CONFLICT (url) DO NOTHING
+     RETURNING id, url, content_hash, created_at),
+   ${provenanceOfInserted('t.fetched_from', 'ins JOIN t ON t.url = ins.url')}
+   SELECT id, url FROM ins`,
 );
 
 /** Columns of link rows, one array each (article ids first). */
@@ -183,11 +220,11 @@ export class ArticleWriteRepository {
     let outcome: ArticleWriteResult['outcome'];
     if (existing[0]) {
       id = existing[0].id;
-      const updated = await writeRows(manager, UPDATE, [id, ...valuesOf(article, UPDATED)]);
+      const updated = await writeRows(manager, UPDATE, [id, ...valuesOf(article, UPDATED), article.fetchedFrom ?? null]);
       outcome = updated.length > 0 ? 'updated' : 'unchanged';
     } else {
       const slug = await this.freeSlug(manager, article.slug, article.url);
-      const inserted = await writeRows<{ id: string }>(manager, INSERT, valuesOf({ ...article, slug }, FIELDS));
+      const inserted = await writeRows<{ id: string }>(manager, INSERT, [...valuesOf({ ...article, slug }, FIELDS), article.fetchedFrom ?? null]);
       if (inserted[0]) {
         id = inserted[0].id;
         outcome = 'created';
@@ -271,7 +308,7 @@ export class ArticleWriteRepository {
       slugs.add(article.slug);
       otherSlugs.push(slugElsewhere(article.slug, article.url));
     });
-    const inserted = await writeRows<{ id: string; url: string }>(manager, INSERT_MANY, [...values, otherSlugs]);
+    const inserted = await writeRows<{ id: string; url: string }>(manager, INSERT_MANY, [...values, otherSlugs, articles.map((article) => article.fetchedFrom ?? null)]);
     for (const row of inserted) ids.set(row.url, row.id);
 
     const authors: LinkRows = [[], [], []];

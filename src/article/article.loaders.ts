@@ -3,7 +3,7 @@ import { byKey, groupedByKey } from '../common/batch';
 import { countByParentLoader, countByParentPageLoader, pagedChildrenLoader } from '../common/paged-children-loader';
 import type { PersonRecord, PersonRole } from '../person/person.record';
 import type { SourceRecord } from '../source/source.record';
-import type { ArticleRecord, MentionRecord } from './article.record';
+import type { ArticleRecord, MentionRecord, ProvenanceRecord } from './article.record';
 import type { ArticlePage, ArticleRepository } from './article.repository';
 
 /** Built per request: batching and caching last exactly as long as one GraphQL operation. */
@@ -20,6 +20,9 @@ export function createArticleLoaders(articles: ArticleRepository) {
     ),
     citedSourcesByArticleId: new DataLoader<string, SourceRecord[]>(async (ids) =>
       groupedByKey(ids, await articles.citedSourcesByArticleIds(ids), (row) => row.articleId),
+    ),
+    provenanceByArticleId: new DataLoader<string, ProvenanceRecord | null>(async (ids) =>
+      byKey(ids, await articles.provenanceByArticleIds(ids), (row) => row.articleId),
     ),
     articlesBySourceId: pagedChildrenLoader((ids, page: ArticlePage) => articles.listForParents({ kind: 'source' }, ids, page)),
     articleCountBySourceId: countByParentLoader((ids) => articles.countForParents({ kind: 'source' }, ids)),

@@ -64,6 +64,23 @@ export type ArticleRecord = RecordOf<typeof ARTICLE_TABLE> & {
   prefetched?: ArticleRelations;
 };
 
+/** One stored version of an article (provenance). */
+export interface RevisionRecord {
+  at: Date;
+  contentHash: string;
+  /** The API's names of the fields this version changed; empty for the first. */
+  changedFields: string[];
+}
+
+/** Where and when an article was fetched, and its stored versions. */
+export interface ProvenanceRecord {
+  articleId: string;
+  firstSeenAt: Date;
+  lastFetchedAt: Date | null;
+  fetchedFrom: string | null;
+  revisions: RevisionRecord[];
+}
+
 /** A person named in an article, and how often. */
 export interface MentionRecord {
   person: PersonRecord;

@@ -6,7 +6,7 @@ import { PERSON_COLUMNS, PERSON_MAP } from '../person/person.repository';
 import { PersonRole, type PersonRecord } from '../person/person.record';
 import { SOURCE_COLUMNS, SOURCE_MAP } from '../source/source.repository';
 import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
-import { ARTICLE_TABLE, ArticleOrder, type ArticleRecord, type MentionRecord } from './article.record';
+import { ARTICLE_TABLE, ArticleOrder, type ArticleRecord, type MentionRecord, type ProvenanceRecord, type RevisionRecord } from './article.record';
 
 const ARTICLE_COLUMNS = ARTICLE_TABLE.selectList;
 
@@ -74,6 +74,17 @@ const CITED_SOURCES_BY_ARTICLE_IDS = sql(
    WHERE l.article_id = ANY($1::uuid[]) ORDER BY l.article_id, s.name`,
 );
 
+/** Revisions listed per article: the latest ones, oldest first (a publisher that rewrites a story at every poll cannot grow an answer without limit). */
+const MAX_REVISIONS_LISTED = 100;
+
+const PROVENANCE_BY_ARTICLE_IDS = sql(
+  'provenance_by_article_ids',
+  `SELECT a.id AS "articleId", a.created_at AS "firstSeenAt", f.last_fetched_at AS "lastFetchedAt", f.fetched_from AS "fetchedFrom",
+     COALESCE((SELECT json_agg(json_build_object('at', r.at, 'contentHash', r.content_hash, 'changedFields', r.changed_fields) ORDER BY r.at, r.id)
+       FROM (SELECT r.at, r.id, r.content_hash, r.changed_fields FROM article_revision r WHERE r.article_id = a.id ORDER BY r.at DESC, r.id DESC LIMIT ${MAX_REVISIONS_LISTED}) r), '[]') AS revisions
+   FROM article a LEFT JOIN article_fetch f ON f.article_id = a.id WHERE a.id = ANY($1::uuid[])`,
+);
+
 export class ArticleRepository {
   constructor(private readonly db: SqlExecutor) {}
 
@@ -134,6 +145,12 @@ export class ArticleRepository {
              JOIN source s ON s.id = l.source_id WHERE l.article_id = ANY($1::uuid[]) ORDER BY l.article_id, s.name`,
           );
     return this.db.rows<SourceRecord & { articleId: string }>(statement, [ids]);
+  }
+
+  /** Where and when each article was fetched, and its stored versions (the latest MAX_REVISIONS_LISTED, oldest first). */
+  async provenanceByArticleIds(ids: readonly string[]): Promise<ProvenanceRecord[]> {
+    const rows = await this.db.rows<Omit<ProvenanceRecord, 'revisions'> & { revisions: Array<Omit<RevisionRecord, 'at'> & { at: string }> }>(PROVENANCE_BY_ARTICLE_IDS, [ids]);
+    return rows.map((row) => ({ ...row, revisions: row.revisions.map((revision) => ({ ...revision, at: new Date(revision.at) })) }));
   }
 
   /** One keyset page of articles matching the criteria. */

@@ -13,7 +13,7 @@ import type { RowsPage } from '../db/keyset';
 import type { ArticleSelection } from './article.record';
 import type { ArticleFilter as ArticleFilterValues } from './article.service';
 import { ArticleService, type ArticleContext } from './article.service';
-import { Article, ArticleConnection, ArticleFilter, ArticleOrder, Mention, type ArticleRecord } from './article.types';
+import { Article, ArticleConnection, ArticleFilter, ArticleOrder, ArticleProvenance, Mention, type ArticleRecord } from './article.types';
 
 const NODE_PATH = ['edges', 'node'] as const;
 
@@ -107,6 +107,11 @@ export class ArticleResolver {
   @FieldResolver(() => [Source], { description: 'Outlets the article cites as its source of information.' })
   citedSources(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>) {
     return this.articleService.citedSources(ctx, article);
+  }
+
+  @FieldResolver(() => ArticleProvenance, { description: 'Where and when the article was fetched, and each stored change of its text or metadata.' })
+  provenance(@Root() article: ArticleRecord, @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>) {
+    return this.articleService.provenance(ctx, article);
   }
 }
 

@@ -10,7 +10,7 @@ import { normalizeLanguageFilter, normalizeUrlForLookup } from '../common/input-
 import { normalizeForSearch, normalizeText } from '../text/normalize';
 import type { ArticleLoaders } from './article.loaders';
 import type { ArticleCriteria, ArticlePage, ArticleRepository, ArticleSearch } from './article.repository';
-import type { ArticleRecord, ArticleRelations, ArticleRelationSelection, ArticleSelection, MentionRecord } from './article.record';
+import type { ArticleRecord, ArticleRelations, ArticleRelationSelection, ArticleSelection, MentionRecord, ProvenanceRecord } from './article.record';
 
 export type { ArticleRelationSelection, ArticleSelection } from './article.record';
 
@@ -85,6 +85,13 @@ export class ArticleService {
 
   citedSources(ctx: ArticleContext, article: ArticleRecord): SourceRecord[] | Promise<SourceRecord[]> {
     return article.prefetched?.citedSources ?? ctx.loaders.citedSourcesByArticleId.load(article.dbId);
+  }
+
+  /** Where and when the article was fetched, and its stored versions. */
+  async provenance(ctx: ArticleContext, article: ArticleRecord): Promise<ProvenanceRecord> {
+    const found = await ctx.loaders.provenanceByArticleId.load(article.dbId);
+    // The article was read a moment ago; gone since, it still has the history it had: none.
+    return found ?? { articleId: article.dbId, firstSeenAt: article.publishedAt, lastFetchedAt: null, fetchedFrom: null, revisions: [] };
   }
 
   /**

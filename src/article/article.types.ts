@@ -62,6 +62,47 @@ export class Article implements Node, Omit<ArticleRecord, 'prefetched'> {
 }
 
 @CacheHint(CACHE_SECONDS.catalog)
+@ObjectType('ArticleRevision', { simpleResolvers: true, description: 'One stored version of an article: the first as stored, then one for each change of its text or metadata.' })
+export class ArticleRevision {
+  @Field(() => GraphQLDateTime, { description: 'When this version was stored.' })
+  at!: Date;
+
+  @Field({ description: 'SHA-256 (hex) of the version’s title and body: two versions with the same hash have the same text.' })
+  contentHash!: string;
+
+  @Field(() => [String], {
+    description:
+      'The fields this version changed, by their names in this API (`title`, `summary`, `paragraphs`, `language`, `publishedAt`, `imageUrl`, `byline`), sorted; empty for the first version.',
+  })
+  changedFields!: string[];
+}
+
+@CacheHint(CACHE_SECONDS.catalog)
+@ObjectType('ArticleProvenance', { simpleResolvers: true, description: 'Where and when an article was fetched, and how its stored text changed.' })
+export class ArticleProvenance {
+  @Field(() => GraphQLDateTime, { description: 'When the article was first stored.' })
+  firstSeenAt!: Date;
+
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'The last fetch (of its feed or its page) that carried the article; null for articles never fetched (the bundled sample, demo data).',
+  })
+  lastFetchedAt!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Where the stored text was fetched from: the article page when its body was taken from there, otherwise the feed, with user info and secret-bearing query parameters (`key`, `token`, `api_key`, …) removed. Null for articles never fetched.',
+  })
+  fetchedFrom!: string | null;
+
+  @Field(() => [ArticleRevision], {
+    description: 'Stored versions, oldest first (at most the latest 100): a fetch that finds the same content stores none, so a publisher’s correction shows here.',
+  })
+  revisions!: ArticleRevision[];
+}
+
+@CacheHint(CACHE_SECONDS.catalog)
 @ObjectType('Mention', { simpleResolvers: true, description: 'A person named in an article, and how often.' })
 export class Mention {
   @Field(() => Person, { description: 'The person named.' })

@@ -1,5 +1,6 @@
 import { ArticleAuthorEntity, ArticleCitedSourceEntity, ArticleMentionEntity } from '../article/article-links.entity';
 import { ArticleEntity } from '../article/article.entity';
+import { ArticleFetchEntity, ArticleRevisionEntity } from '../article/article-provenance.entity';
 import { FeedItemEntity } from '../feed-item/feed-item.entity';
 import { PersonEntity } from '../person/person.entity';
 import { SourceFeedEntity } from '../source/source-feed.entity';
@@ -16,6 +17,8 @@ export const ENTITIES = [
   ArticleAuthorEntity,
   ArticleMentionEntity,
   ArticleCitedSourceEntity,
+  ArticleFetchEntity,
+  ArticleRevisionEntity,
   FeedItemEntity,
   SourceFeedEntity,
   SourceFetchStateEntity,

@@ -183,6 +183,13 @@ export interface FeedItemWrite {
   articleId: string | null;
 }
 
+// A fetch that lists items already linked to articles moves those articles' last fetch time
+// (provenance, article_fetch), in the same statement: a re-poll costs no statement more for it.
+// A data-modifying WITH must stand at the top of a statement: each statement below starts with it.
+const FETCHED = `fetched AS (
+   UPDATE article_fetch af SET last_fetched_at = now() FROM feed_item l
+   WHERE l.source_id = $1 AND l.item_key = ANY($2::text[]) AND af.article_id = l.article_id AND af.last_fetched_at < now())`;
+
 const UPSERT = `INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id)
    SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id
    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::uuid[])
@@ -194,7 +201,7 @@ const UPSERT = `INSERT INTO feed_item (source_id, item_key, headline, url, image
    WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id)
      IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id))`;
 
-const UPSERT_MANY = sql('feed_item_upsert_many', `${UPSERT} RETURNING id`);
+const UPSERT_MANY = sql('feed_item_upsert_many', `WITH ${FETCHED} ${UPSERT} RETURNING id`);
 
 /**
  * The same, announcing what it added (src/events/): the articles the batch created ($11, in the
@@ -204,14 +211,14 @@ const UPSERT_MANY = sql('feed_item_upsert_many', `${UPSERT} RETURNING id`);
  */
 const UPSERT_MANY_ANNOUNCED = sql(
   'feed_item_upsert_many_announced',
-  `WITH written AS (${UPSERT} RETURNING id, position, xmax = 0 AS inserted)
+  `WITH ${FETCHED}, written AS (${UPSERT} RETURNING id, position, xmax = 0 AS inserted)
    SELECT count(*)::int AS written, ${announceSql('$11::uuid[]', 'array_agg(id ORDER BY position, id) FILTER (WHERE inserted)')} AS announced FROM written`,
 );
 
 /**
  * Stores a source's feed items in one statement, idempotently: an item already stored unchanged
- * is not touched, and a link to an article, once made, is never dropped by a later fetch that
- * lacks it. Items with the same key in one batch (a feed listing a story twice) are stored once.
+ * is not touched (its article's last fetch time is), and a link to an article, once made, is
+ * never dropped by a later fetch that lacks it. Items with the same key in one batch (a feed listing a story twice) are stored once.
  * With `announce` (the ingest store), the same statement announces the feed items it inserted and
  * the batch's new articles as news events, in the batch's transaction. Returns the items written.
  */

@@ -8,6 +8,7 @@ import type { SourceRepository } from '../source/source.repository';
 import type { SourceRecord } from '../source/source.record';
 import { extractArticlePage, type ExtractedPage } from './article-page/article-page.extractor';
 import { decodeHtml, isHtml } from './article-page/html-decode';
+import { withoutCredentials } from '../common/url-credentials';
 import { FetchError, type FetchResult } from './fetcher';
 import type { FetchRequest, FeedRunReport, IngestObserver, IngestRunReport } from './ingest.types';
 import { clampFutureDate, FeedParseError, parseFeed } from './parser';
@@ -37,8 +38,8 @@ export interface RunContext {
   writer: ArticleWriteRepository;
 }
 
-/** An extracted page whose dates were clamped to the time it was fetched. */
-type FetchedPage = ExtractedPage & { publishedAtClaimed: Date | null };
+/** An extracted page whose dates were clamped to the time it was fetched, and the address it was fetched from (after redirects). */
+type FetchedPage = ExtractedPage & { publishedAtClaimed: Date | null; fetchedUrl: string };
 
 /** One run of one source: its source feeds, their pages and the store, sharing one entity directory. */
 export class SourceRun {
@@ -97,7 +98,7 @@ export class SourceRun {
     );
     outcome.itemsSeen = items.length;
     this.report.itemsSeen += items.length;
-    const entries = await this.entries(items);
+    const entries = await this.entries(items, feed.url);
     const directory = (this.directory ??= await EntityDirectory.load(this.ctx.people, this.ctx.sources));
     const store = new IngestStore(this.ctx.db, directory, this.ctx.writer);
     const stored = await store.store(this.source.dbId, entries, {
@@ -126,10 +127,10 @@ export class SourceRun {
    * and extracted (at most maxPagesPerRun per run; the rest wait as headlines for the next run),
    * and a stored article's page again only when the feed says the item was updated since.
    */
-  private async entries(items: ProcessedItem[]): Promise<EntryToStore[]> {
+  private async entries(items: ProcessedItem[], feedUrl: string): Promise<EntryToStore[]> {
     const { articlePages, maxPagesPerRun } = this.ctx.config.ingest;
     const linked = items.filter((item) => item.url !== null);
-    if (!articlePages || linked.length === 0) return items.map((item) => toEntry(item, null, 'feed'));
+    if (!articlePages || linked.length === 0) return items.map((item) => toEntry(item, null, 'feed', feedUrl));
 
     const stored = await this.ctx.writer.datesByUrl(this.ctx.db.manager, linked.map((item) => item.url!));
     const wanted = linked.filter((item) => {
@@ -139,11 +140,11 @@ export class SourceRun {
     const fetchNow = new Set(wanted.slice(0, maxPagesPerRun));
     const pages = await this.pages([...fetchNow]);
     return items.map((item) => {
-      if (item.url === null) return toEntry(item, null, 'feed');
-      if (fetchNow.has(item)) return toEntry(item, pages.get(item) ?? null, 'feed');
+      if (item.url === null) return toEntry(item, null, 'feed', feedUrl);
+      if (fetchNow.has(item)) return toEntry(item, pages.get(item) ?? null, 'feed', feedUrl);
       // Over the page budget: a headline now, its article on a later run. Already stored and not
       // updated: the feed item keeps its article, which is not rewritten from the feed's shorter copy.
-      return toEntry(item, null, 'headline');
+      return toEntry(item, null, 'headline', feedUrl);
     });
   }
 
@@ -169,7 +170,13 @@ export class SourceRun {
       const page = extractArticlePage(decodeHtml(fetched.body, fetched.headers.contentType), fetched.finalUrl, { timeZone: this.state.timeZone });
       // A page's dates are held to its fetch time like a feed's (clampFutureDate).
       const published = clampFutureDate(page.publishedAt, fetchedAt);
-      return { ...page, publishedAt: published.date, publishedAtClaimed: published.claimed, modifiedAt: clampFutureDate(page.modifiedAt, fetchedAt).date };
+      return {
+        ...page,
+        publishedAt: published.date,
+        publishedAtClaimed: published.claimed,
+        modifiedAt: clampFutureDate(page.modifiedAt, fetchedAt).date,
+        fetchedUrl: fetched.finalUrl,
+      };
     } catch (error) {
       // A page that cannot be had (gone, refused, too slow) leaves the feed's own copy of the article.
       if (error instanceof FetchError) this.ctx.fetched('page', error.code);
@@ -182,8 +189,9 @@ export class SourceRun {
 /**
  * A processed item (and its extracted page) as an entry for the store. The feed's copy and the
  * page's are merged: the longer body wins, feed metadata (title, authors, date) before the page's.
+ * `fetchedFrom` (provenance) is the page when its body is taken, the feed otherwise, without credentials.
  */
-export function toEntry(item: ProcessedItem, page: FetchedPage | null, mode: 'feed' | 'headline'): EntryToStore {
+export function toEntry(item: ProcessedItem, page: FetchedPage | null, mode: 'feed' | 'headline', feedUrl: string): EntryToStore {
   const entry: EntryToStore = {
     key: item.key,
     position: item.position,
@@ -207,6 +215,7 @@ export function toEntry(item: ProcessedItem, page: FetchedPage | null, mode: 'fe
     paragraphs: usePage ? page.paragraphs : item.paragraphs,
     byline: item.byline ?? page?.byline ?? null,
     authorNames: item.authorNames.length > 0 ? item.authorNames : (page?.authorNames ?? []),
+    fetchedFrom: withoutCredentials(usePage ? page.fetchedUrl : feedUrl) || null,
   };
   return entry;
 }

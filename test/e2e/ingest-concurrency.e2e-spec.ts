@@ -120,7 +120,7 @@ describe('no duplicates, nothing half-written', () => {
     const source = await addSource(app, { name: 'Store race', feedUrls: [server.url('/generated/150-race')] });
     const sourceId = dbId(source.id);
     const items = processFeed(parseFeed(Buffer.from(generatedFeed(server.origin, 150, { prefix: 'race' }))), { id: sourceId, language: 'en', timeZone: null }, { now: new Date() });
-    const stories = items.map((item) => ({ ...item, article: { title: item.headline, summary: null, paragraphs: item.paragraphs, byline: item.byline, authorNames: item.authorNames } }));
+    const stories = items.map((item) => ({ ...item, article: { title: item.headline, summary: null, paragraphs: item.paragraphs, byline: item.byline, authorNames: item.authorNames, fetchedFrom: null } }));
     // On Postgres a second pool to the same database: two writers on two connections at once.
     const second = usingPostgresServer() ? await openDatabase(app.database.config) : null;
     const secondDb = second ? new SqlExecutor(second.dataSource) : app.db;

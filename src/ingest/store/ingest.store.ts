@@ -36,6 +36,8 @@ export interface EntryToStore {
     byline: string | null;
     /** Authors the feed or page names separately; otherwise the byline is split. */
     authorNames: string[];
+    /** Where the stored text was fetched from (the page or the feed), credentials removed; provenance. */
+    fetchedFrom: string | null;
   } | null;
 }
 
@@ -170,7 +172,7 @@ export class IngestStore {
         const id = 'id' in ref ? ref.id : personIds.get(ref.slug);
         if (id && !authorIds.includes(id)) authorIds.push(id);
       }
-      item.write = assembleArticle(
+      item.write = { ...assembleArticle(
         {
           sourceId,
           url: entry.url,
@@ -187,7 +189,7 @@ export class IngestStore {
         },
         this.directory.people,
         this.directory.sources,
-      );
+      ), fetchedFrom: entry.article.fetchedFrom };
     }
     return items.flatMap(({ write }) => (write ? [write] : []));
   }

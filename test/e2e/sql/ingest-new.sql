@@ -135,43 +135,28 @@ FROM article a
 WHERE a.url = ANY($1::text[]);
 
 -- 10. article_insert_many (in transaction)
-INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, search_text, content_hash, published_at_claimed)
-SELECT
-  t.source_id,
-  t.url,
-  CASE WHEN EXISTS (
-    SELECT 1
-    FROM article x
-    WHERE x.slug = t.slug
-      AND x.url <> t.url
-  ) THEN t.other_slug ELSE t.slug END,
-  t.title,
-  t.summary,
-  ARRAY(
-    SELECT p.value
-    FROM jsonb_array_elements_text(t.paragraphs::jsonb) WITH ORDINALITY AS p(value, ord)
-    ORDER BY p.ord
-  ),
-  t.language,
-  t.published_at,
-  COALESCE(t.updated_at, t.published_at),
-  t.image_url,
-  t.byline,
-  t.search_text,
-  t.content_hash,
-  t.published_at_claimed
-FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[]) AS t(source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, search_text, content_hash, published_at_claimed, other_slug)
-WHERE NOT EXISTS (
+WITH t AS (
+  SELECT *
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[], $16::text[]) AS t(source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, search_text, content_hash, published_at_claimed, other_slug, fetched_from)
+), ins AS (INSERT INTO article (source_id, url, slug, title, summary, paragraphs, language, published_at, updated_at, image_url, byline, search_text, content_hash, published_at_claimed) SELECT t.source_id, t.url, CASE WHEN EXISTS (
+  SELECT 1
+  FROM article x
+  WHERE x.slug = t.slug
+    AND x.url <> t.url
+) THEN t.other_slug ELSE t.slug END, t.title, t.summary, ARRAY(
+  SELECT p.value
+  FROM jsonb_array_elements_text(t.paragraphs::jsonb) WITH ORDINALITY AS p(value, ord)
+  ORDER BY p.ord
+), t.language, t.published_at, COALESCE(t.updated_at, t.published_at), t.image_url, t.byline, t.search_text, t.content_hash, t.published_at_claimed FROM t WHERE NOT EXISTS (
   SELECT 1
   FROM article h
   WHERE h.content_hash = t.content_hash
     AND h.source_id = t.source_id
-)
-ON CONFLICT (url)
-DO NOTHING
-RETURNING
+) ON CONFLICT (url) DO NOTHING RETURNING id, url, content_hash, created_at), rev AS (INSERT INTO article_revision (article_id, at, content_hash, changed_fields) SELECT ins.id, ins.created_at, ins.content_hash, '{}' FROM ins), fetched AS (INSERT INTO article_fetch (article_id, last_fetched_at, fetched_from) SELECT ins.id, ins.created_at, t.fetched_from FROM ins JOIN t ON t.url = ins.url WHERE t.fetched_from IS NOT NULL)
+SELECT
   id,
-  url;
+  url
+FROM ins;
 
 -- 11. article_author_insert_many (in transaction)
 INSERT INTO article_author (article_id, person_id, position)
@@ -203,7 +188,7 @@ ON CONFLICT
 DO NOTHING;
 
 -- 14. feed_item_upsert_many_announced (in transaction)
-WITH written AS (INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::uuid[]) AS t(item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) ON CONFLICT (source_id, item_key) DO UPDATE SET headline = EXCLUDED.headline, url = EXCLUDED.url, image_url = EXCLUDED.image_url, language = EXCLUDED.language, published_at = EXCLUDED.published_at, published_at_claimed = EXCLUDED.published_at_claimed, position = EXCLUDED.position, article_id = COALESCE(EXCLUDED.article_id, feed_item.article_id) WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id) IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id)) RETURNING id, position, xmax = 0 AS inserted)
+WITH fetched AS (UPDATE article_fetch af SET last_fetched_at = now() FROM feed_item l WHERE l.source_id = $1 AND l.item_key = ANY($2::text[]) AND af.article_id = l.article_id AND af.last_fetched_at < now()), written AS (INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::uuid[]) AS t(item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) ON CONFLICT (source_id, item_key) DO UPDATE SET headline = EXCLUDED.headline, url = EXCLUDED.url, image_url = EXCLUDED.image_url, language = EXCLUDED.language, published_at = EXCLUDED.published_at, published_at_claimed = EXCLUDED.published_at_claimed, position = EXCLUDED.position, article_id = COALESCE(EXCLUDED.article_id, feed_item.article_id) WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id) IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id)) RETURNING id, position, xmax = 0 AS inserted)
 SELECT
   count(*)::int AS written,
   news_event_announce($11::uuid[], array_agg(id ORDER BY position, id) FILTER (WHERE inserted)) AS announced
