@@ -9,6 +9,7 @@ import type { ResolverRegistry } from '../graphql/context';
 import { clientAddress, selfOrigin } from '../edge/client-address';
 import type { GraphQLGuards } from '../edge/edge';
 import type { CompiledOperations } from './compiled-operations';
+import { LIMIT_CODES } from '../edge/graphql-limits';
 import { earlyResponse, requestErrorResponse, sendResponse, type EarlyResponse } from '../edge/error-response';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -108,12 +109,56 @@ async function execute(
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
+    if (res.statusCode === 400 && onlyJsonAccepted(req.headers.accept) && isDocumentFailure(response.body.string)) res.statusCode = 200;
     res.setHeader('content-length', Buffer.byteLength(response.body.string));
     res.end(response.body.string);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/**
+ * Codes of a well-formed request whose document or variables fail: parsing, validation (graphql-js's
+ * rules and graphql-armor's limits, src/edge/graphql-limits.ts), variable coercion and the input
+ * limits (BAD_USER_INPUT before execution).
+ */
+const DOCUMENT_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  ...Object.values(LIMIT_CODES),
+]);
+
+/**
+ * A client that accepts only `application/json` (or sends no Accept, which the GraphQL over HTTP
+ * specification reads as `application/json`) is a legacy client: for it a GraphQL response that
+ * failed parsing, validation or variable coercion is status 200, as the specification asks of
+ * `application/json` ("SHOULD use 200 for every response to a well-formed request"). A client
+ * that accepts `application/graphql-response+json`, also through a wildcard (any type, or `application/` any), gets
+ * the 4xx that media type asks for. Media ranges with q=0 are refused ones and do not count.
+ */
+function onlyJsonAccepted(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  let json = false;
+  for (const range of accept.split(',')) {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    if (params.some((param) => /^q\s*=\s*0(\.0*)?$/.test(param))) continue;
+    if (type === 'application/json') json = true;
+    else if (type === 'application/graphql-response+json' || type === 'application/*' || type === '*/*') return false;
+  }
+  return json;
+}
+
+/** Whether an answer of Apollo's (HTTP 400) holds no data and only errors of DOCUMENT_FAILURE_CODES. */
+function isDocumentFailure(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
+    if (parsed.data !== undefined || !Array.isArray(parsed.errors) || parsed.errors.length === 0) return false;
+    return parsed.errors.every((error) => typeof error.extensions?.code === 'string' && DOCUMENT_FAILURE_CODES.has(error.extensions.code));
+  } catch {
+    return false;
+  }
 }
 
 type BodyRead = { body: unknown } | { error: EarlyResponse; drop: boolean };

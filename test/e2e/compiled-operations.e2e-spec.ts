@@ -148,6 +148,16 @@ describe('compiled operations answer exactly as Apollo does', () => {
     ];
     for (const [query, variables] of cases) await both(query, variables);
   });
+
+  it('answers a compiled operation with variables that fail coercion with the status Accept asks for, as Apollo does', async () => {
+    await both(sidebar, { first: 3 }); // compiled from here on
+    for (const [accept, status] of [['application/json', 200], ['application/graphql-response+json', 400], ['*/*', 400]] as const) {
+      const fast = await send(compiled.url, { query: sidebar, variables: { first: 'three' } }, { accept });
+      const slow = await send(apollo.url, { query: sidebar, variables: { first: 'three' } }, { accept });
+      expect([accept, fast.status, fast.raw, fast.headers]).toEqual([accept, status, slow.raw, slow.headers]);
+      expect(slow.status).toBe(status);
+    }
+  });
 });
 
 /**
