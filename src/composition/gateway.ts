@@ -85,6 +85,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
       // Rendered feeds go into the server's cache (Redis when configured).
       routes: { config, feeds: services.services.feeds, limiter: edge.limiter, cache: caches.serverCache, generation: caches.generation },
     },
+    pages: { pages: services.services.frontPage, settings: { graphiql: config.graphiql }, cache: caches.serverCache, generation: caches.generation },
   });
   return {
     app: http.app,

@@ -39,6 +39,7 @@ import { ApiKeyRepository } from '../api-key/api-key.repository';
 import { ApiKeyResolver } from '../api-key/api-key.resolver';
 import { ApiKeyService } from '../api-key/api-key.service';
 import { SyndicationFeedService } from '../syndication/syndication-feed.service';
+import { FrontPageService } from '../syndication/front-page.service';
 
 /** What type-graphql's container asks the registry for: a resolver's (or the auth checker's) class. */
 type ResolverClass = Parameters<ResolverRegistry['get']>[0];
@@ -74,10 +75,10 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     sourceRegistry: new SourceRegistryService(db, repositories.sources, repositories.sourceRegistry, ingest, config.ingest.defaultIntervalMinutes),
     apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
   };
-  // A feed request reads through loaders of its own, as a GraphQL request does.
-  const feeds = new SyndicationFeedService(services.feedItems, services.sources, services.people, () =>
-    createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger }),
-  );
+  // A feed or page request reads through loaders of its own, as a GraphQL request does.
+  const requestContext = () => createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger });
+  const feeds = new SyndicationFeedService(services.feedItems, services.sources, services.people, requestContext);
+  const frontPage = new FrontPageService(services.feedItems, services.articles, services.sources, services.people, requestContext);
   const resolverInstances = new Map<ResolverClass, unknown>([
     // The schema's auth checker asks the same registry for the implementation of its role checks.
     [SchemaAuthChecker, new AuthChecker()],
@@ -101,7 +102,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
       return instance;
     },
   };
-  return { repositories, services: { ...services, feeds }, resolvers, ingest };
+  return { repositories, services: { ...services, feeds, frontPage }, resolvers, ingest };
 }
 
 export type Services = ReturnType<typeof createServices>;

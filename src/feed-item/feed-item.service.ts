@@ -55,6 +55,11 @@ export class FeedItemService {
     return { rows, total: () => this.feedItems.count(criteria) };
   }
 
+  /** By database id; null when there is no such item. */
+  find(ctx: FeedItemContext, id: string): Promise<FeedItemRecord | null> {
+    return ctx.loaders.feedItemById.load(id);
+  }
+
   source(ctx: FeedItemContext, item: FeedItemWithJoins): SourceRecord | Promise<SourceRecord | null> {
     return item.joinedSource ?? ctx.loaders.sourceById.load(item.sourceId);
   }

@@ -1,7 +1,7 @@
 /**
  * HTTP: the express app and what it serves. /graphql (graphql-endpoint.ts, into Apollo Server 5:
- * apollo-server.ts), /healthz and /readyz, /metrics, the GraphiQL page (pages/) and the outgoing
- * feeds, mounted behind the edge's guards. The app is assembled by src/composition/gateway.ts.
+ * apollo-server.ts), /healthz and /readyz, /metrics, the GraphiQL page and the reader's front
+ * page (pages/) and the outgoing feeds, mounted behind the edge's guards. The app is assembled by src/composition/gateway.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
@@ -21,6 +21,7 @@ import { InFlightWork } from './in-flight';
 import type { CompiledOperations } from './compiled-operations';
 import { EXPLORER_EXAMPLE } from './pages/explorer-example';
 import { graphiqlRouter } from './pages/graphiql.routes';
+import { frontPageRouter, type FrontPageRouteDeps } from './pages/front-page.routes';
 import { observeRequests } from './request-observer';
 
 export interface HttpAppDeps {
@@ -37,6 +38,8 @@ export interface HttpAppDeps {
   compiled: CompiledOperations;
   /** The outgoing feeds: the edge's middlewares (caller, CORS) and what the routes need. */
   feeds: { guards: RequestHandler[]; routes: SyndicationFeedRouteDeps };
+  /** The reader's pages: `/`, `/articles/<slug>`, `/sources/<slug>`, `/people/<slug>`, `/items/<id>`. */
+  pages: FrontPageRouteDeps;
 }
 
 export interface HttpApp {
@@ -99,6 +102,8 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
   if (config.graphiql) app.use(graphiqlRouter({ example: EXPLORER_EXAMPLE }));
   app.use('/feeds', ...deps.feeds.guards);
   app.use(syndicationFeedRouter(deps.feeds.routes));
+  // The front page for readers: public HTML, no caller, no script.
+  app.use(frontPageRouter(deps.pages));
 
   app.use((_req, res) => sendResponse(res, earlyResponse(404, 'Not found', 'NOT_FOUND')));
   app.use(jsonErrorHandler(logger));
