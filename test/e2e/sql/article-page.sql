@@ -2,7 +2,7 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_9dtwdn_2nb
+-- 1. compiled_t5vc38_2sg
 SELECT row_to_json(d)::text AS data
 FROM (
   SELECT
@@ -21,7 +21,7 @@ FROM (
           to_char(t0.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt",
           t0.image_url AS "imageUrl",
           t0.byline AS "byline",
-          (
+          CASE WHEN t1.id IS NULL THEN NULL ELSE (
             SELECT row_to_json(j)
             FROM (
               SELECT
@@ -32,10 +32,8 @@ FROM (
                 t1.language AS "language",
                 t1.country AS "country",
                 CASE t1.kind WHEN 'publisher' THEN 'PUBLISHER' WHEN 'agency' THEN 'AGENCY' WHEN 'broadcaster' THEN 'BROADCASTER' WHEN 'aggregator' THEN 'AGGREGATOR' WHEN 'blog' THEN 'BLOG' WHEN 'government' THEN 'GOVERNMENT' WHEN 'other' THEN 'OTHER' END AS "kind"
-              FROM source t1
-              WHERE t1.id = t0.source_id
             ) j
-          ) AS "source",
+          ) END AS "source",
           (
             SELECT coalesce(array_to_json(array_agg(row_to_json(j))), '[]'::json)
             FROM (
@@ -89,6 +87,7 @@ FROM (
           FROM article a
           WHERE a.slug = $1
         ) t0
+        LEFT JOIN source t1 ON t1.id = t0.source_id
       ) j
     ) AS "article",
     (
@@ -108,36 +107,34 @@ FROM (
                       t0.headline AS "headline",
                       t0.url AS "url",
                       to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt",
-                      (
+                      CASE WHEN t6.id IS NULL THEN NULL ELSE (
                         SELECT row_to_json(j)
                         FROM (
                           SELECT
                             encode(convert_to('Source:' || t6.id::text, 'UTF8'), 'base64') AS "id",
                             t6.name AS "name"
-                          FROM source t6
-                          WHERE t6.id = t0.source_id
                         ) j
-                      ) AS "source",
-                      (
+                      ) END AS "source",
+                      CASE WHEN t7.id IS NULL THEN NULL ELSE (
                         SELECT row_to_json(j)
                         FROM (
                           SELECT
                             encode(convert_to('Article:' || t7.id::text, 'UTF8'), 'base64') AS "id",
                             t7.slug AS "slug"
-                          FROM article t7
-                          WHERE t7.id = t0.article_id
                         ) j
-                      ) AS "article"
+                      ) END AS "article"
                   ) j
                 ) AS "node"
               ) j
-            ))), '[]'::json)
+            ) ORDER BY t0.published_at DESC, t0.position, t0.id)), '[]'::json)
             FROM (
               SELECT f.*
               FROM feed_item f
               ORDER BY f.published_at DESC, f.position ASC, f.id ASC
               LIMIT 20
             ) t0
+            LEFT JOIN source t6 ON t6.id = t0.source_id
+            LEFT JOIN article t7 ON t7.id = t0.article_id
           ) AS edges
         ) p
       ) j

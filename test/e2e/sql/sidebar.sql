@@ -2,7 +2,7 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_cwryfd_21s
+-- 1. compiled_1rf57c2_25j
 SELECT row_to_json(d)::text AS data
 FROM (
   SELECT (
@@ -49,33 +49,29 @@ FROM (
                         t0.image_url AS "imageUrl",
                         to_char(t0.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt",
                         t0.position AS "position",
-                        (
+                        CASE WHEN t1.id IS NULL THEN NULL ELSE (
                           SELECT row_to_json(j)
                           FROM (
                             SELECT
                               encode(convert_to('Source:' || t1.id::text, 'UTF8'), 'base64') AS "id",
                               t1.name AS "name"
-                            FROM source t1
-                            WHERE t1.id = t0.source_id
                           ) j
-                        ) AS "source",
-                        (
+                        ) END AS "source",
+                        CASE WHEN t2.id IS NULL THEN NULL ELSE (
                           SELECT row_to_json(j)
                           FROM (
                             SELECT
                               encode(convert_to('Article:' || t2.id::text, 'UTF8'), 'base64') AS "id",
                               t2.slug AS "slug",
                               t2.title AS "title",
-                              (
+                              CASE WHEN t3.id IS NULL THEN NULL ELSE (
                                 SELECT row_to_json(j)
                                 FROM (
                                   SELECT
                                     encode(convert_to('Source:' || t3.id::text, 'UTF8'), 'base64') AS "id",
                                     t3.name AS "name"
-                                  FROM source t3
-                                  WHERE t3.id = t2.source_id
                                 ) j
-                              ) AS "source",
+                              ) END AS "source",
                               (
                                 SELECT coalesce(array_to_json(array_agg(row_to_json(j))), '[]'::json)
                                 FROM (
@@ -88,10 +84,8 @@ FROM (
                                   ORDER BY t4l.position
                                 ) j
                               ) AS "authors"
-                            FROM article t2
-                            WHERE t2.id = t0.article_id
                           ) j
-                        ) AS "article"
+                        ) END AS "article"
                     ) j
                   ) AS "node"
               ) j
@@ -108,6 +102,9 @@ FROM (
               LIMIT 21
             ) t0
           ) t0
+          LEFT JOIN source t1 ON t1.id = t0.source_id
+          LEFT JOIN article t2 ON t2.id = t0.article_id
+          LEFT JOIN source t3 ON t3.id = t2.source_id
         ) e
       ) p
     ) j
