@@ -64,6 +64,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     schema: gatewaySchema(),
     jsonSql: GATEWAY_JSON_SQL,
     validationRules: edge.validationRules,
+    maxCost: config.graphqlLimits.maxCost,
     compileAfter: config.compileAfter,
     db,
     limiter: edge.limiter,

@@ -91,6 +91,18 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, `must be a whole number between ${min} and ${max}`)
     .max(max, `must be a whole number between ${min} and ${max}`);
 
+/**
+ * The default limits, in query-cost points (src/edge/query-cost.ts): one source for the defaults
+ * below and for the README's limits table, which a test holds to these numbers. `burst` is the
+ * bucket's capacity, what RateLimit-Limit says; it refills at `perSecond`. Admins have no bucket.
+ */
+export const DEFAULT_LIMITS = {
+  anonymous: { perSecond: 50, burst: 2_000 },
+  partner: { perSecond: 1_000, burst: 50_000 },
+  /** The most one operation may cost, for every caller (QUERY_TOO_COMPLEX above it). */
+  maxCost: 5_000,
+} as const;
+
 const envSchema = z.object({
   PORT: port.default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -128,12 +140,12 @@ const envSchema = z.object({
   WORKER_POLL_INTERVAL_SECONDS: wholeNumber(1, 3600).default(30),
   REDIS_URL: redisUrl.optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('newsgate:'),
-  RATE_LIMIT_ANONYMOUS_PER_SECOND: positiveInt(1_000_000).default(50),
-  RATE_LIMIT_ANONYMOUS_BURST: positiveInt(10_000_000).default(2_000),
-  RATE_LIMIT_PARTNER_PER_SECOND: positiveInt(1_000_000).default(1_000),
-  RATE_LIMIT_PARTNER_BURST: positiveInt(10_000_000).default(50_000),
+  RATE_LIMIT_ANONYMOUS_PER_SECOND: positiveInt(1_000_000).default(DEFAULT_LIMITS.anonymous.perSecond),
+  RATE_LIMIT_ANONYMOUS_BURST: positiveInt(10_000_000).default(DEFAULT_LIMITS.anonymous.burst),
+  RATE_LIMIT_PARTNER_PER_SECOND: positiveInt(1_000_000).default(DEFAULT_LIMITS.partner.perSecond),
+  RATE_LIMIT_PARTNER_BURST: positiveInt(10_000_000).default(DEFAULT_LIMITS.partner.burst),
   GRAPHQL_MAX_DEPTH: positiveInt(100).default(10),
-  GRAPHQL_MAX_COST: positiveInt(1_000_000).default(5_000),
+  GRAPHQL_MAX_COST: positiveInt(1_000_000).default(DEFAULT_LIMITS.maxCost),
   GRAPHQL_MAX_ALIASES: positiveInt(1_000).default(20),
   GRAPHQL_MAX_TOKENS: positiveInt(100_000).default(2_000),
   GRAPHQL_MAX_DIRECTIVES: positiveInt(1_000).default(10),
@@ -232,7 +244,7 @@ export interface AppConfig {
   redisUrl: string | null;
   /** Prefix of every Redis key this gateway writes, so several deployments (or tests) can share one Redis. */
   redisKeyPrefix: string;
-  /** Token buckets charged by query cost: refill per second and capacity, per client address / per key. */
+  /** Token buckets charged by query cost: refill per second and capacity (RateLimit-Limit; at least perSecond), per client address / per key. */
   rateLimits: {
     anonymous: { perSecond: number; burst: number };
     partner: { perSecond: number; burst: number };

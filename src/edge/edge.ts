@@ -65,7 +65,7 @@ export function createEdge({ config, apiKeys, redis, serverCache, logger }: Edge
     plugins: [
       // Every string argument within its length before anything runs.
       inputLimitsPlugin<GatewayContext>(gatewaySchema()),
-      limitsPlugin(limiter),
+      limitsPlugin(limiter, config.graphqlLimits.maxCost),
       // Before the response cache, whose cached answers end the responseForOperation hooks.
       persistedQueryPolicyPlugin(persistedQueries, new RegistrationLimiter(config, redis), config.persistedQueries, logger),
     ],

@@ -12,8 +12,11 @@ export const LIMIT_CODES = {
 } as const;
 
 /**
- * graphql-armor's depth, cost, alias and directive rules, run with GraphQL validation, so an
- * operation over a limit is refused before any resolver (and so any SQL) runs. Each reports its
+ * graphql-armor's depth, alias and directive rules, run with GraphQL validation, so an operation
+ * over a limit is refused before any resolver (and so any SQL) runs. The cost limit is not armor's
+ * (whose cost counts scalars and multiplies by depth, so a 100-item page with its authors and
+ * people came to 8,670): it is our cost model (query-cost.ts), checked with the request's
+ * variables by the limits plugin and the compiled path, the same number the bucket is charged. Each reports its
  * own code instead of armor's generic BAD_USER_INPUT; the error formatter passes it on. Tokens are
  * counted before Apollo parses (withinTokenLimit). Armor's field-suggestion masking stays off:
  * it misses enum-value and inline-fragment suggestions and leaves a stray "?"; the error formatter
@@ -26,7 +29,7 @@ export function armorValidationRules(limits: AppConfig['graphqlLimits']): Valida
   const reject = (code: string) => ({ propagateOnRejection: false, onReject: [report(code)], exposeLimits: true });
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...reject(LIMIT_CODES.depth) },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...reject(LIMIT_CODES.cost) },
+    costLimit: { enabled: false },
     maxAliases: { n: limits.maxAliases, ...reject(LIMIT_CODES.aliases) },
     maxDirectives: { n: limits.maxDirectives, ...reject(LIMIT_CODES.directives) },
     maxTokens: { enabled: false },

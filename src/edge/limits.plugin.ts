@@ -1,12 +1,13 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { Kind, type FragmentDefinitionNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { OperationNotAllowedError, RateLimitedError } from '../common/errors/domain-errors';
 import { currentRequest } from '../common/request-context';
 import type { Viewer } from '../common/viewer';
 import type { GatewayContext } from '../api/loaders';
 import { toRequestError } from '../graphql/error-formatter';
 import type { CostLimiter, LimitDecision } from './rate-limiter';
-import { operationCost } from './query-cost';
+import { LIMIT_CODES } from './graphql-limits';
+import { costLimitMessage, documentFragments, operationCost } from './query-cost';
 
 /** The RateLimit header fields (IETF httpapi draft) and, when refused, Retry-After. */
 export function rateLimitHeaders(decision: LimitDecision): Array<[string, string]> {
@@ -28,6 +29,15 @@ export async function chargeViewer(limiter: CostLimiter, viewer: Viewer, cost: n
   return limiter.charge(viewer.kind === 'partner' ? 'partner' : 'anonymous', viewer.id, cost);
 }
 
+/**
+ * The refusal of an operation costlier than GRAPHQL_MAX_COST (query-cost.ts): HTTP 400,
+ * `QUERY_TOO_COMPLEX`, with the operation's cost and the limit. Null when it is within the limit.
+ */
+function costLimitError(cost: number, maxCost: number): GraphQLError | null {
+  if (cost <= maxCost) return null;
+  return new GraphQLError(costLimitMessage(maxCost, cost), { extensions: { code: LIMIT_CODES.cost, cost, maxCost, http: { status: 400 } } });
+}
+
 export function rateLimitedError(decision: LimitDecision, cost: number): RateLimitedError {
   return new RateLimitedError(`Rate limit exceeded: this request costs ${cost} and the bucket cannot pay for it yet; retry in ${decision.retryAfterSeconds} s.`, {
     retryAfter: decision.retryAfterSeconds,
@@ -36,12 +46,13 @@ export function rateLimitedError(decision: LimitDecision, cost: number): RateLim
 }
 
 /**
- * After validation (so limits have already refused what they refuse) and before the response
- * cache or any resolver: a partner key's operation allowlist, then the caller's bucket, charged by
- * the operation's cost. Both refuse without a statement run; cached answers are charged too, or a
+ * After validation (so armor's limits have already refused what they refuse) and before the
+ * response cache or any resolver: a partner key's operation allowlist, then the operation's cost
+ * (query-cost.ts, with the request's variables) against GRAPHQL_MAX_COST, then the caller's bucket,
+ * charged by that cost. All refuse without a statement run; cached answers are charged too, or a
  * cache would make the limits meaningless.
  */
-export function limitsPlugin(limiter: CostLimiter): ApolloServerPlugin<GatewayContext> {
+export function limitsPlugin(limiter: CostLimiter, maxCost: number): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       let decision: LimitDecision | null = null;
@@ -55,11 +66,9 @@ export function limitsPlugin(limiter: CostLimiter): ApolloServerPlugin<GatewayCo
             );
           }
           if (!requestContext.operation) return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of requestContext.document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-          }
-          const cost = operationCost(requestContext.schema, requestContext.operation, fragments, requestContext.request.variables);
+          const cost = operationCost(requestContext.schema, requestContext.operation, documentFragments(requestContext.document), requestContext.request.variables);
+          const tooComplex = costLimitError(cost, maxCost);
+          if (tooComplex) throw tooComplex;
           // The compiled path may have charged this request already (src/http/compiled-operations.ts).
           const charged = currentRequest()?.charged;
           decision = charged ? charged.decision : await chargeViewer(limiter, viewer, cost);

@@ -9,20 +9,26 @@ export type { LimitDecision } from '../common/limit-decision';
 
 interface Bucket {
   perSecond: number;
-  burst: number;
+  /** The bucket's capacity: RATE_LIMIT_*_BURST, what RateLimit-Limit says. */
+  capacity: number;
   /** The sustained rate: `perSecond` points in each one-second window. */
   sustained: RateLimiterAbstract;
-  /** The bucket's depth: `burst` more points over the time the sustained rate takes to earn them. */
-  reserve: RateLimiterAbstract;
+  /** The rest of the capacity (`capacity - perSecond`), refilled over `refillSeconds`; null when there is none. */
+  reserve: RateLimiterAbstract | null;
+  reservePoints: number;
   refillSeconds: number;
 }
 
 /**
  * A token bucket per caller, charged by query cost, built the way rate-limiter-flexible builds one
- * (its BurstyRateLimiter): a steady per-second limiter backed by a burst reserve that refills over
- * `burst / perSecond` seconds. Composed here rather than through BurstyRateLimiter itself because
- * the RateLimit headers need both limiters' state. With Redis the counters live there (atomic Lua,
- * shared by every gateway), with an in-process limiter as insurance while Redis is unreachable.
+ * (its BurstyRateLimiter): a steady per-second limiter backed by a reserve that refills over
+ * `burst / perSecond` seconds. The two together hold `burst` points (RATE_LIMIT_*_BURST, at least
+ * `perSecond`): the per-second window's `perSecond` and a reserve of the rest, so a caller with a
+ * full bucket can spend exactly `burst` at once, and RateLimit-Limit says `burst`. (The reserve
+ * used to hold the whole `burst` beside the window, so the header said 2,050 for a documented
+ * 2,000.) Composed here rather than through BurstyRateLimiter itself because the RateLimit
+ * headers need both limiters' state. With Redis the counters live there (atomic Lua, shared by
+ * every gateway), with an in-process limiter as insurance while Redis is unreachable.
  */
 export class CostLimiter {
   private readonly buckets: Record<LimitTier, Bucket>;
@@ -30,13 +36,22 @@ export class CostLimiter {
   constructor(config: AppConfig, redis: Redis | null) {
     const build = (tier: LimitTier): Bucket => {
       const { perSecond, burst } = config.rateLimits[tier];
-      const refillSeconds = Math.max(1, Math.ceil(burst / perSecond));
+      const capacity = Math.max(burst, perSecond);
+      const reservePoints = capacity - perSecond;
+      const refillSeconds = Math.max(1, Math.ceil(capacity / perSecond));
       const make = (name: string, points: number, duration: number): RateLimiterAbstract => {
         const options = { points, duration, keyPrefix: `${config.redisKeyPrefix}rl:${tier}:${name}` };
         if (!redis) return new RateLimiterMemory(options);
         return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) });
       };
-      return { perSecond, burst, refillSeconds, sustained: make('sustained', perSecond, 1), reserve: make('reserve', burst, refillSeconds) };
+      return {
+        perSecond,
+        capacity,
+        reservePoints,
+        refillSeconds,
+        sustained: make('sustained', perSecond, 1),
+        reserve: reservePoints > 0 ? make('reserve', reservePoints, refillSeconds) : null,
+      };
     };
     this.buckets = { anonymous: build('anonymous'), partner: build('partner') };
   }
@@ -44,17 +59,20 @@ export class CostLimiter {
   async charge(tier: LimitTier, caller: string, cost: number): Promise<LimitDecision> {
     const bucket = this.buckets[tier];
     const points = Math.max(1, Math.ceil(cost));
-    const [sustained, reserveBefore] = await Promise.all([settle(bucket.sustained.consume(caller, points)), bucket.reserve.get(caller).catch(() => null)]);
+    const [sustained, reserveBefore] = await Promise.all([settle(bucket.sustained.consume(caller, points)), bucket.reserve ? bucket.reserve.get(caller).catch(() => null) : null]);
     let allowed = sustained.allowed;
     let reserve = reserveBefore;
-    if (!allowed) {
-      const drawn = await settle(bucket.reserve.consume(caller, points));
+    if (!allowed && bucket.reserve) {
+      // The refused charge has used up this second's window (its counter now holds it), so the
+      // reserve pays only what the window could not: a full bucket pays up to `burst` at once.
+      const windowHad = Math.max(0, bucket.perSecond - (sustained.res.consumedPoints - points));
+      const drawn = await settle(bucket.reserve.consume(caller, Math.max(1, points - windowHad)));
       allowed = drawn.allowed;
       reserve = drawn.res;
     }
-    const reserveLeft = reserve ? Math.max(0, reserve.remainingPoints) : bucket.burst;
+    const reserveLeft = reserve ? Math.max(0, reserve.remainingPoints) : bucket.reservePoints;
     const reserveMs = reserve ? reserve.msBeforeNext : 0;
-    const limit = bucket.perSecond + bucket.burst;
+    const limit = bucket.capacity;
     let retryAfterMs = 0;
     if (!allowed) {
       // A charge no one-second window can hold waits for the reserve; a smaller one for the next second.
@@ -65,7 +83,7 @@ export class CostLimiter {
       allowed,
       cost: points,
       limit,
-      remaining: Math.max(0, sustained.res.remainingPoints) + reserveLeft,
+      remaining: Math.min(limit, Math.max(0, sustained.res.remainingPoints) + reserveLeft),
       resetSeconds: Math.ceil(Math.max(sustained.res.msBeforeNext, reserveMs) / 1000),
       retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
       policy: `${limit};w=${bucket.refillSeconds}`,

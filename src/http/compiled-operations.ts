@@ -42,7 +42,8 @@ import type { JsonSqlSchema } from '../graphql/json-sql/json-sql.types';
  * Whatever this path does not answer exactly as Apollo would, it leaves to Apollo before anything
  * has happened: admins and keys with an operation allowlist, persisted-query hashes, batches, an
  * Accept header asking for another media type, documents that fail parsing or validation, fields
- * and arguments the compiler does not know, variables that fail coercion or the input limits,
+ * and arguments the compiler does not know, variables that fail coercion or the input limits, an
+ * operation over the cost limit (with these variables),
  * arguments the root fields refuse (the error is Apollo's to give), a refused charge, a failed
  * statement. When it has charged the caller before leaving, the charge travels with the request
  * (RequestContext.charged) and Apollo's limits plugin does not charge again.
@@ -85,6 +86,8 @@ export interface CompiledOperationsDeps {
   jsonSql: JsonSqlSchema;
   /** Apollo's extra validation rules (graphql-armor's limits), run with graphql-js's own. */
   validationRules: readonly ValidationRule[];
+  /** GRAPHQL_MAX_COST: a costlier operation is left to Apollo, which refuses it (QUERY_TOO_COMPLEX). */
+  maxCost: number;
   compileAfter: number;
   db: SqlExecutor;
   limiter: CostLimiter;
@@ -143,6 +146,7 @@ export class CompiledOperations {
     const request = currentRequest();
     if (request) request.operation = operation.operationName ?? '';
     const cost = this.cost(operation, given);
+    if (cost > this.deps.maxCost) return false; // Apollo refuses it, uncharged, as it would have
     const cache = operation.policy && this.deps.responseCache;
     // The cached answer is asked for while the bucket is charged: one round trip for both when
     // they are in Redis (the generation is known in memory there, see RedisCacheGeneration). A

@@ -31,10 +31,27 @@ export interface SyndicationFeedRouteDeps {
 }
 
 /**
+ * What a full feed answer (200) costs against the caller's bucket: one point per item it can
+ * hold (FEED_SIZE), whether it was rendered for this request or read from the feed cache.
+ */
+export const FEED_POLL_COST = FEED_SIZE;
+
+/**
+ * How long the validators (ETag, Last-Modified) of a rendered feed keep answering conditional
+ * requests with a free 304 after the rendered copy itself has lapsed (CACHE_SECONDS.headlines):
+ * they are kept under the cache generation too, so new items end them at once.
+ */
+const FEED_VALIDATOR_SECONDS = 3600;
+
+/**
  * `/feeds/latest.{rss,atom,json}`. A rendered feed is cached (in Redis when configured) under the
  * cache generation, so new items end it at once; ETag and Last-Modified answer conditional
- * requests with 304. Callers are authenticated and CORS-checked before this router, and charged
- * like a query for FEED_SIZE objects.
+ * requests with 304. Callers are authenticated and CORS-checked before this router.
+ *
+ * What a poll costs: a conditional request whose validators match a feed rendered in this cache
+ * generation (within FEED_VALIDATOR_SECONDS) is answered 304 from the cache, with no SQL and no
+ * charge (`X-Query-Cost: 0`), even when the caller's bucket is empty. Anything else is charged
+ * FEED_POLL_COST first: a 200, and a 304 that needed the feed rendered again to compare.
  */
 export function syndicationFeedRouter({ config, feeds, limiter, cache, generation }: SyndicationFeedRouteDeps): Router {
   const router = Router();
@@ -44,12 +61,16 @@ export function syndicationFeedRouter({ config, feeds, limiter, cache, generatio
         const viewer = res.locals.viewer as Viewer;
         // Refused before it is charged or any SQL runs: the same limits as GraphQL's arguments.
         const filters = readFilters(req);
-        const decision = await chargeViewer(limiter, viewer, FEED_SIZE);
-        if (decision) for (const [name, value] of rateLimitHeaders(decision)) res.setHeader(name, value);
-        if (decision && !decision.allowed) throw rateLimitedError(decision, FEED_SIZE);
+        const key = `${await generation.current()}:${format}:${JSON.stringify(filters)}`;
+        const cacheKey = `feed:${key}`;
+        const validatorKey = `feed-validators:${key}`;
+        let rendered = await freeNotModified(req, res, viewer, cache, cacheKey, validatorKey);
+        if (rendered === 'answered') return;
 
-        const cacheKey = `feed:${await generation.current()}:${format}:${JSON.stringify(filters)}`;
-        let rendered = await readCached(cache, cacheKey);
+        const decision = await chargeViewer(limiter, viewer, FEED_POLL_COST);
+        if (decision) for (const [name, value] of rateLimitHeaders(decision)) res.setHeader(name, value);
+        if (decision && !decision.allowed) throw rateLimitedError(decision, FEED_POLL_COST);
+
         if (!rendered) {
           const base = config.publicUrl ?? `${req.protocol}://${String(req.get('host'))}`;
           const query = new URLSearchParams(FILTERS.flatMap((name): Array<[string, string]> => (filters[name] ? [[name, filters[name]!]] : []))).toString();
@@ -57,13 +78,14 @@ export function syndicationFeedRouter({ config, feeds, limiter, cache, generatio
           const feed = await feeds.latest(filters, { base, self: { rss: self('rss'), atom: self('atom'), json: self('json') } });
           const body = renderFeed(format, feed);
           rendered = { body, etag: entityTag(body), lastModified: feed.entries.length > 0 ? feed.updated.toUTCString() : null };
-          await cache.set(cacheKey, JSON.stringify(rendered), { ttl: CACHE_SECONDS.headlines });
+          const validators: FeedValidators = { etag: rendered.etag, lastModified: rendered.lastModified };
+          await Promise.all([
+            cache.set(cacheKey, JSON.stringify(rendered), { ttl: CACHE_SECONDS.headlines }),
+            cache.set(validatorKey, JSON.stringify(validators), { ttl: FEED_VALIDATOR_SECONDS }),
+          ]);
         }
 
-        // A keyed feed is the partner's: shared caches must not hand it to anyone else.
-        res.setHeader('cache-control', `${viewer.kind === 'anonymous' ? 'public' : 'private'}, max-age=${CACHE_SECONDS.headlines}`);
-        res.setHeader('etag', rendered.etag);
-        if (rendered.lastModified) res.setHeader('last-modified', rendered.lastModified);
+        setValidatorHeaders(res, viewer, rendered);
         if (notModified(req, rendered)) {
           res.status(304).end();
           return;
@@ -75,6 +97,40 @@ export function syndicationFeedRouter({ config, feeds, limiter, cache, generatio
     });
   }
   return router;
+}
+
+type FeedValidators = Pick<RenderedFeed, 'etag' | 'lastModified'>;
+
+/**
+ * The free 304: a conditional request whose validators match the rendered feed, or the validators
+ * kept of it, in this generation. Reads the cache only (both entries at once). Returns 'answered'
+ * when it sent the 304, else the rendered feed when it is cached (null when not).
+ */
+async function freeNotModified(req: Request, res: Response, viewer: Viewer, cache: KeyValueCache<string>, cacheKey: string, validatorKey: string): Promise<RenderedFeed | null | 'answered'> {
+  const conditional = Boolean(req.get('if-none-match') || req.get('if-modified-since'));
+  const [rendered, kept] = await Promise.all([readCached(cache, cacheKey), conditional ? readValidators(cache, validatorKey) : null]);
+  const validators = rendered ?? kept;
+  if (!validators || !notModified(req, validators)) return rendered;
+  res.setHeader('x-query-cost', '0');
+  setValidatorHeaders(res, viewer, validators);
+  res.status(304).end();
+  return 'answered';
+}
+
+function setValidatorHeaders(res: Response, viewer: Viewer, validators: FeedValidators): void {
+  // A keyed feed is the partner's: shared caches must not hand it to anyone else.
+  res.setHeader('cache-control', `${viewer.kind === 'anonymous' ? 'public' : 'private'}, max-age=${CACHE_SECONDS.headlines}`);
+  res.setHeader('etag', validators.etag);
+  if (validators.lastModified) res.setHeader('last-modified', validators.lastModified);
+}
+
+async function readValidators(cache: KeyValueCache<string>, key: string): Promise<FeedValidators | null> {
+  try {
+    const hit = await cache.get(key);
+    return hit ? (JSON.parse(hit) as FeedValidators) : null;
+  } catch {
+    return null; // without them the request is charged and compared as before
+  }
 }
 
 function readFilters(req: Request): FeedFilters {
@@ -95,7 +151,7 @@ async function readCached(cache: KeyValueCache<string>, key: string): Promise<Re
 }
 
 /** RFC 9110: If-None-Match wins over If-Modified-Since; weak comparison for If-None-Match. */
-function notModified(req: Request, feed: RenderedFeed): boolean {
+function notModified(req: Request, feed: FeedValidators): boolean {
   const ifNoneMatch = req.get('if-none-match');
   if (ifNoneMatch) {
     if (ifNoneMatch.trim() === '*') return true;
