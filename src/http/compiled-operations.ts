@@ -136,12 +136,6 @@ export class CompiledOperations {
     if (this.inputLimits.check(operation.document, given)) return false;
     const coerced = getVariableValues(this.deps.schema, operation.compiled.operation.variableDefinitions ?? [], given);
     if (coerced.errors) return false;
-    let bound;
-    try {
-      bound = operation.compiled.bind(coerced.coerced);
-    } catch {
-      return false; // bad arguments (Apollo reports them), or ones only the resolvers handle
-    }
 
     const request = currentRequest();
     if (request) request.operation = operation.operationName ?? '';
@@ -174,6 +168,15 @@ export class CompiledOperations {
       }
     }
 
+    // Bound only now: a cached answer needs no statement. An entry exists only for variables that
+    // were answered before, so what bind refuses (bad arguments for Apollo to report, or ones only
+    // the resolvers handle) never has one; it goes to Apollo with the charge made here.
+    let bound: BoundStatement;
+    try {
+      bound = operation.compiled.bind(coerced.coerced);
+    } catch {
+      return this.leave(decision);
+    }
     let data: string;
     try {
       const [row] = await this.deps.db.rows<{ data: string }>(this.statement(operation, bound), bound.values);
