@@ -30,15 +30,18 @@ body { margin: 0; font: 1rem/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "
 :lang(ar) { font-family: "Noto Sans Arabic", "Noto Naskh Arabic", "Segoe UI", system-ui, sans-serif; }
 header, main, footer { max-width: 46rem; margin: 0 auto; padding: 0 1rem; }
 header { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; border-bottom: 1px solid var(--rule); }
-header ul, footer ul { display: flex; flex-wrap: wrap; gap: 0 1rem; list-style: none; padding: 0; }
+header ul { display: flex; flex-wrap: wrap; gap: 0 1rem; list-style: none; padding: 0; }
+footer ul { list-style: none; padding: 0; }
 .brand { font-weight: 700; font-size: 1.25rem; margin: 0.75rem 0; }
-a { color: var(--accent); }
+a { color: var(--accent); text-underline-offset: 0.2em; }
+a.headline, a.story { text-decoration: none; }
+a.headline:hover, a.headline:focus, a.story:hover, a.story:focus { text-decoration: underline; }
 .skip { position: absolute; left: -100vw; }
 .skip:focus { left: 1rem; top: 1rem; }
 ol.list { list-style: none; padding: 0; }
 ol.list > li { padding: 0.6rem 0; border-bottom: 1px solid var(--rule); }
 ol.list h3 { font-size: 1.1rem; margin: 0; }
-.meta { color: var(--muted); font-size: 0.875rem; margin: 0.25rem 0; }
+.meta, .byline { color: var(--muted); font-size: 0.875rem; margin: 0.25rem 0; }
 article p { margin: 0 0 1rem; }
 footer { border-top: 1px solid var(--rule); margin-top: 2rem; color: var(--muted); font-size: 0.875rem; }
 footer h2 { font-size: 1rem; }
