@@ -7,7 +7,7 @@
  *   4. api             src/api/: the assembled schema, every request loader, node(id)
  *   5. source-registry src/source-registry/: adding and changing sources (uses ingest)
  *   6. ingest          src/ingest/; seed, src/seed/
- *   7. domains         src/feed-item -> src/article -> src/source, src/person, src/api-key;
+ *   7. domains         src/feed-item, src/story -> src/article -> src/source, src/person, src/api-key;
  *                      inside each: resolver/types -> service -> loaders -> repository -> record/entity
  *   8. graphql         src/graphql/: the toolkit the resolvers use (context type, relay, selection)
  *   9. cache           src/cache/
@@ -21,11 +21,11 @@
  */
 
 const GROUND = '^src/(text|common|config|metrics)/';
-const DOMAIN = '^src/(article|source|person|feed-item|api-key)/';
+const DOMAIN = '^src/(article|source|person|feed-item|story|api-key)/';
 /** The domain files that belong to the GraphQL layer although they sit in the domain folder. */
-const GRAPHQL_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(resolver|types|graphql|json-sql|page)\\.ts$';
+const GRAPHQL_ROLE = '^src/(article|source|person|feed-item|story|api-key)/.*\\.(resolver|types|graphql|json-sql|page)\\.ts$';
 /** The domain files above repositories and records: what runs a request rather than holds data. */
-const DOMAIN_UPPER_ROLE = '^src/(article|source|person|feed-item|api-key)/.*\\.(service|loaders|resolver|types|graphql|json-sql|page)\\.ts$';
+const DOMAIN_UPPER_ROLE = '^src/(article|source|person|feed-item|story|api-key)/.*\\.(service|loaders|resolver|types|graphql|json-sql|page)\\.ts$';
 const COMPOSITION = '^src/(main\\.ts$|services\\.ts$|cli/|composition/)';
 /** Unit tests sit beside the code they test and may reach any layer to set it up (circles still count). */
 const SPEC = '\\.spec\\.ts$';
@@ -40,7 +40,7 @@ module.exports = {
       comment:
         'src/api assembles the schema and the request loaders from every domain: it sits above them, ' +
         'and nothing below (domains, the GraphQL toolkit, ingest, seed, cache, db, the ground floor) imports it.',
-      from: { path: '^src/(article|source|person|feed-item|api-key|source-registry|graphql|cache|ingest|seed|db|text|common|config|metrics)/', pathNot: SPEC },
+      from: { path: '^src/(article|source|person|feed-item|story|api-key|source-registry|graphql|cache|ingest|seed|db|text|common|config|metrics)/', pathNot: SPEC },
       to: { path: '^src/api/' },
     },
     {
@@ -49,7 +49,7 @@ module.exports = {
       comment:
         'The source registry (adding sources, OPML, discovery) uses ingest to try a feed: ingest, ' +
         'the domains and everything below them never import it.',
-      from: { path: '^src/(article|source|person|feed-item|api-key|graphql|cache|ingest|seed|db|text|common|config|metrics)/', pathNot: SPEC },
+      from: { path: '^src/(article|source|person|feed-item|story|api-key|graphql|cache|ingest|seed|db|text|common|config|metrics)/', pathNot: SPEC },
       to: { path: '^src/source-registry/' },
     },
     {
@@ -69,6 +69,15 @@ module.exports = {
         'the module it returns (Source.articles in src/article), so the lower domain never imports the higher.',
       from: { path: '^src/(article|source|person|api-key)/', pathNot: SPEC },
       to: { path: '^src/feed-item/' },
+    },
+    {
+      name: 'stories-above-articles',
+      severity: 'error',
+      comment:
+        'Stories group articles: Article.story, Article.canonical and Story.articles live in src/story, ' +
+        'and articles, sources, people, API keys and feed items never import it.',
+      from: { path: '^src/(article|source|person|api-key|feed-item)/', pathNot: SPEC },
+      to: { path: '^src/story/' },
     },
     {
       name: 'articles-above-sources-and-people',

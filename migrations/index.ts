@@ -6,6 +6,7 @@ import { ClampedPublicationDates1796592514098 } from './1796592514098-ClampedPub
 import { ArticleSourceContentHash1796614044910 } from './1796614044910-ArticleSourceContentHash';
 import { NewsEvents1796622569589 } from './1796622569589-NewsEvents';
 import { ArticleProvenance1796625000000 } from './1796625000000-ArticleProvenance';
+import { Stories1796647592765 } from './1796647592765-Stories';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ArticleSourceContentHash1796614044910,
   NewsEvents1796622569589,
   ArticleProvenance1796625000000,
+  Stories1796647592765,
 ];

@@ -12,6 +12,8 @@ import { createSourceRegistryLoaders, type SourceRegistryLoaders } from '../sour
 import type { SourceRegistryRepository } from '../source/source-registry.repository';
 import { createSourceLoaders, type SourceLoaders } from '../source/source.loaders';
 import type { SourceRepository } from '../source/source.repository';
+import { createStoryLoaders, type StoryLoaders } from '../story/story.loaders';
+import type { StoryRepository } from '../story/story.repository';
 
 /** The repositories the request's loaders read through. */
 export interface Repositories {
@@ -20,10 +22,11 @@ export interface Repositories {
   articles: ArticleRepository;
   feedItems: FeedItemRepository;
   sourceRegistry: SourceRegistryRepository;
+  stories: StoryRepository;
 }
 
 /** Every loader of a request, each named by its key (`articleById`, `authorsByArticleId`, ...). */
-export type Loaders = SourceLoaders & PersonLoaders & ArticleLoaders & FeedItemLoaders & SourceRegistryLoaders;
+export type Loaders = SourceLoaders & PersonLoaders & ArticleLoaders & FeedItemLoaders & SourceRegistryLoaders & StoryLoaders;
 
 /** The gateway's GraphQL context: a request's caller, id and logger with every loader. */
 export type GatewayContext = GraphQLContext<Loaders>;
@@ -51,6 +54,7 @@ export function createLoaders(repositories: Repositories, observeBatch?: BatchOb
     ...createArticleLoaders(repositories.articles),
     ...createFeedItemLoaders(repositories.feedItems),
     ...createSourceRegistryLoaders(repositories.sourceRegistry),
+    ...createStoryLoaders(repositories.stories),
   };
   return observeBatch ? observeBatches(loaders, observeBatch) : loaders;
 }

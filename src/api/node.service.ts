@@ -47,6 +47,8 @@ export class NodeService {
         return asNodeOf(type, await ctx.loaders.personById.load(id));
       case 'FeedItem':
         return asNodeOf(type, await ctx.loaders.feedItemById.load(id));
+      case 'Story':
+        return asNodeOf(type, await ctx.loaders.storyById.load(id));
     }
   }
 }

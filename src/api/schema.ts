@@ -20,6 +20,7 @@ import { PersonResolver } from '../person/person.resolver';
 import { SourceRegistryResolver } from '../source-registry/source-registry.resolver';
 import { SourceResolver } from '../source/source.resolver';
 import { ApiKeyResolver } from '../api-key/api-key.resolver';
+import { ArticleStoryResolver, StoryLinkResolver, StoryResolver } from '../story/story.resolver';
 import { cacheControlDirective } from '../cache/cache-hints';
 import { schemaAuthChecker } from '../graphql/authorization';
 import type { GraphQLContext } from '../graphql/context';
@@ -38,6 +39,9 @@ const RESOLVERS = [
   SourceHeadlinesResolver,
   PersonResolver,
   FeedItemResolver,
+  StoryResolver,
+  StoryLinkResolver,
+  ArticleStoryResolver,
   ApiKeyResolver,
   SourceRegistryResolver,
   FederationResolver,

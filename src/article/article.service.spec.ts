@@ -7,6 +7,7 @@ import { FeedItemRepository } from '../feed-item/feed-item.repository';
 import { PersonRepository } from '../person/person.repository';
 import { PersonRole } from '../person/person.record';
 import { SourceRegistryRepository } from '../source/source-registry.repository';
+import { StoryRepository } from '../story/story.repository';
 import { SourceRepository } from '../source/source.repository';
 import { ArticleOrder } from './article.record';
 import { ArticleRepository } from './article.repository';
@@ -41,6 +42,7 @@ describe('ArticleService', () => {
       articles: new ArticleRepository(db),
       feedItems: new FeedItemRepository(db),
       sourceRegistry: new SourceRegistryRepository(db),
+      stories: new StoryRepository(db),
     };
     service = new ArticleService(repositories.articles);
   });

@@ -40,6 +40,9 @@ import { ApiKeyResolver } from '../api-key/api-key.resolver';
 import { ApiKeyService } from '../api-key/api-key.service';
 import { SyndicationFeedService } from '../syndication/syndication-feed.service';
 import { FrontPageService } from '../syndication/front-page.service';
+import { StoryRepository } from '../story/story.repository';
+import { ArticleStoryResolver, StoryLinkResolver, StoryResolver } from '../story/story.resolver';
+import { StoryService } from '../story/story.service';
 
 /** What type-graphql's container asks the registry for: a resolver's (or the auth checker's) class. */
 type ResolverClass = Parameters<ResolverRegistry['get']>[0];
@@ -57,6 +60,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     articles: new ArticleRepository(db),
     feedItems: new FeedItemRepository(db),
     sourceRegistry: new SourceRegistryRepository(db),
+    stories: new StoryRepository(db),
   };
   // Fetching and storing feeds: refreshSource runs it in the API process, the worker on its schedule.
   const ingest = new IngestService({
@@ -74,6 +78,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     nodes: new NodeService(),
     sourceRegistry: new SourceRegistryService(db, repositories.sources, repositories.sourceRegistry, ingest, config.ingest.defaultIntervalMinutes),
     apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
+    stories: new StoryService(repositories.stories),
   };
   // A feed or page request reads through loaders of its own, as a GraphQL request does.
   const requestContext = () => createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger });
@@ -94,6 +99,9 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     [PersonArticlesResolver, new PersonArticlesResolver(services.articles)],
     [FeedItemResolver, new FeedItemResolver(services.feedItems)],
     [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
+    [StoryResolver, new StoryResolver(services.stories)],
+    [StoryLinkResolver, new StoryLinkResolver()],
+    [ArticleStoryResolver, new ArticleStoryResolver(services.stories)],
   ]);
   const resolvers: ResolverRegistry = {
     get(resolverClass) {

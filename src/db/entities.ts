@@ -8,6 +8,7 @@ import { SourceFetchStateEntity } from '../source/source-fetch-state.entity';
 import { SourceEntity } from '../source/source.entity';
 import { ApiKeyEntity } from '../api-key/api-key.entity';
 import { NewsEventEntity } from '../events/news-event.entity';
+import { ArticleClusterEntity, StoryEntity, StoryKeyEntity } from '../story/story.entity';
 
 /** Every entity, listed explicitly: globs break between ts-node, swc and compiled output. */
 export const ENTITIES = [
@@ -24,4 +25,7 @@ export const ENTITIES = [
   SourceFetchStateEntity,
   ApiKeyEntity,
   NewsEventEntity,
+  StoryEntity,
+  ArticleClusterEntity,
+  StoryKeyEntity,
 ];

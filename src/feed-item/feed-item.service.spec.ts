@@ -6,6 +6,7 @@ import { ArticleRepository } from '../article/article.repository';
 import { ArticleService } from '../article/article.service';
 import { PersonRepository } from '../person/person.repository';
 import { SourceRegistryRepository } from '../source/source-registry.repository';
+import { StoryRepository } from '../story/story.repository';
 import { SourceRepository } from '../source/source.repository';
 import { SOURCE_TABLE } from '../source/source.record';
 import { FeedItemRepository, type FeedSelection } from './feed-item.repository';
@@ -32,6 +33,7 @@ describe('FeedItemService', () => {
       articles: new ArticleRepository(db),
       feedItems: new FeedItemRepository(db),
       sourceRegistry: new SourceRegistryRepository(db),
+      stories: new StoryRepository(db),
     };
     service = new FeedItemService(repositories.feedItems, new ArticleService(repositories.articles));
   });

@@ -1,9 +1,9 @@
 import { BadUserInputError } from '../../common/errors/domain-errors';
 
 /** The node types that have global IDs. */
-export type NodeTypeName = 'Article' | 'Source' | 'Person' | 'FeedItem';
+export type NodeTypeName = 'Article' | 'Source' | 'Person' | 'FeedItem' | 'Story';
 
-export const NODE_TYPE_NAMES: readonly NodeTypeName[] = ['Article', 'Source', 'Person', 'FeedItem'];
+export const NODE_TYPE_NAMES: readonly NodeTypeName[] = ['Article', 'Source', 'Person', 'FeedItem', 'Story'];
 const NODE_TYPES: ReadonlySet<string> = new Set<string>(NODE_TYPE_NAMES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

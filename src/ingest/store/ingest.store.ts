@@ -6,6 +6,7 @@ import type { SqlExecutor } from '../../db/sql-executor';
 import { feedItemDatesByKey, upsertFeedItems, type FeedItemWrite } from '../../feed-item/feed-item.repository';
 import { insertPeopleIfAbsent, type NewPersonWrite } from '../../person/person.repository';
 import { normalizeForSearch } from '../../text/normalize';
+import { StoryWriteRepository } from '../../story/story-write.repository';
 import { slugify } from '../../text/slug';
 import { FUTURE_DATE_TOLERANCE_MS } from '../parser/feed-date';
 import { bylineNames, isCreatablePersonName } from '../processor/byline';
@@ -83,6 +84,8 @@ export class IngestStore {
     private readonly db: SqlExecutor,
     private readonly directory: EntityDirectory,
     private readonly writer: ArticleWriteRepository = new ArticleWriteRepository(),
+    /** Clustering (stories and duplicates) of each batch's new articles, in its transaction; null leaves it out (the bench compares). */
+    private readonly stories: StoryWriteRepository | null = new StoryWriteRepository(),
   ) {}
 
   async store(sourceId: string, entries: EntryToStore[], options: StoreOptions): Promise<StoreReport> {
@@ -223,6 +226,7 @@ export class IngestStore {
       }
       return this.db.transaction(async (manager) => {
         const written = await this.writeArticles(manager, writes, plans);
+        await this.cluster(manager, writes, written);
         const feedItemsWritten = await upsertFeedItems(manager, sourceId, feedItems(written.ids), { articleIds: createdIds(writes, written) });
         return { ...written, feedItemsWritten, newPeople: [] };
       });
@@ -231,6 +235,7 @@ export class IngestStore {
       const personIds = await insertPeopleIfAbsent(manager, newPeople);
       const assembled = await this.assemble(sourceId, batch.items, personIds);
       const written = await this.writeArticles(manager, assembled, await this.writer.plan(manager, assembled));
+      await this.cluster(manager, assembled, written);
       const created = newPeople.flatMap(({ slug, name }) => (personIds.has(slug) ? [{ id: personIds.get(slug)!, slug, name }] : []));
       const feedItemsWritten = await upsertFeedItems(manager, sourceId, feedItems(written.ids), { articleIds: createdIds(assembled, written) });
       return { ...written, feedItemsWritten, newPeople: created };
@@ -259,6 +264,18 @@ export class IngestStore {
       outcomes.push(written.outcome);
     }
     return { ids, outcomes };
+  }
+
+  /**
+   * The batch's new articles join their stories and duplicate groups (src/story), in its
+   * transaction: two statements for the batch, whatever its size.
+   */
+  private async cluster(manager: EntityManager, writes: ArticleWrite[], written: { ids: ReadonlyMap<ArticleWrite, string>; outcomes: Array<ArticleWriteResult['outcome']> }) {
+    if (!this.stories) return;
+    await this.stories.cluster(
+      manager,
+      writes.flatMap((write, i) => (written.outcomes[i] === 'created' ? [{ id: written.ids.get(write)!, write }] : [])),
+    );
   }
 
   /**

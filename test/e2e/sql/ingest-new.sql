@@ -1,5 +1,5 @@
 -- Ingest: one run of a source whose one feed has 3 new items (2 with article pages, one author new)
--- 18 statements in the order they are sent (reads sent together sorted by name), parameters left out.
+-- 20 statements in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
 -- 1. source_fetch_state_claim
@@ -187,17 +187,72 @@ FROM unnest($1::uuid[], $2::uuid[]) AS t(article_id, source_id)
 ON CONFLICT
 DO NOTHING;
 
--- 14. feed_item_upsert_many_announced (in transaction)
+-- 14. story_candidates (in transaction)
+WITH q AS (
+  SELECT *
+  FROM unnest($1::bigint[], $2::timestamptz[], $3::int[]) AS q(key, at, hours)
+), c AS (
+  SELECT DISTINCT k.article_id
+  FROM q
+  CROSS JOIN LATERAL (
+    SELECT s.article_id
+    FROM story_key s
+    WHERE s.key = q.key
+      AND s.published_at BETWEEN q.at - make_interval(hours => q.hours) AND q.at + make_interval(hours => q.hours)
+    ORDER BY s.published_at DESC, s.article_id
+    LIMIT 30
+  ) k
+)
+SELECT
+  a.id,
+  a.url,
+  a.source_id AS "sourceId",
+  a.title,
+  a.summary,
+  a.published_at AS "publishedAt",
+  a.content_hash AS "contentHash",
+  ARRAY(
+    SELECT m.person_id::text
+    FROM article_mention m
+    WHERE m.article_id = a.id
+    ORDER BY m.person_id
+  ) AS "peopleIds",
+  ARRAY(
+    SELECT x.source_id::text
+    FROM article_cited_source x
+    WHERE x.article_id = a.id
+    ORDER BY x.source_id
+  ) AS "citedSourceIds",
+  ac.shingles,
+  ac.words,
+  ac.script,
+  ac.story_id AS "storyId",
+  ac.canonical_id AS "canonicalId"
+FROM c
+JOIN article a ON a.id = c.article_id
+LEFT JOIN article_cluster ac ON ac.article_id = a.id;
+
+-- 15. story_write (in transaction)
+WITH s AS (
+  SELECT *
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::bool[]) AS s(id, title, summary, first_at, last_at, added, is_new)
+), new_story AS (INSERT INTO story (id, title, summary, first_published_at, last_published_at, article_count) SELECT id, title, summary, first_at, last_at, added FROM s WHERE is_new), moved_story AS (UPDATE story st SET title = CASE WHEN s.first_at < st.first_published_at THEN s.title ELSE st.title END, summary = CASE WHEN s.first_at < st.first_published_at THEN s.summary ELSE st.summary END, first_published_at = LEAST(st.first_published_at, s.first_at), last_published_at = GREATEST(st.last_published_at, s.last_at), article_count = st.article_count + s.added FROM s WHERE st.id = s.id AND NOT s.is_new), r AS (
+  SELECT *
+  FROM unnest($8::uuid[], $9::uuid[], $10::timestamptz[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[]) AS r(article_id, story_id, published_at, canonical_id, shingles, words, script, why)
+), cluster AS (INSERT INTO article_cluster (article_id, story_id, published_at, canonical_id, shingles, words, script, why) SELECT article_id, story_id, published_at, canonical_id, shingles::int[], words::int[], script, why::jsonb FROM r ON CONFLICT (article_id) DO UPDATE SET story_id = EXCLUDED.story_id, canonical_id = EXCLUDED.canonical_id, why = EXCLUDED.why), moved AS (UPDATE article_cluster c SET canonical_id = NULLIF(m.to_id, c.article_id) FROM unnest($16::uuid[], $17::uuid[]) AS m(from_id, to_id) WHERE (c.canonical_id = m.from_id OR c.article_id = m.from_id) AND c.article_id <> ALL($8::uuid[])), keys AS (INSERT INTO story_key (key, published_at, article_id) SELECT * FROM unnest($18::bigint[], $19::timestamptz[], $20::uuid[]) ON CONFLICT DO NOTHING)
+SELECT 1;
+
+-- 16. feed_item_upsert_many_announced (in transaction)
 WITH fetched AS (UPDATE article_fetch af SET last_fetched_at = now() FROM feed_item l WHERE l.source_id = $1 AND l.item_key = ANY($2::text[]) AND af.article_id = l.article_id AND af.last_fetched_at < now()), written AS (INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::uuid[]) AS t(item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) ON CONFLICT (source_id, item_key) DO UPDATE SET headline = EXCLUDED.headline, url = EXCLUDED.url, image_url = EXCLUDED.image_url, language = EXCLUDED.language, published_at = EXCLUDED.published_at, published_at_claimed = EXCLUDED.published_at_claimed, position = EXCLUDED.position, article_id = COALESCE(EXCLUDED.article_id, feed_item.article_id) WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id) IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id)) RETURNING id, position, xmax = 0 AS inserted)
 SELECT
   count(*)::int AS written,
   news_event_announce($11::uuid[], array_agg(id ORDER BY position, id) FILTER (WHERE inserted)) AS announced
 FROM written;
 
--- 15. unnamed (TypeORM)
+-- 17. unnamed (TypeORM)
 COMMIT;
 
--- 16. source_feed_record
+-- 18. source_feed_record
 UPDATE source_feed
 SET
   last_fetched_at = now(),
@@ -208,14 +263,14 @@ SET
   items_seen = COALESCE($7, items_seen)
 WHERE id = $1;
 
--- 17. source_fetch_state_extend
+-- 19. source_fetch_state_extend
 UPDATE source_fetch_state
 SET lease_until = now() + make_interval(secs => $3)
 WHERE source_id = $1
   AND lease_owner = $2
 RETURNING source_id;
 
--- 18. source_fetch_state_finish
+-- 20. source_fetch_state_finish
 UPDATE source_fetch_state
 SET
   lease_owner = NULL,

@@ -1,0 +1,148 @@
+import type { EntityManager } from 'typeorm';
+import type { ArticleWrite } from '../article/article-write.repository';
+import { sql, writeRows } from '../db/sql-executor';
+import { bandKey, fingerprintText, personKey } from '../text/fingerprint';
+import { CANDIDATES_PER_KEY, clusterBatch, DUPLICATE_WINDOW_HOURS, WINDOW_HOURS, type ClusterArticle, type ClusterDecision, type StoredCandidate } from './story-clustering';
+
+/**
+ * A batch's candidates in one statement: for every lookup key of its new articles (the people
+ * they name, the bands of their shingle signatures), the stored articles with that key within the key's time window,
+ * at most CANDIDATES_PER_KEY each (latest first), through story_key's primary key: an index range
+ * per key, never a scan. Each candidate comes with what scoring compares and its cluster row.
+ */
+const CANDIDATES = sql(
+  'story_candidates',
+  `WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::int[]) AS q(key, at, hours)),
+   c AS (
+     SELECT DISTINCT k.article_id FROM q CROSS JOIN LATERAL (
+       SELECT s.article_id FROM story_key s
+       WHERE s.key = q.key AND s.published_at BETWEEN q.at - make_interval(hours => q.hours) AND q.at + make_interval(hours => q.hours)
+       ORDER BY s.published_at DESC, s.article_id LIMIT ${CANDIDATES_PER_KEY}) k)
+   SELECT a.id, a.url, a.source_id AS "sourceId", a.title, a.summary, a.published_at AS "publishedAt", a.content_hash AS "contentHash",
+     ARRAY(SELECT m.person_id::text FROM article_mention m WHERE m.article_id = a.id ORDER BY m.person_id) AS "peopleIds",
+     ARRAY(SELECT x.source_id::text FROM article_cited_source x WHERE x.article_id = a.id ORDER BY x.source_id) AS "citedSourceIds",
+     ac.shingles, ac.words, ac.script, ac.story_id AS "storyId", ac.canonical_id AS "canonicalId"
+   FROM c JOIN article a ON a.id = c.article_id LEFT JOIN article_cluster ac ON ac.article_id = a.id`,
+);
+
+/**
+ * A batch's outcome in one statement: new stories inserted, stored ones moved on (dates, count,
+ * and title and summary when an earlier article joins), the cluster rows of its articles, stored
+ * duplicate groups re-pointed to a new canonical copy, and the new articles' lookup keys.
+ */
+const WRITE = sql(
+  'story_write',
+  `WITH s AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::bool[])
+       AS s(id, title, summary, first_at, last_at, added, is_new)),
+   new_story AS (
+     INSERT INTO story (id, title, summary, first_published_at, last_published_at, article_count)
+     SELECT id, title, summary, first_at, last_at, added FROM s WHERE is_new),
+   moved_story AS (
+     UPDATE story st SET
+       title = CASE WHEN s.first_at < st.first_published_at THEN s.title ELSE st.title END,
+       summary = CASE WHEN s.first_at < st.first_published_at THEN s.summary ELSE st.summary END,
+       first_published_at = LEAST(st.first_published_at, s.first_at),
+       last_published_at = GREATEST(st.last_published_at, s.last_at),
+       article_count = st.article_count + s.added
+     FROM s WHERE st.id = s.id AND NOT s.is_new),
+   r AS (SELECT * FROM unnest($8::uuid[], $9::uuid[], $10::timestamptz[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[])
+       AS r(article_id, story_id, published_at, canonical_id, shingles, words, script, why)),
+   cluster AS (
+     INSERT INTO article_cluster (article_id, story_id, published_at, canonical_id, shingles, words, script, why)
+     SELECT article_id, story_id, published_at, canonical_id, shingles::int[], words::int[], script, why::jsonb FROM r
+     ON CONFLICT (article_id) DO UPDATE SET story_id = EXCLUDED.story_id, canonical_id = EXCLUDED.canonical_id, why = EXCLUDED.why),
+   moved AS (
+     UPDATE article_cluster c SET canonical_id = NULLIF(m.to_id, c.article_id)
+     FROM unnest($16::uuid[], $17::uuid[]) AS m(from_id, to_id)
+     WHERE (c.canonical_id = m.from_id OR c.article_id = m.from_id) AND c.article_id <> ALL($8::uuid[])),
+   keys AS (
+     INSERT INTO story_key (key, published_at, article_id) SELECT * FROM unnest($18::bigint[], $19::timestamptz[], $20::uuid[]) ON CONFLICT DO NOTHING)
+   SELECT 1`,
+);
+
+/** A new article as clustering sees it: its id and its write. */
+export interface StoredArticle {
+  id: string;
+  write: ArticleWrite;
+}
+
+/**
+ * Clustering's reads and writes, for the ingest store: each batch's new articles join a story (or
+ * start one) and their duplicate group, in the batch's transaction, with two statements per batch
+ * whatever its size.
+ */
+export class StoryWriteRepository {
+  async cluster(manager: EntityManager, stored: readonly StoredArticle[]): Promise<ClusterDecision | null> {
+    if (stored.length === 0) return null;
+    const articles: Array<ClusterArticle & { bands: string[] }> = stored.map(({ id, write }) => {
+      const fingerprint = fingerprintText(write.title, write.paragraphs);
+      return {
+        id,
+        url: write.url,
+        sourceId: write.sourceId,
+        title: write.title,
+        summary: write.summary,
+        publishedAt: write.publishedAt,
+        contentHash: write.contentHash,
+        peopleIds: [...new Set(write.mentions.filter((m) => m.count > 0).map((m) => m.personId))].sort(),
+        citedSourceIds: [...new Set(write.citedSourceIds.filter((sourceId) => sourceId !== write.sourceId))].sort(),
+        shingles: fingerprint.shingles,
+        words: fingerprint.words,
+        script: fingerprint.script,
+        bands: fingerprint.bands,
+      };
+    });
+
+    const lookups: [string[], Date[], number[]] = [[], [], []];
+    const keys: [string[], Date[], string[]] = [[], [], []];
+    const seen = new Set<string>();
+    for (const article of articles) {
+      const articleKeys: Array<[string, number]> = [
+        ...article.peopleIds.map((id): [string, number] => [personKey(id), WINDOW_HOURS]),
+        ...article.bands.map((band): [string, number] => [bandKey(band), DUPLICATE_WINDOW_HOURS]),
+      ];
+      for (const [key, hours] of articleKeys) {
+        keys[0].push(key);
+        keys[1].push(article.publishedAt);
+        keys[2].push(article.id);
+        const lookup = `${key} ${article.publishedAt.getTime()}`;
+        if (seen.has(lookup)) continue;
+        seen.add(lookup);
+        lookups[0].push(key);
+        lookups[1].push(article.publishedAt);
+        lookups[2].push(hours);
+      }
+    }
+    const batchIds = new Set(articles.map((article) => article.id));
+    const candidates = lookups[0].length === 0 ? [] : (await writeRows<StoredCandidate>(manager, CANDIDATES, lookups)).filter((c) => !batchIds.has(c.id));
+    const decision = clusterBatch(articles, candidates);
+
+    const rows = decision.rows;
+    await writeRows(manager, WRITE, [
+      decision.stories.map((s) => s.id),
+      decision.stories.map((s) => s.earliest.title),
+      decision.stories.map((s) => s.earliest.summary),
+      decision.stories.map((s) => s.earliest.publishedAt),
+      decision.stories.map((s) => s.lastPublishedAt),
+      decision.stories.map((s) => s.added),
+      decision.stories.map((s) => s.isNew),
+      rows.map((row) => row.article.id),
+      rows.map((row) => row.storyId),
+      rows.map((row) => row.article.publishedAt),
+      rows.map((row) => row.canonicalId),
+      rows.map((row) => pgArray(row.article.shingles)),
+      rows.map((row) => pgArray(row.article.words)),
+      rows.map((row) => row.article.script),
+      rows.map((row) => (row.reason ? JSON.stringify(row.reason) : null)),
+      decision.canonicalMoves.map((move) => move.from),
+      decision.canonicalMoves.map((move) => move.to),
+      ...keys,
+    ]);
+    return decision;
+  }
+}
+
+/** An integer array as Postgres array text (unnest cannot carry an array per row). */
+function pgArray(values: readonly number[] | null): string | null {
+  return values ? `{${values.join(',')}}` : null;
+}
