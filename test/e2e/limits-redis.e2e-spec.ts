@@ -54,6 +54,26 @@ describe('two gateways sharing Redis', () => {
     expect(statements).toBe(0);
   });
 
+  it('tells on one gateway what the other drew from the shared reserve (RateLimit-Remaining)', async () => {
+    if (skipped()) return;
+    // A partner key of its own: a full bucket of 400, 10 a second and a reserve of 390.
+    const { secret } = await a.gateway.services.services.apiKeys.create({ name: 'Reserve reader' });
+    const key = { 'x-api-key': secret };
+    const [{ slug }] = await a.db.manager.query('SELECT slug FROM article LIMIT 1');
+    const fifteen = `query F($s: String!) { ${Array.from({ length: 15 }, (_, i) => `a${i}: article(slug: $s) { slug }`).join(' ')} }`;
+    const drawn = await postJson(`${a.url}/graphql`, { query: fifteen, variables: { s: slug } }, key);
+    expect(drawn.status).toBe(200);
+    expect(Number(drawn.headers.get('x-query-cost'))).toBe(165); // 10 from this second's window, 155 from the reserve
+    // Once that second's window has passed (it began before the answer came), a small request is
+    // paid by the new window alone, and the reserve is only read: b has never charged this key, so
+    // what it reports of the reserve comes from Redis alone. An untouched reserve would say 390.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const small = await postJson(`${b.url}/graphql`, { query: '{ __typename }' }, key);
+    expect(small.status).toBe(200);
+    const charged = Math.max(1, Number(small.headers.get('x-query-cost'))); // at least a point
+    expect(Number(small.headers.get('ratelimit-remaining'))).toBe(10 - charged + (390 - 155));
+  });
+
   it('remembers partner keys on both gateways, and a revocation on one ends the key on the other at once', async () => {
     if (skipped()) return;
     const { secret, apiKey } = await a.gateway.services.services.apiKeys.create({ name: 'Shared partner' });
