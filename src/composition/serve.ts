@@ -6,6 +6,7 @@ import { openDatabase } from '../db/data-source';
 import { SqlExecutor } from '../db/sql-executor';
 import { createGateway } from './gateway';
 import { connectionDrain } from '../http/connection-drain';
+import { endpointSummary, endpointUrls } from '../http/endpoint-urls';
 import { createIngestWorker } from '../ingest/scheduler/ingest-worker';
 import { databaseFailure } from './exit-codes';
 import { seedIfEmpty } from '../seed/seed';
@@ -41,7 +42,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const gateway = await createGateway({ config, db, logger });
   const server: Server = await gateway.listen(config.port, config.host);
   const connections = connectionDrain(server);
-  logger.info(`newsgate listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`);
+  const urls = endpointUrls(listeningBase(server, config.host), config);
+  logger.info({ urls }, `newsgate listening: ${endpointSummary(urls)}`);
   // The worker shares the gateway's ingest service, so what it stores ends cached responses at once.
   const worker = config.worker.enabled ? createIngestWorker({ config, database, db, ingest: gateway.services.ingest, logger }) : null;
   await worker?.start();
@@ -74,4 +76,12 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** http://host:port of the listening server, as a browser on this machine opens it (localhost for every interface). */
+function listeningBase(server: Server, host: string): string {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const name = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
 }

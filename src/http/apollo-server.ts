@@ -11,6 +11,8 @@ import { countingErrors, operationNamePlugin } from '../graphql/observability';
 import { gatewaySchema } from '../api/schema';
 import type { GatewayMetrics } from '../metrics/metrics';
 import { EXPLORER_EXAMPLE } from './pages/explorer-example';
+import { GRAPHIQL_PATH } from './pages/graphiql.routes';
+import { withOfflineNotice } from './pages/landing-page';
 
 export interface ApolloDeps {
   config: AppConfig;
@@ -43,12 +45,16 @@ export async function startApollo({ config, logger, metrics, plugins, validation
       ...plugins,
       operationNamePlugin<GatewayContext>(),
       config.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({
-            embed: { endpointIsEditable: false, initialState: { pollForSchemaUpdates: false } },
-            includeCookies: false,
-            document: EXPLORER_EXAMPLE.document,
-            variables: { ...EXPLORER_EXAMPLE.variables },
-          })
+        ? withOfflineNotice(
+            ApolloServerPluginLandingPageLocalDefault({
+              embed: { endpointIsEditable: false, initialState: { pollForSchemaUpdates: false } },
+              includeCookies: false,
+              document: EXPLORER_EXAMPLE.document,
+              variables: { ...EXPLORER_EXAMPLE.variables },
+            }),
+            // Sandbox loads from Apollo's servers; offline, its page points to our own GraphiQL.
+            config.graphiql ? GRAPHIQL_PATH : null,
+          )
         : ApolloServerPluginLandingPageDisabled(),
     ],
     logger,

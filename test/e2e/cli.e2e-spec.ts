@@ -168,9 +168,9 @@ describe('newsgate command line', () => {
       expect([await count('article'), await count('feed_item'), await count('source')]).toEqual([500, 500, 50]);
     });
 
-    it('serves: answers /healthz, then exits 0 on SIGTERM', async () => {
+    it('serves: lists its URLs in the start-up log, answers /healthz, then exits 0 on SIGTERM', async () => {
       const port = await freePort();
-      const server = startScript(CLI_MAIN, ['serve', '--port', String(port), '--host', '127.0.0.1'], { ...env, WORKER_ENABLED: 'false', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'warn' });
+      const server = startScript(CLI_MAIN, ['serve', '--port', String(port), '--host', '127.0.0.1'], { ...env, WORKER_ENABLED: 'false', SEED_ON_EMPTY: 'false', LOG_LEVEL: 'info' });
       let exited: Run | null = null;
       void server.done.then((run) => (exited = run));
       const deadline = Date.now() + 45_000;
@@ -184,6 +184,26 @@ describe('newsgate command line', () => {
         if (!health) await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(health).toEqual({ status: 'ok' });
+      // One JSON line names what people open: the front page, GraphQL, GraphiQL, the feeds, health.
+      const base = `http://127.0.0.1:${port}`;
+      const started = server
+        .output()
+        .stdout.split('\n')
+        .filter((line) => line.includes('newsgate listening'))
+        .map((line) => JSON.parse(line) as { msg: string; urls: Record<string, unknown> });
+      expect(started).toHaveLength(1);
+      expect(started[0]!.urls).toEqual({
+        frontPage: `${base}/`,
+        graphql: `${base}/graphql`,
+        sandbox: `${base}/graphql`,
+        graphiql: `${base}/graphiql`,
+        feeds: { rss: `${base}/feeds/latest.rss`, atom: `${base}/feeds/latest.atom`, json: `${base}/feeds/latest.json` },
+        health: `${base}/healthz`,
+        ready: `${base}/readyz`,
+        metrics: `${base}/metrics`,
+      });
+      for (const url of [`${base}/`, `${base}/graphql`, `${base}/graphiql`, `${base}/feeds/latest.rss`, `${base}/healthz`]) expect(started[0]!.msg).toContain(url);
+      for (const url of [`${base}/graphiql`, `${base}/feeds/latest.atom`, `${base}/readyz`]) expect((await fetch(url)).status).toBe(200);
       server.child.kill('SIGTERM');
       const run = await server.done;
       expect(run.signal).toBeNull();

@@ -29,6 +29,8 @@ describe('exploring the API', () => {
       expect(html).toContain('latestFeed');
       // The endpoint is the page's own origin, never a hard-coded host.
       expect(html).toContain('var initialEndpoint = window.location.href');
+      // Offline, Sandbox cannot load: the page points to the GraphiQL served here.
+      expect(html).toMatch(/you might be offline\.<\/p>\s*<p id="newsgate-offline">[^<]*<a href="\/graphiql">/);
     });
 
     it('answers introspection', async () => {
@@ -64,7 +66,10 @@ describe('exploring the API', () => {
   it('turns both back on in production when the configuration asks', async () => {
     const app = await startTestApp(e2eConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_LANDING_PAGE: 'true' }));
     try {
-      expect(await (await openLandingPage(app)).text()).toMatch(/EmbeddedSandbox/);
+      const html = await (await openLandingPage(app)).text();
+      expect(html).toMatch(/EmbeddedSandbox/);
+      // GraphiQL stays off in production here, so the offline notice does not point to it.
+      expect(html).not.toContain('/graphiql');
       expect((await introspect(app)).errors).toBeUndefined();
     } finally {
       await app.close();

@@ -138,4 +138,33 @@ describe('GraphiQL in a browser', () => {
       await context.close();
     }
   }, 30_000);
+
+  it('offline, the Sandbox page at /graphql points to GraphiQL, and the link works', async () => {
+    const base = app!.url;
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    // No internet: every request off the gateway fails as it does offline.
+    await context.route((url) => !url.href.startsWith(`${base}/`), (route) => route.abort('internetdisconnected'));
+    const page: Page = await context.newPage();
+    const errors: string[] = [];
+    // Apollo's own start-up script fails without its Sandbox script (window.EmbeddedSandbox); any other error counts.
+    page.on('pageerror', (error) => {
+      if (!/EmbeddedSandbox/.test(error.message)) errors.push(`page error: ${error.message}`);
+    });
+    await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
+    try {
+      await page.goto(`${base}/graphql`, { waitUntil: 'load' });
+      await page.waitForSelector('text=it appears that you might be offline', { state: 'visible', timeout: 10_000 });
+      // The notice's style rule carries the page's nonce: nothing inline is refused.
+      const blocked = await page.evaluate(() => (globalThis as any).__cspViolations as string[]);
+      expect(blocked.filter((v) => /inline/.test(v))).toEqual([]);
+      const link = page.locator('#newsgate-offline a');
+      // A click lands on the link, not on the empty Sandbox frame that lies over the page.
+      await link.click({ timeout: 10_000 });
+      await page.waitForURL(`${base}/graphiql`, { timeout: 10_000 });
+      await page.waitForSelector('.graphiql-query-editor .CodeMirror', { timeout: 10_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 30_000);
 });

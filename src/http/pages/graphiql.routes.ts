@@ -13,7 +13,7 @@ import { earlyResponse, sendResponse } from '../../edge/error-response';
 const gzip = promisify(gzipCallback);
 
 /** Where the page is served; its assets are under `${GRAPHIQL_PATH}/assets/`. */
-const GRAPHIQL_PATH = '/graphiql';
+export const GRAPHIQL_PATH = '/graphiql';
 
 /**
  * The page's Content-Security-Policy. It runs only files served from here: no inline script, no
