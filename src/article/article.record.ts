@@ -62,6 +62,8 @@ export type ArticleColumns = Omit<WriteRecordOf<typeof ARTICLE_WRITE>, 'updatedA
 export type ArticleRecord = RecordOf<typeof ARTICLE_TABLE> & {
   /** Relations a list query fetched ahead of execution; the field resolvers read them first. */
   prefetched?: ArticleRelations;
+  /** In a search's ranked list: the article's rank (1 title or named-entity match, 0 body only), which its cursor carries. */
+  searchRank?: number;
 };
 
 /** One stored version of an article (provenance). */

@@ -1,11 +1,12 @@
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import { jsonObject, selectColumns } from '../db/column-selection';
-import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type TimeIdKey } from '../db/keyset';
+import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type RankedTimeIdKey } from '../db/keyset';
 import { PERSON_COLUMNS, PERSON_MAP } from '../person/person.repository';
 import { PersonRole, type PersonRecord } from '../person/person.record';
 import { SOURCE_COLUMNS, SOURCE_MAP } from '../source/source.repository';
 import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
+import { languageTagPrefixes } from '../text/language';
 import { ARTICLE_TABLE, ArticleOrder, type ArticleRecord, type MentionRecord, type ProvenanceRecord, type RevisionRecord } from './article.record';
 
 const ARTICLE_COLUMNS = ARTICLE_TABLE.selectList;
@@ -23,6 +24,12 @@ export interface ArticleSearch {
    * (洪水 in 今天详细讨论了洪水问题); a substring match does.
    */
   substring: string | null;
+  /**
+   * The names the query can be (nameFormsOfQuery: `পুতিনের` is পুতিন's genitive), Greek final
+   * sigma folded as foldNameSql folds the stored names; empty when it can be no name. An article
+   * that mentions a person or cites an outlet called so matches, in whatever script it is written.
+   */
+  names: string[];
 }
 
 export interface ArticleCriteria {
@@ -34,20 +41,28 @@ export interface ArticleCriteria {
   search?: ArticleSearch;
 }
 
-/** A keyset page of articles in one of their orders. */
-export interface ArticlePage extends KeysetPage<TimeIdKey> {
+/**
+ * A keyset page of articles in one of their orders. `ranked` (a search's list) puts the search
+ * rank first: its key then carries the rank too (RankedTimeIdKey).
+ */
+export interface ArticlePage extends KeysetPage<RankedTimeIdKey> {
   order: ArticleOrder;
+  ranked?: boolean;
 }
 
-/** Newest first: (published_at, id), both descending (reversed for OLDEST_FIRST). */
-function articleKeyset(order: ArticleOrder): readonly KeysetColumn<TimeIdKey>[] {
+/** Newest first: (published_at, id), both descending (reversed for OLDEST_FIRST); ranked: search_rank descending before them. */
+function articleKeyset(order: ArticleOrder, ranked = false): readonly KeysetColumn<RankedTimeIdKey>[] {
+  if (ranked) return order === ArticleOrder.NEWEST_FIRST ? RANKED_NEWEST_FIRST : RANKED_OLDEST_FIRST;
   return order === ArticleOrder.NEWEST_FIRST ? NEWEST_FIRST : OLDEST_FIRST;
 }
-const NEWEST_FIRST: readonly KeysetColumn<TimeIdKey>[] = [
+const NEWEST_FIRST: readonly KeysetColumn<RankedTimeIdKey>[] = [
   { sql: 'a.published_at', descending: true, cast: 'timestamptz', value: (key) => key.publishedAt },
   { sql: 'a.id', descending: true, cast: 'uuid', value: (key) => key.id },
 ];
 const OLDEST_FIRST = NEWEST_FIRST.map((column) => ({ ...column, descending: false }));
+const RANK: KeysetColumn<RankedTimeIdKey> = { sql: 'a.search_rank', descending: true, cast: 'int', value: (key) => key.rank ?? 0 };
+const RANKED_NEWEST_FIRST = [RANK, ...NEWEST_FIRST];
+const RANKED_OLDEST_FIRST = [RANK, ...OLDEST_FIRST];
 
 /** The relation a nested article list hangs from. */
 export type ArticleParent = { kind: 'source' } | { kind: 'person'; role: PersonRole | null };
@@ -153,14 +168,27 @@ export class ArticleRepository {
     return rows.map((row) => ({ ...row, revisions: row.revisions.map((revision) => ({ ...revision, at: new Date(revision.at) })) }));
   }
 
-  /** One keyset page of articles matching the criteria. */
+  /**
+   * One keyset page of articles matching the criteria. A ranked page of a search reads the
+   * matching articles with their search rank (searchRankSql) in a subquery, then pages them by
+   * (rank, the order's columns), so the cursor carries the rank too.
+   */
   async list(criteria: ArticleCriteria, page: ArticlePage): Promise<ArticleRecord[]> {
     const params = new SqlParams();
     const conditions = articleConditions(criteria, params);
-    const { keyset, orderBy } = keysetClauses(articleKeyset(page.order), page, params);
+    const ranked = page.ranked === true && criteria.search !== undefined;
+    let from = 'article a';
+    let columns = ARTICLE_COLUMNS;
+    if (ranked) {
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+      from = `(SELECT a.*, ${searchRankSql(criteria.search!, params)} AS search_rank FROM article a ${where}) a`;
+      columns = `${ARTICLE_COLUMNS}, a.search_rank AS "searchRank"`;
+      conditions.length = 0;
+    }
+    const { keyset, orderBy } = keysetClauses(articleKeyset(page.order, ranked), page, params);
     if (keyset) conditions.push(keyset);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const text = `SELECT ${ARTICLE_COLUMNS} FROM article a ${where} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
+    const text = `SELECT ${columns} FROM ${from} ${where} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
     return this.db.rows<ArticleRecord>(dynamicSql('article_list', text), params.values);
   }
 
@@ -224,13 +252,62 @@ export function articleConditions(criteria: ArticleCriteria, params: SqlParams):
         UNION SELECT l.article_id FROM article_mention l WHERE l.person_id = ANY(${ids}))`,
     );
   }
-  if (criteria.language) {
-    conditions.push(`(a.language = ${params.add(criteria.language)} OR a.language LIKE ${params.add(`${criteria.language}-%`)})`);
-  }
+  if (criteria.language) conditions.push(languageTagCondition('a.language', criteria.language, params));
   if (criteria.publishedAfter) conditions.push(`a.published_at >= ${params.add(criteria.publishedAfter, 'timestamptz')}`);
   if (criteria.publishedBefore) conditions.push(`a.published_at < ${params.add(criteria.publishedBefore, 'timestamptz')}`);
-  if (criteria.search) conditions.push(textSearchCondition(criteria.search, 'a.search_text', params));
+  if (criteria.search) {
+    const text = textSearchCondition(criteria.search, 'a.search_text', params);
+    conditions.push(criteria.search.names.length > 0 ? `(${text} OR a.id = ANY(${namedArticlesSql(criteria.search.names, params)}))` : text);
+  }
   return conditions;
+}
+
+/**
+ * A stored name or alias as the query's name forms are compared with it: lower case (as
+ * normalizeForSearch; stored names are NFC already) with Greek final sigma folded, the one
+ * letter Postgres's lower() and JavaScript's toLowerCase() write differently.
+ */
+function foldNameSql(name: string): string {
+  return `translate(lower(${name}), 'ς', 'σ')`;
+}
+
+/**
+ * The ids of the articles that mention a person, or cite an outlet, whose name or one of whose
+ * aliases is one of `names`, as one array (an InitPlan: run once per statement, then a lookup by
+ * primary key). The names are compared with every person's and outlet's (a scan of those tables,
+ * which are small beside the articles: 2,000 people take about 2 ms); the link tables are read
+ * by their person and outlet indexes, and no article body is read for this.
+ */
+function namedArticlesSql(names: string[], params: SqlParams): string {
+  const forms = params.add(names, 'text[]');
+  const named = (table: string) =>
+    `SELECT e.id FROM ${table} e WHERE EXISTS (SELECT 1 FROM unnest(array_prepend(e.name, e.aliases)) n(name) WHERE ${foldNameSql('n.name')} = ANY(${forms}))`;
+  // `= ANY(ARRAY(…))` rather than `IN (…)`: the ids come first, then the link tables are read
+  // through their (person_id, article_id) and (source_id, article_id) indexes, never scanned.
+  return `ARRAY(SELECT nm.article_id FROM article_mention nm WHERE nm.person_id = ANY(ARRAY(${named('person')}))
+    UNION SELECT nc.article_id FROM article_cited_source nc WHERE nc.source_id = ANY(ARRAY(${named('source')})))`;
+}
+
+/**
+ * A search's rank of an article (`a`), higher first: 1 when the title matches the search (the same
+ * text search as the body's, on the title lower-cased) or the article mentions or cites an entity
+ * the query names; 0 when only the summary or body matches. Equal ranks keep the list's order.
+ */
+function searchRankSql(search: ArticleSearch, params: SqlParams): string {
+  const strong = [textSearchCondition(search, 'lower(a.title)', params)];
+  if (search.names.length > 0) strong.push(`a.id = ANY(${namedArticlesSql(search.names, params)})`);
+  return `(CASE WHEN ${strong.join(' OR ')} THEN 1 ELSE 0 END)`;
+}
+
+/**
+ * Whether the BCP 47 tag in `column` answers a language filter (languageTagMatches in
+ * src/text/language.ts): the same tag, a tag that extends the filter (`bn` finds `bn-BD`), or one
+ * the filter extends (`zh-Hans` finds `zh`), whole subtags only and in any case. A canonical tag
+ * holds only letters, digits and hyphens, so the LIKE pattern needs no escaping.
+ */
+export function languageTagCondition(column: string, tag: string, params: SqlParams): string {
+  const prefixes = languageTagPrefixes(tag);
+  return `(lower(${column}) = ANY(${params.add(prefixes, 'text[]')}) OR lower(${column}) LIKE ${params.add(`${prefixes[0] ?? ''}-%`)})`;
 }
 
 /**

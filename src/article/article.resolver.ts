@@ -4,7 +4,7 @@ import { BadUserInputError } from '../common/errors/domain-errors';
 import type { GraphQLContext } from '../graphql/context';
 import { selectedFields } from '../graphql/selection';
 import { ConnectionArgs, relayPage, type ConnectionResult } from '../graphql/relay/connection';
-import { timeIdCursor } from '../graphql/relay/cursor';
+import { rankedTimeIdCursor, timeIdCursor } from '../graphql/relay/cursor';
 import { fromGlobalIdOfType, type NodeTypeName } from '../graphql/relay/global-id';
 import { Person } from '../person/person.types';
 import type { PersonRole } from '../person/person.record';
@@ -12,7 +12,7 @@ import { Source } from '../source/source.types';
 import type { RowsPage } from '../db/keyset';
 import type { ArticleSelection } from './article.record';
 import type { ArticleFilter as ArticleFilterValues } from './article.service';
-import { ArticleService, type ArticleContext } from './article.service';
+import { ArticleService, isRankedSearch, type ArticleContext } from './article.service';
 import { Article, ArticleConnection, ArticleFilter, ArticleOrder, ArticleProvenance, Mention, type ArticleRecord } from './article.types';
 
 const NODE_PATH = ['edges', 'node'] as const;
@@ -42,6 +42,19 @@ export function articlePage(args: ConnectionArgs, order: ArticleOrder) {
   return {
     page: { ...page, order },
     connection: (result: RowsPage<ArticleRecord>): ConnectionResult<ArticleRecord> => connection(result, (row) => ({ publishedAt: row.publishedAt, id: row.dbId })),
+  };
+}
+
+/**
+ * The same for a search's list, ranked (see ArticleService.list): the rank leads the order and
+ * its cursors, which are of another kind than the unranked list's (each refuses the other's).
+ */
+function rankedArticlePage(args: ConnectionArgs, order: ArticleOrder) {
+  const { page, connection } = relayPage(args, rankedTimeIdCursor, `articles:${order}:ranked`);
+  return {
+    page: { ...page, order, ranked: true },
+    connection: (result: RowsPage<ArticleRecord>): ConnectionResult<ArticleRecord> =>
+      connection(result, (row) => ({ rank: row.searchRank ?? 0, publishedAt: row.publishedAt, id: row.dbId })),
   };
 }
 
@@ -77,7 +90,10 @@ export class ArticleResolver {
     return this.articleService.find(ctx, { id: id != null ? fromGlobalIdOfType(id, 'Article') : id, slug, url });
   }
 
-  @Query(() => ArticleConnection, { description: 'Articles matching a filter, newest first by default.' })
+  @Query(() => ArticleConnection, {
+    description:
+      'Articles matching a filter, newest first by default. With `filter.search`, best matches come first: articles whose title matches or that mention or cite a person or outlet the search names, then those matching only in summary or body, each group in `orderBy`.',
+  })
   async articles(
     @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>,
     @Info() info: GraphQLResolveInfo,
@@ -85,7 +101,8 @@ export class ArticleResolver {
     @Arg('filter', () => ArticleFilter, { nullable: true, description: 'Conditions every returned article meets.' }) filter?: ArticleFilter,
     @Arg('orderBy', () => ArticleOrder, { defaultValue: ArticleOrder.NEWEST_FIRST, description: 'Order of the list.' }) orderBy?: ArticleOrder,
   ) {
-    const { page, connection } = articlePage(args, orderBy ?? ArticleOrder.NEWEST_FIRST);
+    const order = orderBy ?? ArticleOrder.NEWEST_FIRST;
+    const { page, connection } = isRankedSearch(filter?.search) ? rankedArticlePage(args, order) : articlePage(args, order);
     return connection(await this.articleService.list(ctx, filterValues(filter), page, articleSelection(info, NODE_PATH)));
   }
 

@@ -7,6 +7,7 @@ import type { SourceRecord } from '../source/source.record';
 import type { SourceLoaders } from '../source/source.loaders';
 import { requireExactlyOne } from '../common/require-exactly-one';
 import { normalizeLanguageFilter, normalizeUrlForLookup } from '../common/input-normalizers';
+import { nameFormsOfQuery } from '../text/aliases';
 import { normalizeForSearch, normalizeText } from '../text/normalize';
 import type { ArticleLoaders } from './article.loaders';
 import type { ArticleCriteria, ArticlePage, ArticleRepository, ArticleSearch } from './article.repository';
@@ -167,7 +168,17 @@ function prepareSearch(raw: string): ArticleSearch | null {
   const words = text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
   const tsquery = words.length > 0 ? words.map((word) => `'${word}':*`).join(' & ') : null;
   const substring = UNSPACED_SCRIPT.test(text) ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  return { text, tsquery, substring };
+  // Greek final sigma folded, as the repository folds the stored names (foldNameSql).
+  const names = nameFormsOfQuery(text).map((name) => name.replace(/ς/g, 'σ'));
+  return { text, tsquery, substring, names };
+}
+
+/**
+ * Whether an article list with this search is ranked (best matches first, see ArticleRepository.list):
+ * when the search holds anything once normalised, as articleCriteria keeps it.
+ */
+export function isRankedSearch(search: string | null | undefined): boolean {
+  return search != null && normalizeForSearch(search) !== '';
 }
 
 /** Scripts written without spaces between words: a word is found inside a longer run of text. */

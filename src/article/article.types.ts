@@ -120,7 +120,7 @@ export class ArticleFilter {
   @Field(() => [ID], { nullable: true, description: 'Only articles written by or mentioning one of these people.' })
   personIds?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Only articles in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
+  @Field(() => String, { nullable: true, description: 'Only articles in this language: a BCP 47 tag, matched by whole subtags either way and in any case (`bn` finds `bn-BD`; `bn-BD` finds `bn`; `zh-Hans` finds `zh` and `zh` finds `zh-Hans`, never `zha`).' })
   language?: string | null;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Only articles published at or after this time.' })
@@ -132,7 +132,7 @@ export class ArticleFilter {
   @Field(() => String, {
     nullable: true,
     description:
-      'Full-text search of title, summary and body, in any language and script: words match by prefix and, for inflected forms (পুতিনের, Putin’s), by trigram similarity. Normalised exactly as stored text is.',
+      'Full-text search of title, summary and body, in any language and script: words match by prefix and, for inflected forms (পুতিনের, Putin’s), by trigram similarity. A search that is the name or an alias of a person or an outlet, in any script and inflected as ingestion reads names (`Putin`, `Путин`, `পুতিনের`), also finds the articles that mention that person or cite that outlet, whatever their language. Normalised exactly as stored text is. Ranks the list: title and name matches before summary- or body-only matches.',
   })
   search?: string | null;
 }

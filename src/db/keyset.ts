@@ -6,6 +6,11 @@ export interface TimeIdKey {
   id: string;
 }
 
+/** (rank, publishedAt, id): a search's articles, best matches first (rank only in ranked lists). */
+export interface RankedTimeIdKey extends TimeIdKey {
+  rank?: number;
+}
+
 /** (publishedAt, position, id): feed items, where equal dates keep page order. */
 export interface TimePositionIdKey extends TimeIdKey {
   position: number;

@@ -5,7 +5,7 @@ import { announceSql } from '../events/news-event.repository';
 import { selectColumns, splitPrefixed } from '../db/column-selection';
 import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type TimePositionIdKey } from '../db/keyset';
 import { ARTICLE_TABLE, type ArticleRecord, type ArticleRelationSelection } from '../article/article.record';
-import { articleConditions, textSearchCondition, type ArticleCriteria, type ArticleSearch } from '../article/article.repository';
+import { articleConditions, languageTagCondition, textSearchCondition, type ArticleCriteria, type ArticleSearch } from '../article/article.repository';
 import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
 import { FEED_ITEM_TABLE, type FeedItemRecord } from './feed-item.record';
 
@@ -15,7 +15,7 @@ export interface FeedCriteria {
   sourceId?: string;
   /** Items of any of these sources. */
   sourceIds?: string[];
-  /** BCP 47 tag, canonical: the item's language is it or starts with it and a hyphen. */
+  /** BCP 47 tag, canonical: the item's language is it, extends it or is extended by it (languageTagCondition). */
   language?: string;
   /**
    * Only items whose article matches these article criteria (written by or mentioning a person,
@@ -24,7 +24,8 @@ export interface FeedCriteria {
   article?: ArticleCriteria;
   /**
    * Items whose headline matches the search (the same text search as articles, on the headline
-   * lower-cased as search text is), or whose article matches it as an article search does.
+   * lower-cased as search text is), or whose article matches it as an article search does (names
+   * of people and outlets included). Items stay newest first: a feed is not ranked.
    */
   search?: ArticleSearch;
 }
@@ -140,9 +141,7 @@ function feedConditions(criteria: FeedCriteria, params: SqlParams): string[] {
   const conditions: string[] = [];
   if (criteria.sourceId) conditions.push(`f.source_id = ${params.add(criteria.sourceId, 'uuid')}`);
   if (criteria.sourceIds) conditions.push(`f.source_id = ANY(${params.add(criteria.sourceIds, 'uuid[]')})`);
-  if (criteria.language) {
-    conditions.push(`(f.language = ${params.add(criteria.language)} OR f.language LIKE ${params.add(`${criteria.language}-%`)})`);
-  }
+  if (criteria.language) conditions.push(languageTagCondition('f.language', criteria.language, params));
   if (criteria.article) {
     const articles = articleConditions(criteria.article, params);
     if (articles.length > 0) conditions.push(`f.article_id IN (SELECT a.id FROM article a WHERE ${articles.join(' AND ')})`);
@@ -150,7 +149,8 @@ function feedConditions(criteria: FeedCriteria, params: SqlParams): string[] {
   if (criteria.search) {
     // Headlines are stored normalised (NFC, one line); lower() makes them the search text
     // normalizeForSearch would. No index serves this: the list is read newest first and stops
-    // at its page, and the articles' side is one hashed lookup served by their GIN indexes.
+    // at its page, and the articles' side is one hashed lookup served by their GIN indexes (and,
+    // when the query is a person's or outlet's name, by the mention and citation indexes).
     const headline = textSearchCondition(criteria.search, 'lower(f.headline)', params);
     const articles = articleConditions({ search: criteria.search }, params);
     conditions.push(`(${headline} OR f.article_id IN (SELECT a.id FROM article a WHERE ${articles.join(' AND ')}))`);

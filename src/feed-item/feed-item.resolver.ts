@@ -42,7 +42,7 @@ export class FeedItemResolver {
     @Info() info: GraphQLResolveInfo,
     @Args() args: ConnectionArgs,
     @Arg('sourceId', () => ID, { nullable: true, description: 'Only this source’s headlines.' }) sourceId?: string,
-    @Arg('language', () => String, { nullable: true, description: 'Only headlines in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
+    @Arg('language', () => String, { nullable: true, description: 'Only headlines in this language: a BCP 47 tag, matched by whole subtags either way and in any case (`bn` finds `bn-BD`; `bn-BD` finds `bn`; `zh-Hans` finds `zh` and `zh` finds `zh-Hans`, never `zha`).' })
     language?: string,
   ) {
     const filter = { sourceId: sourceId != null ? fromGlobalIdOfType(sourceId, 'Source', 'sourceId') : null, language };

@@ -1,4 +1,4 @@
-import { BENGALI_SUFFIXES, countAliasOccurrences, matchEntities } from './aliases';
+import { BENGALI_SUFFIXES, countAliasOccurrences, matchEntities, nameFormsOfQuery } from './aliases';
 import { normalizeForSearch } from './normalize';
 
 const putin = { id: 'putin', aliases: ['Vladimir Putin', 'Putin', 'ভ্লাদিমির পুতিন', 'পুতিন', 'Владимир Путин', 'Путин', 'فلاديمير بوتين', 'بوتين', '普京', 'プーチン', '푸틴'] };
@@ -178,5 +178,34 @@ describe('matchEntities', () => {
 
   it('finds one entity across scripts', () => {
     expect(matchEntities('Putin, পুতিনের, Путина, بوتين, 普京', [putin]).get('putin')).toBe(5);
+  });
+});
+
+describe('nameFormsOfQuery', () => {
+  it('reads an inflected or possessive name as the alias matcher reads a mention', () => {
+    expect(nameFormsOfQuery('পুতিনের')).toEqual(expect.arrayContaining(['পুতিনের', 'পুতিন']));
+    expect(nameFormsOfQuery('পুতিন')).toEqual(['পুতিন']);
+    expect(nameFormsOfQuery('Putin’s')).toEqual(expect.arrayContaining(['putin’s', 'putin']));
+    expect(nameFormsOfQuery('Путина')).toEqual(expect.arrayContaining(['путина', 'путин']));
+    expect(nameFormsOfQuery('وبوتين')).toContain('بوتين');
+    expect(nameFormsOfQuery('Vladimir Putin')).toEqual(['vladimir putin']);
+  });
+
+  it('ignores punctuation around the query and gives nothing for blank text', () => {
+    expect(nameFormsOfQuery(' "পুতিন।" ')).toEqual(['পুতিন']);
+    expect(nameFormsOfQuery(' ,, ')).toEqual([]);
+  });
+
+  it('never strips what is not an ending of the name’s script', () => {
+    expect(nameFormsOfQuery('Putinism')).toEqual(['putinism']);
+    expect(nameFormsOfQuery('পুতুলের')).not.toContain('পুতিন');
+    // A Bengali ending after a Latin name is no ending.
+    expect(nameFormsOfQuery('Putinের')).toEqual(['putinের']);
+  });
+
+  it('every form is one matchEntities finds spanning the whole query', () => {
+    for (const query of ['পুতিনের', 'শরিফকে', 'Putin’s', 'Путиным', 'لبوتين', 'Moses\'']) {
+      for (const form of nameFormsOfQuery(query)) expect(countAliasOccurrences(query, form)).toBe(1);
+    }
   });
 });

@@ -225,3 +225,39 @@ export function matchEntitiesInSearchText<T extends { id: string; aliases: strin
   }
   return counts;
 }
+
+/** Every prefix and suffix some script's rule allows around a name: the candidates nameFormsOfQuery tries. */
+const ALL_PREFIXES = [...new Set(Object.values(SCRIPT_RULES).flatMap((rule) => rule.prefixes ?? []))];
+const ALL_SUFFIXES = [...new Set(Object.values(SCRIPT_RULES).flatMap((rule) => rule.suffixes ?? []))];
+const EDGE_NON_WORD = /^[^\p{L}\p{M}\p{N}]+|[^\p{L}\p{M}\p{N}]+$/gu;
+/** Longer queries are sentences, not names: no alias is that long. */
+const MAX_NAME_QUERY_LENGTH = 200;
+
+/**
+ * The names a search query can be, read as the alias matcher reads a mention: every normalised
+ * form `name` such that matchEntities would find `name` spanning the whole query, inflection and
+ * clitics included. `পুতিনের` gives `পুতিনের` and `পুতিন` (genitive ের), `Putin’s` gives
+ * `putin’s` and `putin`, `Путина` gives `путина` and `путин`, `وبوتين` gives `بوتين`; `Putinism`
+ * gives only itself (no Latin ending `ism`). A stored alias equal (after normalizeForSearch) to one
+ * of these forms is an alias the query names, so search finds what mentions that entity exactly as
+ * ingestion linked it. Leading and trailing punctuation is ignored (`পুতিন।`, `"Putin"`). A query
+ * of several names or words yields only the whole query (a name is the whole query or nothing).
+ */
+export function nameFormsOfQuery(query: string): string[] {
+  const text = normalizeForSearch(query).replace(EDGE_NON_WORD, '');
+  if (text === '' || text.length > MAX_NAME_QUERY_LENGTH) return [];
+  const starts = new Set([0, ...affixes(ALL_PREFIXES).filter((prefix) => text.startsWith(prefix)).map((prefix) => prefix.length)]);
+  const ends = new Set([text.length, ...affixes(ALL_SUFFIXES).filter((suffix) => text.endsWith(suffix)).map((suffix) => text.length - suffix.length)]);
+  const forms = new Set<string>();
+  for (const start of starts) {
+    for (const end of ends) {
+      if (end <= start) continue;
+      const form = text.slice(start, end);
+      const compiled = compileAlias(form);
+      // A form the normaliser would change (a space left before an ending) is no stored alias.
+      if (!compiled || compiled.text !== form) continue;
+      if (findSpans(text, compiled).some((span) => span.start === start && span.end === end)) forms.add(form);
+    }
+  }
+  return [...forms];
+}

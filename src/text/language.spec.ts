@@ -1,4 +1,4 @@
-import { detectScript, guessLanguageFromScript, isRightToLeft, normalizeLanguageTag, scriptOfCharacter } from './language';
+import { detectScript, guessLanguageFromScript, isRightToLeft, languageTagMatches, languageTagPrefixes, normalizeLanguageTag, scriptOfCharacter } from './language';
 
 describe('detectScript', () => {
   it.each([
@@ -103,5 +103,43 @@ describe('normalizeLanguageTag', () => {
 
   it.each([[''], ['  '], ['english!'], ['x'], ['en--US'], [null], [undefined]])('%s → null', (tag) => {
     expect(normalizeLanguageTag(tag)).toBeNull();
+  });
+});
+
+describe('languageTagPrefixes', () => {
+  it('lists the tag and the tags it extends, lower case, longest first', () => {
+    expect(languageTagPrefixes('zh-Hans-CN')).toEqual(['zh-hans-cn', 'zh-hans', 'zh']);
+    expect(languageTagPrefixes('bn')).toEqual(['bn']);
+    expect(languageTagPrefixes('en_US')).toEqual(['en-us', 'en']);
+    expect(languageTagPrefixes(' ')).toEqual([]);
+  });
+});
+
+describe('languageTagMatches', () => {
+  it.each([
+    ['bn', 'bn'],
+    ['bn-BD', 'bn'],
+    ['bn', 'bn-BD'],
+    ['zh-Hans', 'zh'],
+    ['zh', 'zh-Hans'],
+    ['zh', 'zh-Hans-CN'],
+    ['zh-Hans-CN', 'zh'],
+    ['ZH-hans', 'zh-Hans'],
+    ['EN', 'en-gb'],
+  ])('%s finds text tagged %s', (filter, tag) => {
+    expect(languageTagMatches(filter, tag)).toBe(true);
+  });
+
+  it.each([
+    ['zh', 'zha'],
+    ['zha', 'zh'],
+    ['zh-Hans', 'zh-Hant'],
+    ['zh-Hant', 'zh-Hans-CN'],
+    ['en-US', 'en-GB'],
+    ['bn', 'be'],
+    ['b', 'bn'],
+    ['', 'bn'],
+  ])('%s does not find text tagged %s', (filter, tag) => {
+    expect(languageTagMatches(filter, tag)).toBe(false);
   });
 });

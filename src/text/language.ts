@@ -175,3 +175,25 @@ export function normalizeLanguageTag(tag: string | null | undefined): string | n
     return null;
   }
 }
+
+/**
+ * A language tag and the tags it extends, lower case, longest first: `zh-Hans-CN` gives
+ * `zh-hans-cn`, `zh-hans`, `zh`. Subtags are cut only at hyphens, so `zh` is never a prefix of `zha`.
+ */
+export function languageTagPrefixes(tag: string): string[] {
+  const subtags = tag.trim().toLowerCase().replace(/_/g, '-').split('-').filter((subtag) => subtag !== '');
+  return subtags.map((_, i) => subtags.slice(0, subtags.length - i).join('-'));
+}
+
+/**
+ * Whether text tagged `tag` answers a filter for `filter`: the two tags are equal or one extends
+ * the other by whole subtags, case-insensitively. `bn-BD` finds `bn` and `bn` finds `bn-BD`;
+ * `zh-Hans` finds `zh` and `zh` finds `zh-Hans`; `zh` does not find `zha`, nor `zh-Hant` `zh-Hans`.
+ * The list filters say the same in SQL (languageTagCondition in src/article/article.repository.ts).
+ */
+export function languageTagMatches(filter: string, tag: string): boolean {
+  const a = languageTagPrefixes(filter);
+  const b = languageTagPrefixes(tag);
+  if (a.length === 0 || b.length === 0) return false;
+  return a.includes(b[0]!) || b.includes(a[0]!);
+}

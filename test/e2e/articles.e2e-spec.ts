@@ -121,7 +121,7 @@ describe('articles', () => {
       await expectList({ personIds: [author.id, mentioned.id] }, suite.fx.articles.filter((a) => involves(a, author.dbId) || involves(a, mentioned.dbId)));
     });
 
-    it('filters by language: a primary tag matches its subtags, and tags are case-insensitive', async () => {
+    it('filters by language: tags match by whole subtags both ways (bn finds bn-BD, bn-BD finds bn), in any case', async () => {
       for (const [tag, filter] of [
         ['bn', 'bn'],
         ['en', 'en'],
@@ -131,6 +131,8 @@ describe('articles', () => {
         ['bn-BD', 'bn-BD'],
         ['BN', 'bn'],
         ['zh-hans', 'zh-Hans'],
+        ['zh-Hans-CN', 'zh-Hans-CN'],
+        ['en-US', 'en-US'],
       ] as const) {
         const expected = suite.fx.articles.filter((a) => inLanguage(a.language, filter));
         expect(expected.length).toBeGreaterThan(0);

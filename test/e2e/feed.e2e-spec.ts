@@ -44,8 +44,8 @@ describe('latestFeed', () => {
     }
   });
 
-  it('narrows to a language (a primary tag matches its subtags), alone and with a source', async () => {
-    for (const language of ['bn', 'en', 'ar', 'zh-Hans', 'en-GB']) {
+  it('narrows to a language (tags match by whole subtags both ways: en-GB also finds en), alone and with a source', async () => {
+    for (const language of ['bn', 'en', 'ar', 'zh-Hans', 'en-GB', 'bn-BD']) {
       await expectFeed({ language }, suite.fx.feedItems.filter((f) => inLanguage(f.language, language)));
     }
     const source = suite.fx.sources[0]!;

@@ -6,6 +6,7 @@ import { toGlobalId } from '../../src/graphql/relay/global-id';
 import { upsertPersonBySlug } from '../../src/person/person.repository';
 import { SourceKind } from '../../src/source/source.entity';
 import { upsertSourceBySlug } from '../../src/source/source.repository';
+import { languageTagMatches } from '../../src/text/language';
 import { normalizeForSearch } from '../../src/text/normalize';
 import { slugify } from '../../src/text/slug';
 
@@ -370,7 +371,7 @@ export function sortFeedItems(items: FixtureFeedItem[]): FixtureFeedItem[] {
   return [...items].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || a.position - b.position || compareText(a.dbId, b.dbId));
 }
 
-/** Whether an article is in a BCP 47 language filter (`bn` matches `bn` and `bn-BD`). */
+/** Whether an article is in a BCP 47 language filter: by whole subtags, both ways (`bn` matches `bn-BD`, `bn-BD` matches `bn`). */
 export function inLanguage(language: string, filter: string): boolean {
-  return language === filter || language.startsWith(`${filter}-`);
+  return languageTagMatches(filter, language);
 }

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../common/errors/domain-errors';
-import type { NameIdKey, TimeIdKey, TimePositionIdKey } from '../../db/keyset';
+import type { NameIdKey, RankedTimeIdKey, TimeIdKey, TimePositionIdKey } from '../../db/keyset';
 
 /**
  * Keyset cursors: the sort key of an edge, opaque to clients (base64url of a small JSON array with
@@ -9,7 +9,7 @@ import type { NameIdKey, TimeIdKey, TimePositionIdKey } from '../../db/keyset';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export type { NameIdKey, TimeIdKey, TimePositionIdKey } from '../../db/keyset';
+export type { NameIdKey, RankedTimeIdKey, TimeIdKey, TimePositionIdKey } from '../../db/keyset';
 
 const VERSION = 1;
 
@@ -60,6 +60,19 @@ export const timeIdCursor = {
       throw new BadUserInputError(`"${argumentName}" is not a valid cursor for this list.`, { argument: argumentName });
     }
     return { publishedAt: date, id };
+  },
+};
+
+/** A search's ranked article list: (rank, publishedAt, id); the rank is 0 or 1 (searchRankSql). */
+export const rankedTimeIdCursor = {
+  encode: (key: RankedTimeIdKey, kind: string) => encode(kind, [key.rank ?? 0, key.publishedAt.toISOString(), key.id]),
+  decode(cursor: string, kind: string, argumentName: string): RankedTimeIdKey {
+    const [rank, publishedAt, id, ...rest] = decode(cursor, kind, argumentName);
+    const date = parseDate(publishedAt);
+    if ((rank !== 0 && rank !== 1) || !date || typeof id !== 'string' || !UUID.test(id) || rest.length > 0) {
+      throw new BadUserInputError(`"${argumentName}" is not a valid cursor for this list.`, { argument: argumentName });
+    }
+    return { rank, publishedAt: date, id };
   },
 };
 

@@ -2,7 +2,7 @@
 -- 3 statements in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. article_list_g8vouq_au
+-- 1. article_list_19u0qpi_19x
 SELECT
   a.id AS "dbId",
   a.source_id AS "sourceId",
@@ -15,11 +15,65 @@ SELECT
   a.published_at AS "publishedAt",
   a.updated_at AS "updatedAt",
   a.image_url AS "imageUrl",
-  a.byline
-FROM article a
-WHERE (to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, $2) OR $1 <% a.search_text)
-ORDER BY a.published_at DESC, a.id DESC
-LIMIT $3;
+  a.byline,
+  a.search_rank AS "searchRank"
+FROM (
+  SELECT
+    a.*,
+    (CASE WHEN (to_tsvector('simple'::regconfig, lower(a.title)) @@ to_tsquery('simple'::regconfig, $5) OR $4 <% lower(a.title)) OR a.id = ANY(ARRAY(
+      SELECT nm.article_id
+      FROM article_mention nm
+      WHERE nm.person_id = ANY(ARRAY(
+        SELECT e.id
+        FROM person e
+        WHERE EXISTS (
+          SELECT 1
+          FROM unnest(array_prepend(e.name, e.aliases)) n(name)
+          WHERE translate(lower(n.name), 'ς', 'σ') = ANY($6::text[])
+        )
+      ))
+      UNION
+      SELECT nc.article_id
+      FROM article_cited_source nc
+      WHERE nc.source_id = ANY(ARRAY(
+        SELECT e.id
+        FROM source e
+        WHERE EXISTS (
+          SELECT 1
+          FROM unnest(array_prepend(e.name, e.aliases)) n(name)
+          WHERE translate(lower(n.name), 'ς', 'σ') = ANY($6::text[])
+        )
+      ))
+    )) THEN 1 ELSE 0 END) AS search_rank
+  FROM article a
+  WHERE ((to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, $2) OR $1 <% a.search_text) OR a.id = ANY(ARRAY(
+    SELECT nm.article_id
+    FROM article_mention nm
+    WHERE nm.person_id = ANY(ARRAY(
+      SELECT e.id
+      FROM person e
+      WHERE EXISTS (
+        SELECT 1
+        FROM unnest(array_prepend(e.name, e.aliases)) n(name)
+        WHERE translate(lower(n.name), 'ς', 'σ') = ANY($3::text[])
+      )
+    ))
+    UNION
+    SELECT nc.article_id
+    FROM article_cited_source nc
+    WHERE nc.source_id = ANY(ARRAY(
+      SELECT e.id
+      FROM source e
+      WHERE EXISTS (
+        SELECT 1
+        FROM unnest(array_prepend(e.name, e.aliases)) n(name)
+        WHERE translate(lower(n.name), 'ς', 'σ') = ANY($3::text[])
+      )
+    ))
+  )))
+) a
+ORDER BY a.search_rank DESC, a.published_at DESC, a.id DESC
+LIMIT $7;
 
 -- 2. source_by_ids
 SELECT
@@ -35,7 +89,31 @@ SELECT
 FROM source s
 WHERE s.id = ANY($1::uuid[]);
 
--- 3. article_count_a024bg_4i
+-- 3. article_count_c1cu58_iv
 SELECT count(*)::int AS count
 FROM article a
-WHERE (to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, $2) OR $1 <% a.search_text);
+WHERE ((to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, $2) OR $1 <% a.search_text) OR a.id = ANY(ARRAY(
+  SELECT nm.article_id
+  FROM article_mention nm
+  WHERE nm.person_id = ANY(ARRAY(
+    SELECT e.id
+    FROM person e
+    WHERE EXISTS (
+      SELECT 1
+      FROM unnest(array_prepend(e.name, e.aliases)) n(name)
+      WHERE translate(lower(n.name), 'ς', 'σ') = ANY($3::text[])
+    )
+  ))
+  UNION
+  SELECT nc.article_id
+  FROM article_cited_source nc
+  WHERE nc.source_id = ANY(ARRAY(
+    SELECT e.id
+    FROM source e
+    WHERE EXISTS (
+      SELECT 1
+      FROM unnest(array_prepend(e.name, e.aliases)) n(name)
+      WHERE translate(lower(n.name), 'ς', 'σ') = ANY($3::text[])
+    )
+  ))
+)));

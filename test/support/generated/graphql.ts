@@ -26,7 +26,7 @@ export type AddSourceInput = {
 
 /** Narrows an article list; every given condition must hold. */
 export type ArticleFilter = {
-  /** Only articles in this language (BCP 47 tag; `bn` also matches `bn-BD`). At most 35 characters. */
+  /** Only articles in this language: a BCP 47 tag, matched by whole subtags either way and in any case (`bn` finds `bn-BD`; `bn-BD` finds `bn`; `zh-Hans` finds `zh` and `zh` finds `zh-Hans`, never `zha`). At most 35 characters. */
   language?: string | null | undefined;
   /** Only articles written by or mentioning one of these people. Each at most 128 characters. */
   personIds?: Array<string | number> | null | undefined;
@@ -34,7 +34,7 @@ export type ArticleFilter = {
   publishedAfter?: string | null | undefined;
   /** Only articles published before this time. */
   publishedBefore?: string | null | undefined;
-  /** Full-text search of title, summary and body, in any language and script: words match by prefix and, for inflected forms (পুতিনের, Putin’s), by trigram similarity. Normalised exactly as stored text is. At most 200 characters. */
+  /** Full-text search of title, summary and body, in any language and script: words match by prefix and, for inflected forms (পুতিনের, Putin’s), by trigram similarity. A search that is the name or an alias of a person or an outlet, in any script and inflected as ingestion reads names (`Putin`, `Путин`, `পুতিনের`), also finds the articles that mention that person or cite that outlet, whatever their language. Normalised exactly as stored text is. Ranks the list: title and name matches before summary- or body-only matches. At most 200 characters. */
   search?: string | null | undefined;
   /** Only articles published by one of these sources. Each at most 128 characters. */
   sourceIds?: Array<string | number> | null | undefined;
