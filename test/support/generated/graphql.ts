@@ -110,21 +110,25 @@ export type NodeOfEachTypeQuery = { a:
     | { __typename: 'FeedItem', id: string }
     | { __typename: 'Person', id: string }
     | { __typename: 'Source', id: string }
+    | { __typename: 'Story', id: string }
    | null, s:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string }
     | { __typename: 'Person', id: string }
     | { __typename: 'Source', id: string, slug: string, name: string, aliases: Array<string>, homepageUrl: string | null, language: string | null, country: string | null, logoUrl: string | null, kind: SourceKind }
+    | { __typename: 'Story', id: string }
    | null, p:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string }
     | { __typename: 'Person', id: string, slug: string, name: string, aliases: Array<string>, description: string | null }
     | { __typename: 'Source', id: string }
+    | { __typename: 'Story', id: string }
    | null, f:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string, headline: string, url: string | null, imageUrl: string | null, language: string | null, publishedAt: string, position: number, source: { id: string, name: string }, article: { id: string, title: string, source: { id: string } } | null }
     | { __typename: 'Person', id: string }
     | { __typename: 'Source', id: string }
+    | { __typename: 'Story', id: string }
    | null };
 
 export type ListedNodesQueryVariables = Exact<{ [key: string]: never; }>;
@@ -142,6 +146,7 @@ export type NodeRefetchQuery = { node:
     | { headline: string, id: string }
     | { name: string, id: string }
     | { name: string, id: string }
+    | { id: string }
    | null };
 
 export type FeedPageQueryVariables = Exact<{
