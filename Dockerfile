@@ -1,5 +1,6 @@
 # newsgate gateway image: build with the dev toolchain, run with production dependencies only.
-FROM node:20-bookworm-slim AS build
+# Node 24, the active LTS (Node 20 reached end of life in April 2026); package.json engines allows it.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +10,7 @@ COPY migrations ./migrations
 COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
