@@ -7,6 +7,7 @@ import { ArticleSourceContentHash1796614044910 } from './1796614044910-ArticleSo
 import { NewsEvents1796622569589 } from './1796622569589-NewsEvents';
 import { ArticleProvenance1796625000000 } from './1796625000000-ArticleProvenance';
 import { Stories1796647592765 } from './1796647592765-Stories';
+import { SavedFeeds1796647606258 } from './1796647606258-SavedFeeds';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   NewsEvents1796622569589,
   ArticleProvenance1796625000000,
   Stories1796647592765,
+  SavedFeeds1796647606258,
 ];

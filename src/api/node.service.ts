@@ -1,10 +1,13 @@
 import { BadUserInputError } from '../common/errors/domain-errors';
 import type { ServiceContext } from '../common/request-context';
 import type { Loaders } from './loaders';
-import { fromGlobalId, fromGlobalIdOfType, NODE_TYPE_NAMES, type NodeTypeName } from '../graphql/relay/global-id';
+import { ENTITY_TYPE_NAMES, fromGlobalId, fromGlobalIdOfType, type NodeTypeName } from '../graphql/relay/global-id';
+import type { SavedFeedService } from '../feed-item/saved-feed.service';
 import { asNodeOf } from '../graphql/relay/node';
 
 export class NodeService {
+  constructor(private readonly savedFeeds: SavedFeedService) {}
+
   /** Any node by its global id, tagged with its type for the Node interface; null when it is gone. */
   async node(ctx: ServiceContext<Loaders>, globalId: string): Promise<unknown> {
     const { type, id } = fromGlobalId(globalId);
@@ -27,8 +30,8 @@ export class NodeService {
       throw new BadUserInputError(`"${argument}" must be an object with "__typename" and "id".`, { argument });
     }
     const { __typename: typename, id } = representation as Record<string, unknown>;
-    if (typeof typename !== 'string' || !(NODE_TYPE_NAMES as readonly string[]).includes(typename)) {
-      throw new BadUserInputError(`"${argument}.__typename" must name an entity type of this subgraph: ${NODE_TYPE_NAMES.join(', ')}.`, {
+    if (typeof typename !== 'string' || !(ENTITY_TYPE_NAMES as readonly string[]).includes(typename)) {
+      throw new BadUserInputError(`"${argument}.__typename" must name an entity type of this subgraph: ${ENTITY_TYPE_NAMES.join(', ')}.`, {
         argument: `${argument}.__typename`,
       });
     }
@@ -49,6 +52,9 @@ export class NodeService {
         return asNodeOf(type, await ctx.loaders.feedItemById.load(id));
       case 'Story':
         return asNodeOf(type, await ctx.loaders.storyById.load(id));
+      case 'SavedFeed':
+        // The caller's own (any, for admins); someone else's is as absent as a deleted one.
+        return asNodeOf(type, await this.savedFeeds.find(ctx, id));
     }
   }
 }

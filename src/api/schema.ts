@@ -21,13 +21,14 @@ import { SourceRegistryResolver } from '../source-registry/source-registry.resol
 import { SourceResolver } from '../source/source.resolver';
 import { ApiKeyResolver } from '../api-key/api-key.resolver';
 import { ArticleStoryResolver, StoryLinkResolver, StoryResolver } from '../story/story.resolver';
+import { SavedFeedResolver } from '../feed-item/saved-feed.resolver';
 import { cacheControlDirective } from '../cache/cache-hints';
 import { schemaAuthChecker } from '../graphql/authorization';
 import type { GraphQLContext } from '../graphql/context';
 import { describeInputLimits } from '../graphql/input-limits';
 import { NodeResolver } from './node.resolver';
 import { resolveGlobalIds } from '../graphql/relay/node';
-import { NODE_TYPE_NAMES } from '../graphql/relay/global-id';
+import { ENTITY_TYPE_NAMES } from '../graphql/relay/global-id';
 import { FederationResolver } from './federation.resolver';
 
 const RESOLVERS = [
@@ -42,6 +43,7 @@ const RESOLVERS = [
   StoryResolver,
   StoryLinkResolver,
   ArticleStoryResolver,
+  SavedFeedResolver,
   ApiKeyResolver,
   SourceRegistryResolver,
   FederationResolver,
@@ -71,7 +73,7 @@ export function gatewaySchema(): GraphQLSchema {
   const query = schema.getQueryType();
   if (query && !query.description) query.description = 'The entry points for reading news: articles, sources, people and the latest-headlines feed.';
   const mutation = schema.getMutationType();
-  if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys.';
+  if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys; and a partner key’s saved feeds.';
   // Node types' ids are computed from the rows' database ids (relay/node.ts).
   resolveGlobalIds(schema);
   // Every String and ID argument and input field says how long it may be.
@@ -141,7 +143,7 @@ function directive(name: string, args: Record<string, string | string[]> = {}): 
  */
 export function printSubgraphSchema(): string {
   const document = parse(printSchema(lexicographicSortSchema(clientSchema())));
-  const entities: ReadonlySet<string> = new Set(NODE_TYPE_NAMES);
+  const entities: ReadonlySet<string> = new Set(ENTITY_TYPE_NAMES);
   const annotated = visit(document, {
     ObjectTypeDefinition(node) {
       const name = node.name.value;

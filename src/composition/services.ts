@@ -43,6 +43,10 @@ import { FrontPageService } from '../syndication/front-page.service';
 import { StoryRepository } from '../story/story.repository';
 import { ArticleStoryResolver, StoryLinkResolver, StoryResolver } from '../story/story.resolver';
 import { StoryService } from '../story/story.service';
+import { FeedFilterService } from '../feed-item/feed-filter.service';
+import { SavedFeedRepository } from '../feed-item/saved-feed.repository';
+import { SavedFeedResolver } from '../feed-item/saved-feed.resolver';
+import { SavedFeedService } from '../feed-item/saved-feed.service';
 
 /** What type-graphql's container asks the registry for: a resolver's (or the auth checker's) class. */
 type ResolverClass = Parameters<ResolverRegistry['get']>[0];
@@ -70,19 +74,25 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     repositories: { registry: repositories.sourceRegistry, sources: repositories.sources, people: repositories.people, writer: new ArticleWriteRepository() },
   });
   const articles = new ArticleService(repositories.articles);
+  const sources = new SourceService(repositories.sources);
+  const people = new PersonService(repositories.people);
+  // The one normaliser of feed filters: the latest feeds' query parameters and saved feeds' filters.
+  const feedFilters = new FeedFilterService(sources, people);
+  const savedFeeds = new SavedFeedService(new SavedFeedRepository(db), feedFilters);
   const services = {
-    sources: new SourceService(repositories.sources),
-    people: new PersonService(repositories.people),
+    sources,
+    people,
     articles,
     feedItems: new FeedItemService(repositories.feedItems, articles),
-    nodes: new NodeService(),
+    savedFeeds,
+    nodes: new NodeService(savedFeeds),
     sourceRegistry: new SourceRegistryService(db, repositories.sources, repositories.sourceRegistry, ingest, config.ingest.defaultIntervalMinutes),
     apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
     stories: new StoryService(repositories.stories),
   };
   // A feed or page request reads through loaders of its own, as a GraphQL request does.
   const requestContext = () => createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger });
-  const feeds = new SyndicationFeedService(services.feedItems, services.sources, services.people, requestContext);
+  const feeds = new SyndicationFeedService(services.feedItems, feedFilters, services.savedFeeds, requestContext);
   const frontPage = new FrontPageService(services.feedItems, services.articles, services.sources, services.people, requestContext);
   const resolverInstances = new Map<ResolverClass, unknown>([
     // The schema's auth checker asks the same registry for the implementation of its role checks.
@@ -98,6 +108,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     [PersonResolver, new PersonResolver(services.people)],
     [PersonArticlesResolver, new PersonArticlesResolver(services.articles)],
     [FeedItemResolver, new FeedItemResolver(services.feedItems)],
+    [SavedFeedResolver, new SavedFeedResolver(services.savedFeeds)],
     [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
     [StoryResolver, new StoryResolver(services.stories)],
     [StoryLinkResolver, new StoryLinkResolver()],

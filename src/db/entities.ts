@@ -9,6 +9,7 @@ import { SourceEntity } from '../source/source.entity';
 import { ApiKeyEntity } from '../api-key/api-key.entity';
 import { NewsEventEntity } from '../events/news-event.entity';
 import { ArticleClusterEntity, StoryEntity, StoryKeyEntity } from '../story/story.entity';
+import { SavedFeedEntity } from '../feed-item/saved-feed.entity';
 
 /** Every entity, listed explicitly: globs break between ts-node, swc and compiled output. */
 export const ENTITIES = [
@@ -28,4 +29,5 @@ export const ENTITIES = [
   StoryEntity,
   ArticleClusterEntity,
   StoryKeyEntity,
+  SavedFeedEntity,
 ];

@@ -16,4 +16,9 @@ export interface GraphQLContext<L = unknown> extends ServiceContext<L> {
   viewer: Viewer;
   loaders: L;
   resolvers: ResolverRegistry;
+  /**
+   * The gateway's public base URL without a trailing slash (PUBLIC_URL, else this request's
+   * origin), for absolute links in answers (saved feeds' URLs), as the feeds build theirs.
+   */
+  baseUrl?: string;
 }

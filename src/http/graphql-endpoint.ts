@@ -104,6 +104,7 @@ async function execute(
       loaders: deps.createLoaders(),
       logger: deps.logger,
       resolvers: deps.resolvers,
+      baseUrl: deps.config.publicUrl ?? selfOrigin(req, deps.config.trustProxy),
     }),
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);

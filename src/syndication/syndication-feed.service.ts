@@ -1,12 +1,11 @@
-import { NotFoundError } from '../common/errors/domain-errors';
-import { normalizeLanguageFilter } from '../common/input-normalizers';
-import type { ServiceContext } from '../common/request-context';
+import type { Caller, ServiceContext } from '../common/request-context';
 import type { Loaders } from '../api/loaders';
-import { fromGlobalIdOfType, toGlobalId } from '../graphql/relay/global-id';
+import { slugOrGlobalId, toGlobalId } from '../graphql/relay/global-id';
 import type { FeedItemFilter, FeedItemService } from '../feed-item/feed-item.service';
+import type { FeedFilterService } from '../feed-item/feed-filter.service';
 import type { FeedItemWithJoins, FeedSelection } from '../feed-item/feed-item.repository';
-import type { PersonService } from '../person/person.service';
-import type { SourceService } from '../source/source.service';
+import type { SavedFeedRecord } from '../feed-item/saved-feed.record';
+import type { SavedFeedService } from '../feed-item/saved-feed.service';
 import { isRightToLeft } from '../text/language';
 import type { SyndicationFeed, SyndicationEntry } from './syndication-feed.writer';
 
@@ -63,8 +62,9 @@ const FEED_SELECTION: FeedSelection = {
 export class SyndicationFeedService {
   constructor(
     private readonly feedItems: FeedItemService,
-    private readonly sources: SourceService,
-    private readonly people: PersonService,
+    /** The normaliser of feed filters the saved feeds share (src/feed-item/feed-filter.service.ts). */
+    private readonly filters: FeedFilterService,
+    private readonly savedFeeds: SavedFeedService,
     /** The request context a feed is read in: the request's own loaders, id and logger. */
     private readonly requestContext: () => ServiceContext<Loaders>,
   ) {}
@@ -72,33 +72,48 @@ export class SyndicationFeedService {
   /** `/feeds/latest.*`: filtered by the query's slugs (or global ids), language and search. */
   async latest(filters: FeedFilters, urls: FeedUrls): Promise<SyndicationFeed> {
     const ctx = this.requestContext();
-    const filter: FeedItemFilter = {};
-    const titleParts: string[] = [];
-    if (filters.source) {
-      const source = await this.sources.find(ctx, looksLikeGlobalId(filters.source, 'Source') ? { id: fromGlobalIdOfType(filters.source, 'Source', 'source') } : { slug: filters.source });
-      if (!source) throw new NotFoundError('No source has this slug or ID.', { argument: 'source' });
-      filter.sourceId = source.dbId;
-      titleParts.push(source.name);
-    }
-    if (filters.person) {
-      const person = await this.people.find(ctx, looksLikeGlobalId(filters.person, 'Person') ? { id: fromGlobalIdOfType(filters.person, 'Person', 'person') } : { slug: filters.person });
-      if (!person) throw new NotFoundError('No person has this slug or ID.', { argument: 'person' });
-      filter.personIds = [person.dbId];
-      titleParts.push(person.name);
-    }
-    const language = filters.language ? normalizeLanguageFilter(filters.language, 'language') : null;
-    if (language) {
-      filter.language = language;
-      titleParts.push(language);
-    }
-    if (filters.q) {
-      filter.search = filters.q;
-      titleParts.push(`“${filters.q.normalize('NFC').trim()}”`);
-    }
+    const resolved = await this.filters.resolve(ctx, {
+      sources: { refs: filters.source ? [slugOrGlobalId(filters.source, 'Source', 'source')] : [], argument: 'source' },
+      people: { refs: filters.person ? [slugOrGlobalId(filters.person, 'Person', 'person')] : [], argument: 'person' },
+      language: { value: filters.language, argument: 'language' },
+      search: filters.q,
+    });
+    const titleParts = [
+      ...resolved.sources.map((s) => s.name),
+      ...resolved.people.map((p) => p.name),
+      ...(resolved.language ? [resolved.language] : []),
+      ...(resolved.search ? [`“${resolved.search}”`] : []),
+    ];
     const head: FeedHead = {
       title: titleParts.length > 0 ? `Latest headlines: ${titleParts.join(' · ')}` : 'Latest headlines',
       description: 'The latest headlines aggregated by newsgate, newest first.',
-      language,
+      language: resolved.language,
+    };
+    return this.feed(ctx, resolved.filter, head, urls);
+  }
+
+  /**
+   * The saved feed `/feeds/saved/<id>.*` serves to this caller (SavedFeedService.forServing: its
+   * key's, or an admin's public one; NOT_FOUND otherwise): the latest feed with its stored filter,
+   * titled with its name.
+   */
+  async savedFeed(caller: Caller, id: string): Promise<SavedFeedRecord> {
+    return this.savedFeeds.forServing(caller, id);
+  }
+
+  /** A saved feed (from savedFeed) as a feed: the latest headlines under its stored filter. */
+  async saved(feed: SavedFeedRecord, urls: FeedUrls): Promise<SyndicationFeed> {
+    const ctx = this.requestContext();
+    const filter: FeedItemFilter = {};
+    if (feed.sourceIds.length === 1) filter.sourceId = feed.sourceIds[0]!;
+    else if (feed.sourceIds.length > 1) filter.sourceIds = feed.sourceIds;
+    if (feed.personIds.length > 0) filter.personIds = feed.personIds;
+    if (feed.language) filter.language = feed.language;
+    if (feed.search) filter.search = feed.search;
+    const head: FeedHead = {
+      title: feed.name,
+      description: `“${feed.name}”: a saved feed of the latest headlines aggregated by newsgate, newest first.`,
+      language: feed.language,
     };
     return this.feed(ctx, filter, head, urls);
   }
@@ -149,13 +164,4 @@ function feedEntry(item: FeedItemWithJoins, base: string): SyndicationEntry {
     authors: authorList,
     people,
   };
-}
-
-/** Slugs are lower-case ASCII with hyphens; global IDs are base64 of `Type:uuid`. */
-function looksLikeGlobalId(value: string, type: string): boolean {
-  try {
-    return Buffer.from(value, 'base64').toString('utf8').startsWith(`${type}:`);
-  } catch {
-    return false;
-  }
 }

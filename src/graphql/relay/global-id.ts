@@ -1,9 +1,16 @@
 import { BadUserInputError } from '../../common/errors/domain-errors';
 
 /** The node types that have global IDs. */
-export type NodeTypeName = 'Article' | 'Source' | 'Person' | 'FeedItem' | 'Story';
+export type NodeTypeName = 'Article' | 'Source' | 'Person' | 'FeedItem' | 'Story' | 'SavedFeed';
 
-export const NODE_TYPE_NAMES: readonly NodeTypeName[] = ['Article', 'Source', 'Person', 'FeedItem', 'Story'];
+export const NODE_TYPE_NAMES: readonly NodeTypeName[] = ['Article', 'Source', 'Person', 'FeedItem', 'Story', 'SavedFeed'];
+
+/**
+ * The node types a federation router may join (`@key`, `_entities`): the public ones. A saved feed
+ * is its partner's own, refetched with `node(id:)` by its owner only.
+ */
+export type EntityTypeName = Exclude<NodeTypeName, 'SavedFeed'>;
+export const ENTITY_TYPE_NAMES: readonly EntityTypeName[] = ['Article', 'Source', 'Person', 'FeedItem', 'Story'];
 const NODE_TYPES: ReadonlySet<string> = new Set<string>(NODE_TYPE_NAMES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -44,4 +51,20 @@ export function fromGlobalIdOfType(globalId: string, expected: NodeTypeName, arg
     });
   }
   return decoded.id;
+}
+
+/**
+ * A source or person as the feeds name it: a global ID of `type`, else a slug (slugs are lower-case
+ * ASCII with hyphens; global IDs are base64 of `Type:uuid`, so the two never look alike).
+ */
+export function slugOrGlobalId(value: string, type: NodeTypeName, argumentName: string): { id: string } | { slug: string } {
+  return looksLikeGlobalId(value, type) ? { id: fromGlobalIdOfType(value, type, argumentName) } : { slug: value };
+}
+
+function looksLikeGlobalId(value: string, type: string): boolean {
+  try {
+    return Buffer.from(value, 'base64').toString('utf8').startsWith(`${type}:`);
+  } catch {
+    return false;
+  }
 }
