@@ -205,6 +205,8 @@ describe('saved feeds', () => {
       expect(again.status).toBe(304);
       expect(await again.text()).toBe('');
       expect(again.headers.get('etag')).toBe(etag);
+      // As the latest feeds' 304: answered from the cache, free.
+      expect(again.headers.get('x-query-cost')).toBe('0');
       expect((await fetch(local(feed.atomUrl), { headers: { ...as(partnerA), 'if-none-match': '"stale"' } })).status).toBe(200);
       const body = await (await fetch(`${local(feed.rssUrl)}?key=${partnerA}`)).text();
       expect(body).not.toContain(partnerA);
@@ -222,6 +224,16 @@ describe('saved feeds', () => {
       expect((await fetch(`${app.url}/feeds/saved/${unknown}.rss?key=${partnerA}`)).status).toBe(404);
       expect((await fetch(`${app.url}/feeds/saved/garbage.rss?key=${partnerA}`)).status).toBe(404);
       expect((await fetch(`${app.url}/feeds/saved/${feed.id}.html?key=${partnerA}`)).status).toBe(404);
+    });
+
+    it('answers a deleted feed’s conditional request with 404, not 304', async () => {
+      const doomed = await createOk({ name: 'Doomed', filter: { language: 'bn' } }, as(partnerA));
+      const first = await fetch(`${local(doomed.rssUrl)}?key=${partnerA}`);
+      expect(first.status).toBe(200);
+      const etag = first.headers.get('etag')!;
+      expect((await fetch(`${local(doomed.rssUrl)}?key=${partnerA}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+      expect((await app.gql(DELETE, { id: doomed.id }, as(partnerA))).errors).toBeUndefined();
+      expect((await fetch(`${local(doomed.rssUrl)}?key=${partnerA}`, { headers: { 'if-none-match': etag } })).status).toBe(404);
     });
 
     it('serves an admin’s feed to anyone, publicly cacheable', async () => {
