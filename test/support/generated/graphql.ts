@@ -109,24 +109,28 @@ export type NodeOfEachTypeQuery = { a:
     | { __typename: 'Article', id: string, slug: string, url: string, title: string, summary: string | null, paragraphs: Array<string>, language: string | null, publishedAt: string, updatedAt: string, imageUrl: string | null, byline: string | null, source: { id: string, slug: string, name: string, aliases: Array<string>, homepageUrl: string | null, language: string | null, country: string | null, logoUrl: string | null, kind: SourceKind }, authors: Array<{ id: string, name: string }>, mentions: Array<{ count: number, person: { id: string, name: string } }>, citedSources: Array<{ id: string, name: string }> }
     | { __typename: 'FeedItem', id: string }
     | { __typename: 'Person', id: string }
+    | { __typename: 'SavedFeed', id: string }
     | { __typename: 'Source', id: string }
     | { __typename: 'Story', id: string }
    | null, s:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string }
     | { __typename: 'Person', id: string }
+    | { __typename: 'SavedFeed', id: string }
     | { __typename: 'Source', id: string, slug: string, name: string, aliases: Array<string>, homepageUrl: string | null, language: string | null, country: string | null, logoUrl: string | null, kind: SourceKind }
     | { __typename: 'Story', id: string }
    | null, p:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string }
     | { __typename: 'Person', id: string, slug: string, name: string, aliases: Array<string>, description: string | null }
+    | { __typename: 'SavedFeed', id: string }
     | { __typename: 'Source', id: string }
     | { __typename: 'Story', id: string }
    | null, f:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string, headline: string, url: string | null, imageUrl: string | null, language: string | null, publishedAt: string, position: number, source: { id: string, name: string }, article: { id: string, title: string, source: { id: string } } | null }
     | { __typename: 'Person', id: string }
+    | { __typename: 'SavedFeed', id: string }
     | { __typename: 'Source', id: string }
     | { __typename: 'Story', id: string }
    | null };
@@ -145,6 +149,7 @@ export type NodeRefetchQuery = { node:
     | { title: string, id: string }
     | { headline: string, id: string }
     | { name: string, id: string }
+    | { id: string }
     | { name: string, id: string }
     | { id: string }
    | null };
