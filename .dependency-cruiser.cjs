@@ -5,6 +5,8 @@
  *   2. http            src/http/
  *   3. edge            src/edge/ (who calls, limits, guards) and syndication, src/syndication/
  *   4. api             src/api/: the assembled schema, every request loader, node(id)
+ *      webhook         src/webhook/: outbound webhooks (hears the news events, delivers through
+ *                      a job queue with the fetcher's address policy); the schema includes its resolvers
  *   5. source-registry src/source-registry/: adding and changing sources (uses ingest)
  *   6. ingest          src/ingest/; seed, src/seed/
  *   7. domains         src/feed-item, src/story -> src/article -> src/source, src/person, src/api-key;
@@ -42,6 +44,16 @@ module.exports = {
         'and nothing below (domains, the GraphQL toolkit, ingest, seed, cache, db, the ground floor) imports it.',
       from: { path: '^src/(article|source|person|feed-item|story|api-key|source-registry|graphql|cache|ingest|seed|db|text|common|config|metrics)/', pathNot: SPEC },
       to: { path: '^src/api/' },
+    },
+    {
+      name: 'webhook-not-from-below',
+      severity: 'error',
+      comment:
+        'Outbound webhooks consume the news events, the domains and the fetcher: the API assembles ' +
+        'their resolvers, and nothing below it imports them.',
+      // src/db/entities.ts registers webhook.entity.ts, as every entity (its own rule below).
+      from: { path: '^src/(article|source|person|feed-item|api-key|source-registry|graphql|cache|ingest|seed|db|events|text|common|config|metrics)/', pathNot: ['^src/db/entities\\.ts$', SPEC] },
+      to: { path: '^src/webhook/' },
     },
     {
       name: 'source-registry-not-from-below',

@@ -140,7 +140,7 @@ export default [
         {
           exceptions: {
             suffixes: ['Connection', 'Edge', 'Payload'],
-            types: ['PageInfo', 'Mention', 'SourceFetchStatus', 'FeedFetchStatus', 'SourceRun', 'FeedRun', 'CreatedApiKey', 'ArticleProvenance', 'ArticleRevision', 'StoryLink', 'SavedFeedFilter'],
+            types: ['PageInfo', 'Mention', 'SourceFetchStatus', 'FeedFetchStatus', 'SourceRun', 'FeedRun', 'CreatedApiKey', 'ArticleProvenance', 'ArticleRevision', 'StoryLink', 'SavedFeedFilter', 'CreatedWebhook', 'WebhookFilter'],
           },
         },
       ],

@@ -8,6 +8,7 @@ import { NewsEvents1796622569589 } from './1796622569589-NewsEvents';
 import { ArticleProvenance1796625000000 } from './1796625000000-ArticleProvenance';
 import { Stories1796647592765 } from './1796647592765-Stories';
 import { SavedFeeds1796647606258 } from './1796647606258-SavedFeeds';
+import { Webhooks1796660000000 } from './1796660000000-Webhooks';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ArticleProvenance1796625000000,
   Stories1796647592765,
   SavedFeeds1796647606258,
+  Webhooks1796660000000,
 ];

@@ -1,12 +1,18 @@
 import { BadUserInputError } from '../common/errors/domain-errors';
 import type { ServiceContext } from '../common/request-context';
 import type { Loaders } from './loaders';
-import { ENTITY_TYPE_NAMES, fromGlobalId, fromGlobalIdOfType, type NodeTypeName } from '../graphql/relay/global-id';
+import { ENTITY_TYPE_NAMES, fromGlobalId, fromGlobalIdOfType, type NodeTypeName, type PrivateNodeTypeName } from '../graphql/relay/global-id';
 import type { SavedFeedService } from '../feed-item/saved-feed.service';
 import { asNodeOf } from '../graphql/relay/node';
 
+/** Loads a private node (a webhook, a delivery attempt) for its owner; null for anyone else. */
+export type PrivateNodeLoader = (ctx: ServiceContext, type: PrivateNodeTypeName, id: string) => Promise<object | null>;
+
 export class NodeService {
-  constructor(private readonly savedFeeds: SavedFeedService) {}
+  constructor(
+    private readonly savedFeeds: SavedFeedService,
+    private readonly privateNodes: PrivateNodeLoader = async () => null,
+  ) {}
 
   /** Any node by its global id, tagged with its type for the Node interface; null when it is gone. */
   async node(ctx: ServiceContext<Loaders>, globalId: string): Promise<unknown> {
@@ -55,6 +61,9 @@ export class NodeService {
       case 'SavedFeed':
         // The caller's own (any, for admins); someone else's is as absent as a deleted one.
         return asNodeOf(type, await this.savedFeeds.find(ctx, id));
+      case 'Webhook':
+      case 'WebhookDelivery':
+        return asNodeOf(type, await this.privateNodes(ctx, type, id));
     }
   }
 }

@@ -22,6 +22,7 @@ import { SourceResolver } from '../source/source.resolver';
 import { ApiKeyResolver } from '../api-key/api-key.resolver';
 import { ArticleStoryResolver, StoryLinkResolver, StoryResolver } from '../story/story.resolver';
 import { SavedFeedResolver } from '../feed-item/saved-feed.resolver';
+import { WebhookDeliveryResolver, WebhookResolver } from '../webhook/webhook.resolver';
 import { cacheControlDirective } from '../cache/cache-hints';
 import { schemaAuthChecker } from '../graphql/authorization';
 import type { GraphQLContext } from '../graphql/context';
@@ -45,6 +46,8 @@ const RESOLVERS = [
   ArticleStoryResolver,
   SavedFeedResolver,
   ApiKeyResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
   SourceRegistryResolver,
   FederationResolver,
 ] as const;
@@ -74,6 +77,7 @@ export function gatewaySchema(): GraphQLSchema {
   if (query && !query.description) query.description = 'The entry points for reading news: articles, sources, people and the latest-headlines feed.';
   const mutation = schema.getMutationType();
   if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys; and a partner key’s saved feeds.';
+  if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys; and webhooks (a partner key or an admin token).';
   // Node types' ids are computed from the rows' database ids (relay/node.ts).
   resolveGlobalIds(schema);
   // Every String and ID argument and input field says how long it may be.

@@ -88,6 +88,8 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     },
     pages: { pages: services.services.frontPage, settings: { graphiql: config.graphiql }, cache: caches.serverCache, generation: caches.generation },
   });
+  // Webhook deliveries start once an enabled webhook exists (src/webhook/webhook.dispatcher.ts).
+  await services.webhooks.start();
   return {
     app: http.app,
     listen: (port, host) => listen(http.handler, port, host, config.keepAliveTimeoutSeconds),
@@ -96,6 +98,7 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
     idle: () => http.idle(),
     stop: async () => {
       await apollo.stop();
+      await services.webhooks.stop();
       await services.ingest.close();
       await caches.close();
       await metrics?.close();

@@ -47,6 +47,13 @@ import { FeedFilterService } from '../feed-item/feed-filter.service';
 import { SavedFeedRepository } from '../feed-item/saved-feed.repository';
 import { SavedFeedResolver } from '../feed-item/saved-feed.resolver';
 import { SavedFeedService } from '../feed-item/saved-feed.service';
+import { NewsEvents } from '../events/news-events';
+import { InProcessDeliveryQueue, PgBossDeliveryQueue } from '../webhook/delivery-queue';
+import { WebhookDispatcher } from '../webhook/webhook.dispatcher';
+import { WebhookRepository } from '../webhook/webhook.repository';
+import { WebhookDeliveryResolver, WebhookResolver } from '../webhook/webhook.resolver';
+import { WebhookSender } from '../webhook/webhook.sender';
+import { WebhookService } from '../webhook/webhook.service';
 
 /** What type-graphql's container asks the registry for: a resolver's (or the auth checker's) class. */
 type ResolverClass = Parameters<ResolverRegistry['get']>[0];
@@ -79,16 +86,33 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
   // The one normaliser of feed filters: the latest feeds' query parameters and saved feeds' filters.
   const feedFilters = new FeedFilterService(sources, people);
   const savedFeeds = new SavedFeedService(new SavedFeedRepository(db), feedFilters);
+  // Outbound webhooks: the dispatcher hears news events and delivers through the queue of the
+  // database's kind (pg-boss on a Postgres server, timers on the embedded one); started by the gateway.
+  const webhookRepository = new WebhookRepository(db);
+  const webhookSender = new WebhookSender(config.fetch.allowlist, config.webhooks.timeoutMs);
+  const databaseUrl = config.databaseUrl;
+  const webhookDispatcher = new WebhookDispatcher({
+    repository: webhookRepository,
+    sender: webhookSender,
+    events: () => new NewsEvents(db, logger),
+    queue: () => (databaseUrl ? new PgBossDeliveryQueue(databaseUrl, config.webhooks.timeoutMs, logger) : new InProcessDeliveryQueue(logger)),
+    retryBaseMs: config.webhooks.retryBaseMs,
+    failureWindowSeconds: config.webhooks.failureWindowSeconds,
+    timeoutMs: config.webhooks.timeoutMs,
+    logger,
+  });
+  const webhookService = new WebhookService(webhookRepository, webhookDispatcher, webhookSender);
   const services = {
     sources,
     people,
     articles,
     feedItems: new FeedItemService(repositories.feedItems, articles),
     savedFeeds,
-    nodes: new NodeService(savedFeeds),
+    nodes: new NodeService(savedFeeds, (ctx, type, id) => webhookService.node(ctx, type, id)),
     sourceRegistry: new SourceRegistryService(db, repositories.sources, repositories.sourceRegistry, ingest, config.ingest.defaultIntervalMinutes),
     apiKeys: new ApiKeyService(new ApiKeyRepository(db)),
     stories: new StoryService(repositories.stories),
+    webhooks: webhookService,
   };
   // A feed or page request reads through loaders of its own, as a GraphQL request does.
   const requestContext = () => createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger });
@@ -113,6 +137,8 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     [StoryResolver, new StoryResolver(services.stories)],
     [StoryLinkResolver, new StoryLinkResolver()],
     [ArticleStoryResolver, new ArticleStoryResolver(services.stories)],
+    [WebhookResolver, new WebhookResolver(services.webhooks)],
+    [WebhookDeliveryResolver, new WebhookDeliveryResolver()],
   ]);
   const resolvers: ResolverRegistry = {
     get(resolverClass) {
@@ -121,7 +147,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
       return instance;
     },
   };
-  return { repositories, services: { ...services, feeds, frontPage }, resolvers, ingest };
+  return { repositories, services: { ...services, feeds, frontPage }, resolvers, ingest, webhooks: webhookDispatcher };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -138,6 +138,9 @@ const envSchema = z.object({
   WORKER_ENABLED: booleanFromEnv.default(true),
   WORKER_CONCURRENCY: wholeNumber(1, 100).default(4),
   WORKER_POLL_INTERVAL_SECONDS: wholeNumber(1, 3600).default(30),
+  WEBHOOK_TIMEOUT_MS: wholeNumber(100, 60_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: wholeNumber(10, 3_600_000).default(5_000),
+  WEBHOOK_FAILURE_WINDOW_SECONDS: wholeNumber(1, 30 * 86_400).default(86_400),
   REDIS_URL: redisUrl.optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('newsgate:'),
   RATE_LIMIT_ANONYMOUS_PER_SECOND: positiveInt(1_000_000).default(DEFAULT_LIMITS.anonymous.perSecond),
@@ -239,6 +242,15 @@ export interface AppConfig {
     pollIntervalSeconds: number;
     /** `newsgate worker` serves /healthz and /metrics on this port when set. */
     httpPort: number | null;
+  };
+  /** Outbound webhooks (src/webhook/). */
+  webhooks: {
+    /** Deadline of one delivery attempt: connect, request and answer. */
+    timeoutMs: number;
+    /** Delay before the first retry; each later one doubles (up to an hour), with jitter. */
+    retryBaseMs: number;
+    /** A message is retried this long after it was created; a webhook failing this long is disabled. */
+    failureWindowSeconds: number;
   };
   /** Set: rate limits, the response cache and persisted queries are shared through this Redis. */
   redisUrl: string | null;
@@ -345,6 +357,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: e.WORKER_CONCURRENCY,
       pollIntervalSeconds: e.WORKER_POLL_INTERVAL_SECONDS,
       httpPort: e.WORKER_HTTP_PORT ?? null,
+    },
+    webhooks: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      failureWindowSeconds: e.WEBHOOK_FAILURE_WINDOW_SECONDS,
     },
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,

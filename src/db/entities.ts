@@ -10,6 +10,7 @@ import { ApiKeyEntity } from '../api-key/api-key.entity';
 import { NewsEventEntity } from '../events/news-event.entity';
 import { ArticleClusterEntity, StoryEntity, StoryKeyEntity } from '../story/story.entity';
 import { SavedFeedEntity } from '../feed-item/saved-feed.entity';
+import { WebhookDeliveryAttemptEntity, WebhookDeliveryEntity, WebhookEntity } from '../webhook/webhook.entity';
 
 /** Every entity, listed explicitly: globs break between ts-node, swc and compiled output. */
 export const ENTITIES = [
@@ -30,4 +31,7 @@ export const ENTITIES = [
   ArticleClusterEntity,
   StoryKeyEntity,
   SavedFeedEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  WebhookDeliveryAttemptEntity,
 ];

@@ -137,7 +137,7 @@ export function latestRowsSql(criteria: FeedCriteria, page: FeedPage, params: Sq
   return { select: `SELECT f.* FROM feed_item f${where} ORDER BY ${orderBy}`, count };
 }
 
-function feedConditions(criteria: FeedCriteria, params: SqlParams): string[] {
+export function feedConditions(criteria: FeedCriteria, params: SqlParams): string[] {
   const conditions: string[] = [];
   if (criteria.sourceId) conditions.push(`f.source_id = ${params.add(criteria.sourceId, 'uuid')}`);
   if (criteria.sourceIds) conditions.push(`f.source_id = ANY(${params.add(criteria.sourceIds, 'uuid[]')})`);

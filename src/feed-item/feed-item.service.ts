@@ -77,7 +77,7 @@ export class FeedItemService {
 }
 
 /** A filter as the repository's criteria; the people and the search go through the articles' own (articleCriteria). */
-function feedCriteria(filter: FeedItemFilter): FeedCriteria {
+export function feedCriteria(filter: FeedItemFilter): FeedCriteria {
   const criteria: FeedCriteria = {};
   if (filter.sourceId != null) criteria.sourceId = filter.sourceId;
   if (filter.sourceIds != null) criteria.sourceIds = [...new Set(filter.sourceIds)];

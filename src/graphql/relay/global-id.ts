@@ -1,17 +1,21 @@
 import { BadUserInputError } from '../../common/errors/domain-errors';
 
-/** The node types that have global IDs. */
-export type NodeTypeName = 'Article' | 'Source' | 'Person' | 'FeedItem' | 'Story' | 'SavedFeed';
+/** Node types only their owner can refetch with `node(id:)`: a caller's webhooks and their delivery attempts (src/webhook). */
+export type PrivateNodeTypeName = 'Webhook' | 'WebhookDelivery';
 
-export const NODE_TYPE_NAMES: readonly NodeTypeName[] = ['Article', 'Source', 'Person', 'FeedItem', 'Story', 'SavedFeed'];
+/** The node types that have global IDs. */
+export type NodeTypeName = 'Article' | 'Source' | 'Person' | 'FeedItem' | 'Story' | 'SavedFeed' | PrivateNodeTypeName;
+
+/** The node types whose `id` is computed from the row's `dbId` (the webhooks' types compute their own). */
+export const NODE_TYPE_NAMES: readonly Exclude<NodeTypeName, PrivateNodeTypeName>[] = ['Article', 'Source', 'Person', 'FeedItem', 'Story', 'SavedFeed'];
 
 /**
  * The node types a federation router may join (`@key`, `_entities`): the public ones. A saved feed
  * is its partner's own, refetched with `node(id:)` by its owner only.
  */
-export type EntityTypeName = Exclude<NodeTypeName, 'SavedFeed'>;
+export type EntityTypeName = Exclude<NodeTypeName, 'SavedFeed' | PrivateNodeTypeName>;
 export const ENTITY_TYPE_NAMES: readonly EntityTypeName[] = ['Article', 'Source', 'Person', 'FeedItem', 'Story'];
-const NODE_TYPES: ReadonlySet<string> = new Set<string>(NODE_TYPE_NAMES);
+const NODE_TYPES: ReadonlySet<string> = new Set<string>([...NODE_TYPE_NAMES, 'Webhook', 'WebhookDelivery']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
