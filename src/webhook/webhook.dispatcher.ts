@@ -170,7 +170,7 @@ export class WebhookDispatcher {
     }
     const windowSeconds = this.options.failureWindowSeconds;
     const reason = `Every delivery failed for ${describeSeconds(windowSeconds)}, so the webhook was disabled; the last attempt: ${result.error ?? 'failed'}.`;
-    const disabled = await repository.markFailed(message.webhookId, windowSeconds, reason);
+    const disabled = await repository.markFailed(message.webhookId, windowSeconds, reason, message.createdAt);
     if (disabled) {
       logger.warn({ webhookId: message.webhookId }, 'webhooks: disabled after failing for the whole window');
       return attempt;

@@ -87,14 +87,15 @@ const DROP_PENDING = sql(
 );
 const HEALTHY = sql('webhook_healthy', 'UPDATE webhook SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL');
 /**
- * A failure: the webhook fails from now, or has failed since an earlier failure; failing for the
+ * A failure: the webhook fails since the failed message was created (so a message given up after
+ * the window always disables its webhook with it), or since an earlier failure; failing for the
  * whole window disables it (once: the first disabling stays).
  */
 const FAILED = sql(
   'webhook_failed',
-  `UPDATE webhook SET failing_since = coalesce(failing_since, now()),
-     disabled_at = CASE WHEN disabled_at IS NULL AND coalesce(failing_since, now()) <= now() - $2::int * interval '1 second' THEN now() ELSE disabled_at END,
-     disabled_reason = CASE WHEN disabled_at IS NULL AND coalesce(failing_since, now()) <= now() - $2::int * interval '1 second' THEN $3::text ELSE disabled_reason END
+  `UPDATE webhook SET failing_since = coalesce(failing_since, least($4::timestamptz, now())),
+     disabled_at = CASE WHEN disabled_at IS NULL AND coalesce(failing_since, least($4::timestamptz, now())) <= now() - $2::int * interval '1 second' THEN now() ELSE disabled_at END,
+     disabled_reason = CASE WHEN disabled_at IS NULL AND coalesce(failing_since, least($4::timestamptz, now())) <= now() - $2::int * interval '1 second' THEN $3::text ELSE disabled_reason END
    WHERE id = $1 RETURNING disabled_at IS NOT NULL AS disabled`,
 );
 const DUE = sql(
@@ -297,8 +298,8 @@ export class WebhookRepository {
   }
 
   /** Records a failure; true when the webhook is (now) disabled, its pending messages then given up. */
-  async markFailed(webhookId: string, windowSeconds: number, reason: string): Promise<boolean> {
-    const [row] = await this.db.rows<{ disabled: boolean }>(FAILED, [webhookId, windowSeconds, reason]);
+  async markFailed(webhookId: string, windowSeconds: number, reason: string, messageCreatedAt: Date): Promise<boolean> {
+    const [row] = await this.db.rows<{ disabled: boolean }>(FAILED, [webhookId, windowSeconds, reason, messageCreatedAt]);
     if (row?.disabled) await this.db.rows(DROP_PENDING, [webhookId]);
     return row?.disabled ?? false;
   }
