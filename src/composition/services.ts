@@ -98,6 +98,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     queue: () => (databaseUrl ? new PgBossDeliveryQueue(databaseUrl, config.webhooks.timeoutMs, logger) : new InProcessDeliveryQueue(logger)),
     retryBaseMs: config.webhooks.retryBaseMs,
     failureWindowSeconds: config.webhooks.failureWindowSeconds,
+    activationCheckMs: config.webhooks.activationCheckSeconds * 1000,
     timeoutMs: config.webhooks.timeoutMs,
     logger,
   });

@@ -141,6 +141,7 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: wholeNumber(100, 60_000).default(10_000),
   WEBHOOK_RETRY_BASE_MS: wholeNumber(10, 3_600_000).default(5_000),
   WEBHOOK_FAILURE_WINDOW_SECONDS: wholeNumber(1, 30 * 86_400).default(86_400),
+  WEBHOOK_ACTIVATION_CHECK_SECONDS: wholeNumber(0, 3_600).default(60),
   REDIS_URL: redisUrl.optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('newsgate:'),
   RATE_LIMIT_ANONYMOUS_PER_SECOND: positiveInt(1_000_000).default(DEFAULT_LIMITS.anonymous.perSecond),
@@ -251,6 +252,11 @@ export interface AppConfig {
     retryBaseMs: number;
     /** A message is retried this long after it was created; a webhook failing this long is disabled. */
     failureWindowSeconds: number;
+    /**
+     * How often a process without enabled webhooks looks for one created through another gateway
+     * (one statement each time); 0: only at start and when one is created through this process.
+     */
+    activationCheckSeconds: number;
   };
   /** Set: rate limits, the response cache and persisted queries are shared through this Redis. */
   redisUrl: string | null;
@@ -362,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
       failureWindowSeconds: e.WEBHOOK_FAILURE_WINDOW_SECONDS,
+      activationCheckSeconds: e.WEBHOOK_ACTIVATION_CHECK_SECONDS,
     },
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,

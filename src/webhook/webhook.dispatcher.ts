@@ -15,8 +15,6 @@ const MESSAGE_TYPES: Record<NewsEventKind, string> = { feedItemAdded: 'feed_item
 const TEST_MESSAGE_TYPE = 'webhook.test';
 /** The longest wait between two attempts of a message. */
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
-/** How often a process without enabled webhooks looks again (one created through another gateway). */
-const ACTIVATION_CHECK_MS = 60_000;
 
 export interface DispatcherOptions {
   repository: WebhookRepository;
@@ -26,6 +24,8 @@ export interface DispatcherOptions {
   queue: () => DeliveryQueue;
   retryBaseMs: number;
   failureWindowSeconds: number;
+  /** How often a process without enabled webhooks looks again (one created through another gateway); 0: never. */
+  activationCheckMs: number;
   timeoutMs: number;
   logger: Logger;
 }
@@ -48,11 +48,11 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: DispatcherOptions) {}
 
-  /** Starts delivering if any webhook is enabled, and looks again every minute while none is. */
+  /** Starts delivering if any webhook is enabled, and looks again every `activationCheckMs` while none is. */
   async start(): Promise<void> {
     await this.activateIfNeeded();
-    if (!this.activating && !this.stopped) {
-      this.timer = setInterval(() => void this.activateIfNeeded(), ACTIVATION_CHECK_MS);
+    if (!this.activating && !this.stopped && this.options.activationCheckMs > 0) {
+      this.timer = setInterval(() => void this.activateIfNeeded(), this.options.activationCheckMs);
       this.timer.unref();
     }
   }

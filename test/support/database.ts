@@ -20,7 +20,8 @@ export function usingPostgresServer(): boolean {
 }
 
 export async function createTestDatabase(overrides: Partial<AppConfig> = {}): Promise<TestDatabase> {
-  const base = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL, GRAPHQL_COMPILE_AFTER: process.env.GRAPHQL_COMPILE_AFTER ?? '1' });
+  // No periodic webhook look-up (a statement outside requests) beside the suite's statement counts.
+  const base = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL, GRAPHQL_COMPILE_AFTER: process.env.GRAPHQL_COMPILE_AFTER ?? '1', WEBHOOK_ACTIVATION_CHECK_SECONDS: '0' });
   if (!base.databaseUrl) {
     const config = { ...base, dataDir: 'memory://', ...overrides };
     const handle = await openDatabase(config, { pgliteSnapshot: migratedSnapshot() });

@@ -19,6 +19,9 @@ export const E2E_ENV: Record<string, string> = {
   // Every operation the compiled path answers is answered by it from its first request, so the
   // whole suite runs through it (GRAPHQL_COMPILE_AFTER=0 in the environment runs it through Apollo).
   GRAPHQL_COMPILE_AFTER: process.env.GRAPHQL_COMPILE_AFTER ?? '1',
+  // The once-a-minute look for webhooks created elsewhere is a statement outside any request: the
+  // suite's statement counts (sql-count, sql-snapshots) are process-wide and must not see it.
+  WEBHOOK_ACTIVATION_CHECK_SECONDS: '0',
 };
 
 /** The configuration of E2E_ENV (plus `env`) without the database settings. */
