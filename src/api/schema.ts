@@ -31,6 +31,7 @@ import { NodeResolver } from './node.resolver';
 import { resolveGlobalIds } from '../graphql/relay/node';
 import { ENTITY_TYPE_NAMES } from '../graphql/relay/global-id';
 import { FederationResolver } from './federation.resolver';
+import { LiveResolver } from '../live/live.resolver';
 
 const RESOLVERS = [
   NodeResolver,
@@ -50,9 +51,19 @@ const RESOLVERS = [
   WebhookDeliveryResolver,
   SourceRegistryResolver,
   FederationResolver,
+  LiveResolver,
 ] as const;
 
 let schema: GraphQLSchema | undefined;
+
+const NO_TOPICS = {
+  publish(): void {
+    throw new Error('Subscriptions here have no topics: they subscribe to src/live.');
+  },
+  subscribe(): AsyncIterable<never> {
+    throw new Error('Subscriptions here have no topics: they subscribe to src/live.');
+  },
+};
 
 /**
  * The schema is built once per process from the decorated classes. Resolver instances (with their
@@ -71,6 +82,9 @@ export function gatewaySchema(): GraphQLSchema {
     authChecker: schemaAuthChecker,
     // Cache hints are @cacheControl directives on types and fields (src/cache/cache-hints.ts).
     directives: [...specifiedDirectives, cacheControlDirective],
+    // Subscriptions bring their own event streams (src/live/live.resolver.ts); type-graphql insists
+    // on a PubSub for topic-based ones, of which there are none.
+    pubSub: NO_TOPICS,
   });
   // type-graphql gives the root type no description; the schema promises one on every type.
   const query = schema.getQueryType();
@@ -78,6 +92,8 @@ export function gatewaySchema(): GraphQLSchema {
   const mutation = schema.getMutationType();
   if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys; and a partner key’s saved feeds.';
   if (mutation && !mutation.description) mutation.description = 'Admin operations (an admin bearer token is required): followed sources and partner API keys; and webhooks (a partner key or an admin token).';
+  const subscription = schema.getSubscriptionType();
+  if (subscription && !subscription.description) subscription.description = 'News as it is stored, over WebSocket on /graphql (graphql-ws protocol): new headlines and new articles.';
   // Node types' ids are computed from the rows' database ids (relay/node.ts).
   resolveGlobalIds(schema);
   // Every String and ID argument and input field says how long it may be.

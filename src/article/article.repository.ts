@@ -201,6 +201,17 @@ export class ArticleRepository {
   }
 
   /**
+   * Which of these articles meet the criteria, by the list's own conditions (articleConditions):
+   * a subscription's filter means what the same filter of `articles` means.
+   */
+  async matchingIds(ids: readonly string[], criteria: ArticleCriteria): Promise<Set<string>> {
+    const params = new SqlParams();
+    const conditions = [`a.id = ANY(${params.add(ids, 'uuid[]')})`, ...articleConditions(criteria, params)];
+    const rows = await this.db.rows<{ id: string }>(dynamicSql('article_matching', `SELECT a.id FROM article a WHERE ${conditions.join(' AND ')}`), params.values);
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
    * The same page for many parents in one statement (a LATERAL join per parent id): what keeps
    * `sources { articles(first: 5) }` at one query however many sources are listed.
    */

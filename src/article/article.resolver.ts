@@ -69,7 +69,7 @@ function filterValues(filter: ArticleFilter | null | undefined): ArticleFilterVa
   };
 }
 
-function decodeIds(ids: string[], type: NodeTypeName, argument: string): string[] {
+export function decodeIds(ids: string[], type: NodeTypeName, argument: string): string[] {
   if (ids.length > MAX_FILTER_IDS) {
     throw new BadUserInputError(`"${argument}" takes at most ${MAX_FILTER_IDS} IDs.`, { argument });
   }

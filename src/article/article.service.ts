@@ -37,6 +37,17 @@ const MAX_SEARCH_LENGTH = 200;
 export class ArticleService {
   constructor(private readonly articles: ArticleRepository) {}
 
+  /** Which of these articles (database ids) the criteria admit, as the list with the same filter would. */
+  matchingIds(_ctx: ArticleContext, ids: readonly string[], criteria: ArticleCriteria): Promise<Set<string>> {
+    return this.articles.matchingIds(ids, criteria);
+  }
+
+  /** Articles by database id through the request's loaders, in the order given; ids no longer stored are left out. */
+  async byIds(ctx: ArticleContext, ids: readonly string[]): Promise<ArticleRecord[]> {
+    const rows = await ctx.loaders.articleById.loadMany(ids);
+    return rows.filter((row): row is ArticleRecord => row !== null && !(row instanceof Error));
+  }
+
   /** By exactly one of database id, slug or URL; null when there is no such article. */
   async find(ctx: ArticleContext, by: { id?: string | null; slug?: string | null; url?: string | null }): Promise<ArticleRecord | null> {
     requireExactlyOne(by, ['id', 'slug', 'url']);

@@ -13,6 +13,7 @@ import { GATEWAY_JSON_SQL } from '../api/json-sql';
 import { CompiledOperations } from '../http/compiled-operations';
 import { startApollo } from '../http/apollo-server';
 import { createHttpApp, listen } from '../http/app';
+import { createSubscriptionServer } from '../http/subscriptions';
 import { GatewayMetrics } from '../metrics/metrics';
 import { createServices, type Services } from './services';
 
@@ -29,6 +30,8 @@ export interface Gateway {
   services: Services;
   /** What writers call after storing new items, so cached responses and feeds end at once. */
   cacheInvalidation: CacheInvalidation;
+  /** The subscriptions (src/http/subscriptions.ts, src/live/): open WebSocket connections and running subscriptions. */
+  live: { connections(): number; subscriptions(): number };
   /** Resolves when no request's work is running (shutdown waits on it before closing the database). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -90,13 +93,32 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
   });
   // Webhook deliveries start once an enabled webhook exists (src/webhook/webhook.dispatcher.ts).
   await services.webhooks.start();
+  // GraphQL subscriptions: WebSocket upgrades of /graphql on the same server (src/http/subscriptions.ts).
+  const subscriptions = createSubscriptionServer({
+    config,
+    logger,
+    schema: gatewaySchema(),
+    validationRules: edge.validationRules,
+    guards: edge.graphqlGuards,
+    limiter: edge.limiter,
+    createLoaders: () => createLoaders(services.repositories, metrics?.batch),
+    resolvers: services.resolvers,
+  });
+  metrics?.observeLive(() => ({ connections: subscriptions.connections(), subscriptions: services.live.count() }));
   return {
     app: http.app,
-    listen: (port, host) => listen(http.handler, port, host, config.keepAliveTimeoutSeconds),
+    listen: async (port, host) => {
+      const server = await listen(http.handler, port, host, config.keepAliveTimeoutSeconds);
+      subscriptions.attach(server);
+      return server;
+    },
     services,
     cacheInvalidation: caches.invalidation,
+    live: { connections: () => subscriptions.connections(), subscriptions: () => services.live.count() },
     idle: () => http.idle(),
     stop: async () => {
+      await subscriptions.close();
+      await services.live.stop();
       await apollo.stop();
       await services.webhooks.stop();
       await services.ingest.close();

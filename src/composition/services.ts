@@ -54,6 +54,8 @@ import { WebhookRepository } from '../webhook/webhook.repository';
 import { WebhookDeliveryResolver, WebhookResolver } from '../webhook/webhook.resolver';
 import { WebhookSender } from '../webhook/webhook.sender';
 import { WebhookService } from '../webhook/webhook.service';
+import { LiveNews } from '../live/live-news';
+import { LiveResolver } from '../live/live.resolver';
 
 /** What type-graphql's container asks the registry for: a resolver's (or the auth checker's) class. */
 type ResolverClass = Parameters<ResolverRegistry['get']>[0];
@@ -119,6 +121,15 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
   const requestContext = () => createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger });
   const feeds = new SyndicationFeedService(services.feedItems, feedFilters, services.savedFeeds, requestContext);
   const frontPage = new FrontPageService(services.feedItems, services.articles, services.sources, services.people, requestContext);
+  // Subscriptions: the news events (LISTEN, from the first subscriber on), each event read once through loaders of its own.
+  const live = new LiveNews({
+    events: new NewsEvents(db, logger),
+    feedItems: services.feedItems,
+    articles: services.articles,
+    createContext: () => createServiceContext(repositories, { requestId: 'live', viewer: { kind: 'anonymous', id: '' }, logger }),
+    logger,
+    queueLimit: config.live.queueLimit,
+  });
   const resolverInstances = new Map<ResolverClass, unknown>([
     // The schema's auth checker asks the same registry for the implementation of its role checks.
     [SchemaAuthChecker, new AuthChecker()],
@@ -140,6 +151,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
     [ArticleStoryResolver, new ArticleStoryResolver(services.stories)],
     [WebhookResolver, new WebhookResolver(services.webhooks)],
     [WebhookDeliveryResolver, new WebhookDeliveryResolver()],
+    [LiveResolver, new LiveResolver(live)],
   ]);
   const resolvers: ResolverRegistry = {
     get(resolverClass) {
@@ -148,7 +160,7 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
       return instance;
     },
   };
-  return { repositories, services: { ...services, feeds, frontPage }, resolvers, ingest, webhooks: webhookDispatcher };
+  return { repositories, services: { ...services, feeds, frontPage }, resolvers, ingest, webhooks: webhookDispatcher, live };
 }
 
 export type Services = ReturnType<typeof createServices>;

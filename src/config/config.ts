@@ -163,6 +163,10 @@ const envSchema = z.object({
   GRAPHQL_COMPILE_AFTER: wholeNumber(0, 1_000_000).default(2),
   CORS_ORIGINS: originList.optional(),
   PUBLIC_URL: z.string().url('must be an absolute http(s) URL such as https://api.news.example').optional(),
+  LIVE_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(1, 100_000).default(20),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(1, 1000).default(10),
+  LIVE_QUEUE_LIMIT: wholeNumber(1, 100_000).default(1000),
+  LIVE_KEY_CHECK_SECONDS: wholeNumber(1, 3600).default(5),
 });
 
 /** Every environment variable the gateway reads (the README's configuration table lists them all). */
@@ -294,6 +298,17 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Public base URL of the gateway, for absolute links in feeds; derived from each request when unset. */
   publicUrl: string | null;
+  /** GraphQL subscriptions over WebSocket (src/http/subscriptions.ts). */
+  live: {
+    /** Open WebSocket connections one client address may hold; more are closed with 4429. */
+    maxConnectionsPerAddress: number;
+    /** Subscriptions running at once on one connection; more are refused with TOO_MANY_SUBSCRIPTIONS. */
+    maxSubscriptionsPerConnection: number;
+    /** Items waiting for one subscription's consumer; past it the consumer is slow and its connection is closed (4413). */
+    queueLimit: number;
+    /** How often the partner keys of open connections are checked; a revoked key's connections close (4403). */
+    keyCheckSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -393,6 +408,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     compileAfter: e.GRAPHQL_COMPILE_AFTER,
     corsOrigins: e.CORS_ORIGINS ?? [],
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    live: {
+      maxConnectionsPerAddress: e.LIVE_MAX_CONNECTIONS_PER_ADDRESS,
+      maxSubscriptionsPerConnection: e.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      queueLimit: e.LIVE_QUEUE_LIMIT,
+      keyCheckSeconds: e.LIVE_KEY_CHECK_SECONDS,
+    },
   };
 }
 

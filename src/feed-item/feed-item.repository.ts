@@ -104,6 +104,17 @@ export class FeedItemRepository {
     return row?.count ?? 0;
   }
 
+  /**
+   * Which of these feed items meet the criteria, by the list's own conditions (feedConditions):
+   * a subscription's filter means what the same filter of latestFeed means.
+   */
+  async matchingIds(ids: readonly string[], criteria: FeedCriteria): Promise<Set<string>> {
+    const params = new SqlParams();
+    const conditions = [`f.id = ANY(${params.add(ids, 'uuid[]')})`, ...feedConditions(criteria, params)];
+    const rows = await this.db.rows<{ id: string }>(dynamicSql('feed_item_matching', `SELECT f.id FROM feed_item f WHERE ${conditions.join(' AND ')}`), params.values);
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** The same page of several sources' feeds in one statement (`sources { latestFeed }`). */
   async latestForSources(sourceIds: readonly string[], page: FeedPage): Promise<Array<FeedItemRecord & { parentId: string }>> {
     const params = new SqlParams();

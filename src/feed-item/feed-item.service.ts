@@ -60,6 +60,22 @@ export class FeedItemService {
     return ctx.loaders.feedItemById.load(id);
   }
 
+  /** A filter as the list's criteria: what a subscription checks each new item against (BAD_USER_INPUT when malformed). */
+  criteria(filter: FeedItemFilter): FeedCriteria {
+    return feedCriteria(filter);
+  }
+
+  /** Which of these feed items (database ids) the criteria admit, as latestFeed with the same filter would. */
+  matchingIds(_ctx: FeedItemContext, ids: readonly string[], criteria: FeedCriteria): Promise<Set<string>> {
+    return this.feedItems.matchingIds(ids, criteria);
+  }
+
+  /** Feed items by database id through the request's loaders, in the order given; ids no longer stored are left out. */
+  async byIds(ctx: FeedItemContext, ids: readonly string[]): Promise<FeedItemRecord[]> {
+    const rows = await ctx.loaders.feedItemById.loadMany(ids);
+    return rows.filter((row): row is FeedItemRecord => row !== null && !(row instanceof Error));
+  }
+
   source(ctx: FeedItemContext, item: FeedItemWithJoins): SourceRecord | Promise<SourceRecord | null> {
     return item.joinedSource ?? ctx.loaders.sourceById.load(item.sourceId);
   }

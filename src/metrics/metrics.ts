@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics, on a registry of their own per gateway (or worker) instance: tests run
@@ -219,6 +219,13 @@ export class GatewayMetrics {
 
   httpError(route: string, status: number): void {
     this.httpErrors.labels(route, String(status)).inc();
+  }
+
+  /** The subscriptions (src/http/subscriptions.ts): open WebSocket connections and running subscriptions, read when scraped. */
+  observeLive(read: () => { connections: number; subscriptions: number }): void {
+    const registers = [this.registry];
+    new Gauge({ name: 'newsgate_live_connections', help: 'Open GraphQL WebSocket connections.', registers, collect() { this.set(read().connections); } });
+    new Gauge({ name: 'newsgate_live_subscriptions', help: 'GraphQL subscriptions running.', registers, collect() { this.set(read().subscriptions); } });
   }
 
   async close(): Promise<void> {

@@ -70,6 +70,11 @@ export class DatabaseUnavailableError extends DomainError {
   }
 }
 
+/** Something the request needs is not available now (subscriptions while shutting down, ...): retryable. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
+}
+
 /** Any other database failure: logged with its cause, masked for clients. */
 export class DatabaseError extends DomainError {
   readonly code = 'INTERNAL_SERVER_ERROR' as const;
