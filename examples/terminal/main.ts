@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CombinedGraphQLErrors } from '@apollo/client';
 import { startEmbeddedGateway } from './embedded-gateway';
 import { createNewsClient, type Headline, type NewsClient, type SearchHit } from './news-client';
+import { followMode, type NewHeadline } from './follow';
 import { displayWidth, formatDate, indent, wrap } from './render';
 
 /**
@@ -20,11 +21,13 @@ async function main(): Promise<void> {
       url: { type: 'string' },
       'api-key': { type: 'string' },
       'page-size': { type: 'string', default: '10' },
+      follow: { type: 'boolean' },
+      language: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log(`usage: npm run example -- [--url <graphql endpoint>] [--api-key <key>] [--page-size <n>]\n${HELP}`);
+    console.log(`usage: npm run example -- [--url <graphql endpoint>] [--api-key <key>] [--page-size <n>] [--follow [--language <tag>]]\n${HELP}\n--follow: print new headlines as they arrive, until Ctrl-C`);
     return;
   }
   const pageSize = Math.min(100, Math.max(1, Number(values['page-size']) || 10));
@@ -38,6 +41,12 @@ async function main(): Promise<void> {
   }
   const news = createNewsClient(embedded?.url ?? url, values['api-key']);
   try {
+    if (values.follow) {
+      const width = Math.max(40, Math.min(process.stdout.columns || 80, 100));
+      const print = (item: NewHeadline) =>
+        printHeadline(0, item.headline, `${item.source.name} · ${formatDate(item.publishedAt, item.language)}`, width, false);
+      return await followMode(embedded?.url ?? url, { apiKey: values['api-key'], language: values.language, print });
+    }
     await session(news, pageSize);
   } finally {
     news.apollo.stop();

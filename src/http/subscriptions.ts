@@ -8,7 +8,8 @@
  * `connectionParams.apiKey`, or `X-Api-Key`; the admin token in `connectionParams.authorization`,
  * or `Authorization`), a browser origin passes the same CORS policy, and each subscription's
  * document passes the same token, depth, cost, alias and directive limits, argument lengths, the
- * key's operation allowlist and the caller's bucket (charged once, by the operation's cost).
+ * key's operation allowlist, the cost limit and the caller's bucket (charged once, by the
+ * operation's cost: documentCost, as every transport prices an operation).
  * Only subscriptions run here: queries and mutations go over HTTP.
  *
  * Connections are limited per client address and subscriptions per connection; a connection whose
@@ -25,7 +26,6 @@ import {
   execute,
   getOperationAST,
   GraphQLError,
-  Kind,
   OperationTypeNode,
   parse,
   specifiedRules,
@@ -33,7 +33,6 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
-  type FragmentDefinitionNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type ValidationRule,
@@ -51,7 +50,7 @@ import { clientAddress, selfOrigin } from '../edge/client-address';
 import { LIMIT_CODES, withinTokenLimit } from '../edge/graphql-limits';
 import { InputLimits } from '../edge/input-limits.plugin';
 import { chargeViewer, rateLimitedError } from '../edge/limits.plugin';
-import { operationCost } from '../edge/query-cost';
+import { costLimitMessage, documentCost } from '../edge/query-cost';
 import type { CostLimiter } from '../edge/rate-limiter';
 import type { ResolverRegistry } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/error-formatter';
@@ -132,9 +131,13 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): Subscrip
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return false;
         const headers = { ...connection.request.headers };
-        const params = ctx.connectionParams ?? {};
-        if (typeof params.apiKey === 'string') headers['x-api-key'] = params.apiKey;
-        if (typeof params.authorization === 'string') headers.authorization = params.authorization;
+        // `{ apiKey }` or `{ authorization }`; GraphiQL sends its headers editor's headers as they are named.
+        for (const [name, value] of Object.entries(ctx.connectionParams ?? {})) {
+          if (typeof value !== 'string') continue;
+          const lower = name.toLowerCase();
+          if (lower === 'apikey' || lower === 'x-api-key') headers['x-api-key'] = value;
+          else if (lower === 'authorization') headers.authorization = value;
+        }
         try {
           const viewer = await guards.identify(headers, connection.address);
           await guards.cors.decide(connection.request.headers.origin, selfOrigin(connection.request, config.trustProxy), 'GET', viewer);
@@ -210,9 +213,9 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): Subscrip
       const hash = createHash('sha256').update(query).digest('hex');
       if (!allowed.includes(hash)) return [domainError(new OperationNotAllowedError('This API key may only run its registered persisted operations.', { queryHash: hash }))];
     }
-    const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-    const cost = operationCost(schema, operation, fragments, variables);
+    const cost = documentCost(schema, document, variables, payload.operationName) ?? 1;
+    const { maxCost } = config.graphqlLimits;
+    if (cost > maxCost) return [requestError(costLimitMessage(maxCost, cost), LIMIT_CODES.cost, { cost, maxCost })];
     const decision = await chargeViewer(deps.limiter, viewer, cost);
     if (decision && !decision.allowed) return [domainError(rateLimitedError(decision, cost))];
 

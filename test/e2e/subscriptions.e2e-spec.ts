@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import { fromGlobalId } from '../../src/graphql/relay/global-id';
 import { generatedFeed, startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { addSource, admin, ingestConfig } from '../support/ingest-app';
+import { followHeadlines, type NewHeadline } from '../../examples/terminal/follow';
 import { liveClient, liveUrl, type LiveClient, type Received } from '../support/live-client';
 import { closeServer, startTestApp, type TestApp } from '../support/test-app';
 import { until } from '../support/wait';
@@ -26,7 +27,8 @@ describe('subscriptions', () => {
         LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '6',
         LIVE_QUEUE_LIMIT: '5',
         LIVE_KEY_CHECK_SECONDS: '1',
-        GRAPHQL_MAX_DEPTH: '6',
+        GRAPHQL_MAX_DEPTH: '7',
+        GRAPHQL_MAX_COST: '1000',
         GRAPHQL_MAX_ALIASES: '10',
         FETCH_MAX_BYTES: String(64 * 1024 * 1024),
       }),
@@ -125,6 +127,23 @@ describe('subscriptions', () => {
     expect(new Set(all.items.map((item) => item.id)).size).toBe(7);
   });
 
+  it('works from Apollo Client with the typed client’s subscription (the example app’s --follow)', async () => {
+    const received: NewHeadline[] = [];
+    const errors: unknown[] = [];
+    const follow = followHeadlines(`${app.url}/graphql`, { language: 'de', onHeadline: (headline) => received.push(headline), onError: (error) => errors.push(error) });
+    try {
+      await until(() => app.gateway.live.subscriptions() === 1, 'Apollo Client subscribed');
+      const german = await source('live-german', feed('german', 2, { language: 'de' }));
+      await german.run();
+      await until(() => received.length === 2, 'two German headlines');
+      expect(received.map((item) => item.headline)).toEqual(await storedHeadlines(german.id));
+      expect(received[0]).toMatchObject({ language: 'de', source: { name: 'live-german' }, article: { title: received[0]!.headline } });
+      expect(errors).toEqual([]);
+    } finally {
+      await follow.stop();
+    }
+  });
+
   it('refuses invalid subscriptions and those over the limits with a code, never a stack trace', async () => {
     const client = connect();
     const refused = async (query: string, variables?: Record<string, unknown>) => {
@@ -144,6 +163,8 @@ describe('subscriptions', () => {
     expect(await refused('subscription { feedItemAdded { article { source { articles(first: 1) { edges { node { source { articles(first: 1) { edges { node { id } } } } } } } } } } }')).toBe(
       'QUERY_TOO_DEEP',
     );
+    const costly = ['s1', 's2', 's3'].map((alias) => `${alias}: source { articles(first: 100) { edges { node { authors { name } } } } }`).join(' ');
+    expect(await refused(`subscription { feedItemAdded { ${costly} } }`)).toBe('QUERY_TOO_COMPLEX');
     expect(client.closes).toEqual([]);
     expect(app.gateway.live.subscriptions()).toBe(0);
   });

@@ -89,10 +89,16 @@ function initScript(endpoint: string, example: GraphiQLExample): string {
   root.style.height = '100vh';
   root.textContent = '';
   // Relative to the page, so it works behind any host and under a path prefix. POST with
-  // Content-Type: application/json, which Apollo's CSRF prevention accepts. No @defer or
-  // subscriptions here, so plain JSON rather than multipart.
+  // Content-Type: application/json, which Apollo's CSRF prevention accepts. No @defer here, so
+  // plain JSON rather than multipart. Subscriptions go over WebSocket to the same path (graphql-ws,
+  // bundled with GraphiQL; the headers editor's X-Api-Key or Authorization become its
+  // connectionParams); CSP's connect-src 'self' covers ws: and wss: of the page's own host.
+  var url = new URL(settings.endpoint, document.baseURI);
+  var subscriptionUrl = new URL(url.href);
+  subscriptionUrl.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   var fetcher = GraphiQL.createFetcher({
-    url: new URL(settings.endpoint, document.baseURI).href,
+    url: url.href,
+    subscriptionUrl: subscriptionUrl.href,
     enableIncrementalDelivery: false,
   });
   ReactDOM.createRoot(root).render(
