@@ -112,6 +112,8 @@ export type NodeOfEachTypeQuery = { a:
     | { __typename: 'SavedFeed', id: string }
     | { __typename: 'Source', id: string }
     | { __typename: 'Story', id: string }
+    | { __typename: 'Webhook', id: string }
+    | { __typename: 'WebhookDelivery', id: string }
    | null, s:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string }
@@ -119,6 +121,8 @@ export type NodeOfEachTypeQuery = { a:
     | { __typename: 'SavedFeed', id: string }
     | { __typename: 'Source', id: string, slug: string, name: string, aliases: Array<string>, homepageUrl: string | null, language: string | null, country: string | null, logoUrl: string | null, kind: SourceKind }
     | { __typename: 'Story', id: string }
+    | { __typename: 'Webhook', id: string }
+    | { __typename: 'WebhookDelivery', id: string }
    | null, p:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string }
@@ -126,6 +130,8 @@ export type NodeOfEachTypeQuery = { a:
     | { __typename: 'SavedFeed', id: string }
     | { __typename: 'Source', id: string }
     | { __typename: 'Story', id: string }
+    | { __typename: 'Webhook', id: string }
+    | { __typename: 'WebhookDelivery', id: string }
    | null, f:
     | { __typename: 'Article', id: string }
     | { __typename: 'FeedItem', id: string, headline: string, url: string | null, imageUrl: string | null, language: string | null, publishedAt: string, position: number, source: { id: string, name: string }, article: { id: string, title: string, source: { id: string } } | null }
@@ -133,6 +139,8 @@ export type NodeOfEachTypeQuery = { a:
     | { __typename: 'SavedFeed', id: string }
     | { __typename: 'Source', id: string }
     | { __typename: 'Story', id: string }
+    | { __typename: 'Webhook', id: string }
+    | { __typename: 'WebhookDelivery', id: string }
    | null };
 
 export type ListedNodesQueryVariables = Exact<{ [key: string]: never; }>;
@@ -151,6 +159,8 @@ export type NodeRefetchQuery = { node:
     | { name: string, id: string }
     | { id: string }
     | { name: string, id: string }
+    | { id: string }
+    | { id: string }
     | { id: string }
    | null };
 
