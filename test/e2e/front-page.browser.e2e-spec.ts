@@ -1,32 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { seed } from '../../src/seed/seed';
+import type { BrowserContext, Page } from 'playwright-core';
+import { BROWSER_START_TIMEOUT_MS, cspViolations, openWatchedPage, startBrowserWithSeededApp, type BrowserWithApp } from '../support/browser';
 import { samplePage } from '../support/sample-fixtures';
-import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * The front page in a real browser (Debian's chromium through playwright-core, launched as
- * graphiql.browser.e2e-spec.ts does) on the gateway with the sample seeded: `/` and the sample's
+ * The front page in a real browser (Debian's chromium through playwright-core, started by
+ * test/support/browser.ts) on the gateway with the sample seeded: `/` and the sample's
  * article page load with no script, no console error, no Content-Security-Policy violation (its
  * one inline stylesheet is allowed by hash), no failed or off-origin request, and the Bengali text
  * is drawn with a Bengali font: the glyphs of the headline come from a font that has them (Chrome's
  * own account of the fonts it used, CSS.getPlatformFontsForNode), and the text is not as wide as
  * the same number of empty boxes (what a missing font draws). Screenshots go to
  * test-output/front-page.png and test-output/front-page-article.png.
- *
- * Chromium is required, not optional: without it this test fails (CI installs it, see .ci/run).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = path.resolve(__dirname, '../../test-output');
-
-// Runs in the page (this project's TypeScript has no DOM library: the page is reached through `any`).
-const RECORD_CSP_VIOLATIONS = `
-  window.__cspViolations = [];
-  document.addEventListener('securitypolicyviolation', (e) => {
-    window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
-  });
-`;
 
 interface Rendering {
   /** Font families Chrome drew the element's text with, and how many glyphs each. */
@@ -38,59 +26,14 @@ interface Rendering {
 }
 
 describe('front page in a browser', () => {
-  let app: TestApp | undefined;
-  let browser: Browser | undefined;
+  let started: BrowserWithApp;
   const sample = samplePage();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y chromium; .ci/run installs it).`);
-    }
-    const started = await Promise.allSettled([
-      startTestApp().then(async (a) => {
-        app = a;
-        await seed(a.db);
-      }),
-      chromium
-        .launch({
-          executablePath: CHROMIUM,
-          args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-          // Bounds, not waits: on a machine whose cores are busy, starting takes a while.
-          timeout: 60_000,
-        })
-        .then((b) => {
-          browser = b;
-        }),
-    ]);
-    for (const result of started) if (result.status === 'rejected') throw result.reason;
-  }, 120_000);
+    started = await startBrowserWithSeededApp();
+  }, BROWSER_START_TIMEOUT_MS * 2);
 
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await app?.close();
-    }
-  });
-
-  /** A page that records every problem: console errors, page errors, failed, refused or off-origin requests. */
-  async function open(context: BrowserContext, problems: string[]): Promise<Page> {
-    const base = app!.url;
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${String(request.failure()?.errorText)})`));
-    page.on('request', (request) => {
-      if (!request.url().startsWith(`${base}/`) && !request.url().startsWith('data:')) problems.push(`request off the gateway: ${request.url()}`);
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
-    });
-    await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
-    return page;
-  }
+  afterAll(() => started?.close());
 
   /** How Chrome drew the first element `selector` matches. */
   async function rendering(context: BrowserContext, page: Page, selector: string): Promise<Rendering> {
@@ -137,10 +80,10 @@ describe('front page in a browser', () => {
 
   it('shows the sample’s headlines and its article in Bengali, with no script, error or blocked style', async () => {
     const problems: string[] = [];
-    const context = await browser!.newContext({ viewport: { width: 1000, height: 900 } });
+    const context = await started.browser.newContext({ viewport: { width: 1000, height: 900 } });
     try {
-      const page = await open(context, problems);
-      await page.goto(`${app!.url}/`, { waitUntil: 'load' });
+      const page = await openWatchedPage(context, started.app.url, problems);
+      await page.goto(`${started.app.url}/`, { waitUntil: 'load' });
       const front = await page.evaluate(() => {
         const doc = (globalThis as any).document;
         return {
@@ -176,7 +119,7 @@ describe('front page in a browser', () => {
       expectLegibleBengali(await rendering(context, page, 'article > p[lang]:not([class])'));
       await page.screenshot({ path: path.join(OUTPUT, 'front-page-article.png'), fullPage: true });
 
-      const violations = await page.evaluate(() => (globalThis as any).__cspViolations as string[]);
+      const violations = await cspViolations(page);
       expect({ problems, violations }).toEqual({ problems: [], violations: [] });
     } finally {
       await context.close();
