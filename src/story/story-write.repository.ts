@@ -8,7 +8,10 @@ import { CANDIDATES_PER_KEY, clusterBatch, DUPLICATE_WINDOW_HOURS, WINDOW_HOURS,
  * A batch's candidates in one statement: for every lookup key of its new articles (the people
  * they name, the bands of their shingle signatures), the stored articles with that key within the key's time window,
  * at most CANDIDATES_PER_KEY each (latest first), through story_key's primary key: an index range
- * per key, never a scan. Each candidate comes with what scoring compares and its cluster row.
+ * per key, never a scan. The order is the primary key's read backwards (article ids descending
+ * too), so that the scan stops after CANDIDATES_PER_KEY rows; with `article_id` ascending it read
+ * every row of the window and sorted them (a band shared by thousands of copies: 2,000 rows per
+ * lookup). Each candidate comes with what scoring compares and its cluster row.
  */
 const CANDIDATES = sql(
   'story_candidates',
@@ -17,7 +20,7 @@ const CANDIDATES = sql(
      SELECT DISTINCT k.article_id FROM q CROSS JOIN LATERAL (
        SELECT s.article_id FROM story_key s
        WHERE s.key = q.key AND s.published_at BETWEEN q.at - make_interval(hours => q.hours) AND q.at + make_interval(hours => q.hours)
-       ORDER BY s.published_at DESC, s.article_id LIMIT ${CANDIDATES_PER_KEY}) k)
+       ORDER BY s.published_at DESC, s.article_id DESC LIMIT ${CANDIDATES_PER_KEY}) k)
    SELECT a.id, a.url, a.source_id AS "sourceId", a.title, a.summary, a.published_at AS "publishedAt", a.content_hash AS "contentHash",
      ARRAY(SELECT m.person_id::text FROM article_mention m WHERE m.article_id = a.id ORDER BY m.person_id) AS "peopleIds",
      ARRAY(SELECT x.source_id::text FROM article_cited_source x WHERE x.article_id = a.id ORDER BY x.source_id) AS "citedSourceIds",

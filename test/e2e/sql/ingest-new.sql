@@ -199,7 +199,7 @@ WITH q AS (
     FROM story_key s
     WHERE s.key = q.key
       AND s.published_at BETWEEN q.at - make_interval(hours => q.hours) AND q.at + make_interval(hours => q.hours)
-    ORDER BY s.published_at DESC, s.article_id
+    ORDER BY s.published_at DESC, s.article_id DESC
     LIMIT 30
   ) k
 )
