@@ -89,7 +89,14 @@ export async function createGateway({ config, db, logger }: GatewayDeps): Promis
       // Rendered feeds go into the server's cache (Redis when configured).
       routes: { config, feeds: services.services.feeds, limiter: edge.limiter, cache: caches.serverCache, generation: caches.generation },
     },
-    pages: { pages: services.services.frontPage, settings: { graphiql: config.graphiql }, cache: caches.serverCache, generation: caches.generation },
+    pages: {
+      pages: services.services.frontPage,
+      settings: { graphiql: config.graphiql },
+      cache: caches.serverCache,
+      generation: caches.generation,
+      limiter: edge.limiter,
+      trustProxy: config.trustProxy,
+    },
   });
   // Webhook deliveries start once an enabled webhook exists (src/webhook/webhook.dispatcher.ts).
   await services.webhooks.start();

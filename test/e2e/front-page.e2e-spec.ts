@@ -1,8 +1,10 @@
 import { upsertFeedItems } from '../../src/feed-item/feed-item.repository';
 import { toGlobalId } from '../../src/graphql/relay/global-id';
+import { PAGE_VIEW_COST } from '../../src/http/pages/front-page.routes';
 import { seed } from '../../src/seed/seed';
 import { documentOf, htmlProblems } from '../support/html-pages';
 import { samplePage } from '../support/sample-fixtures';
+import { e2eConfig } from '../support/e2e-config';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -209,4 +211,55 @@ describe('front page', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('etag')).toBe(etag);
   });
+
+  it('keeps a 404 until new items are stored, so a broken link runs no statement twice', async () => {
+    expect((await get('/people/arrives-later')).status).toBe(404);
+    // Stored behind the gateway's back (no new items signalled): the kept 404 still answers.
+    await app.db.manager.query(`INSERT INTO person (slug, name, search_text) VALUES ('arrives-later', 'Arrives Later', 'arrives later')`);
+    expect((await get('/people/arrives-later')).status).toBe(404);
+    // New items end every kept page, the 404 with them.
+    await app.gateway.cacheInvalidation.newItemsStored();
+    expect((await get('/people/arrives-later')).status).toBe(200);
+  });
 });
+
+describe('front page under the readers’ rate limit', () => {
+  let app: TestApp;
+  // Three page views at once (150 points), then one every 50 s: no refill in the test's time, however slow the machine.
+  const BURST = 3 * PAGE_VIEW_COST;
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers, redirect: 'manual' });
+
+  beforeAll(async () => {
+    app = await startTestApp(e2eConfig({ RATE_LIMIT_ANONYMOUS_PER_SECOND: '1', RATE_LIMIT_ANONYMOUS_BURST: String(BURST) }));
+    await seed(app.db);
+  });
+  afterAll(() => app?.close());
+
+  it('charges each view PAGE_VIEW_COST (50) points of the reader’s bucket, answers 429 with a page and Retry-After past it, and keeps 304s free', async () => {
+    const first = await get('/');
+    expect(first.status).toBe(200);
+    expect([first.headers.get('x-query-cost'), first.headers.get('ratelimit-limit'), first.headers.get('ratelimit-remaining')]).toEqual([String(PAGE_VIEW_COST), String(BURST), String(BURST - PAGE_VIEW_COST)]);
+    const etag = first.headers.get('etag')!;
+    // Pages of every kind are charged, a 404 included (it runs a statement the first time).
+    expect((await get('/sources/reuters')).status).toBe(200);
+    expect((await get('/people/no-such-person')).status).toBe(404);
+
+    const refused = await get('/');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(refused.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const body = await refused.text();
+    expect(body).toContain('<h1>Too many requests</h1>');
+    expect(await htmlProblems(body)).toEqual([]);
+
+    // A reader who has the page as it stands is answered 304 with an empty bucket, uncharged.
+    const notModified = await get('/', { 'if-none-match': etag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('ratelimit-remaining')).toBeNull();
+    // A stale validator is a full view, and still refused.
+    expect((await get('/', { 'if-none-match': '"stale"' })).status).toBe(429);
+  });
+});
+

@@ -355,3 +355,13 @@ export function notFoundHtml(settings: PageSettings, what: string): string {
 `,
   });
 }
+
+/** A reader over the rate limit: when to come back (the answer's Retry-After says the same). */
+export function rateLimitedHtml(settings: PageSettings, retryAfterSeconds: number): string {
+  return page(settings, {
+    title: 'Too many requests',
+    main: html`<h1>Too many requests</h1>
+<p>This address has opened pages faster than the gateway serves one reader. Please try again in ${String(retryAfterSeconds)} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}.</p>
+`,
+  });
+}

@@ -5,34 +5,54 @@
  * script (front-page.html.ts), read through FrontPageService. A rendered page is kept in the
  * server's cache (Redis when configured) under the cache generation, as the feeds are, so new
  * items end it at once; ETag and Cache-Control as the feeds, 304 for a matching If-None-Match.
- * An unknown slug or id answers the 404 page with status 404.
+ * An unknown slug or id answers the 404 page with status 404, kept in the cache like a page (a
+ * broken link that many follow runs no statement twice in one generation).
+ *
+ * Readers are charged as feed readers are: each view costs PAGE_VIEW_COST points of the client
+ * address's anonymous bucket, whether rendered or read from the cache, except a conditional
+ * request the cached page answers with a 304, which is free. A reader over the limit gets a 429
+ * page with Retry-After and the RateLimit fields.
  */
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { CACHE_SECONDS } from '../../cache/cache-hints';
 import type { CacheGeneration } from '../../common/generation';
 import { inputLengthError } from '../../common/input-limits';
+import { clientAddress } from '../../edge/client-address';
 import { earlyResponse, sendResponse } from '../../edge/error-response';
+import { rateLimitHeaders } from '../../edge/limits.plugin';
+import type { CostLimiter } from '../../edge/rate-limiter';
 import type { FrontPageService } from '../../syndication/front-page.service';
 import { entityTag } from '../../syndication/syndication-feed.writer';
-import { articlePageHtml, frontPageHtml, itemPageHtml, notFoundHtml, PAGE_CSP, personPageHtml, sourcePageHtml, webUrl, type PageSettings } from './front-page.html';
+import { articlePageHtml, frontPageHtml, itemPageHtml, notFoundHtml, PAGE_CSP, personPageHtml, rateLimitedHtml, sourcePageHtml, webUrl, type PageSettings } from './front-page.html';
+
+/**
+ * What one page view costs the reader: one point per headline the largest page lists (50), the
+ * same as a feed poll, so an anonymous reader opens 40 pages at once and then one a second.
+ */
+export const PAGE_VIEW_COST = 50;
 
 export interface FrontPageRouteDeps {
   pages: FrontPageService;
   settings: PageSettings;
   cache: KeyValueCache<string>;
   generation: CacheGeneration;
+  /** The callers' token buckets, shared with GraphQL and the feeds. */
+  limiter: CostLimiter;
+  /** Whether X-Forwarded-For names the reader (config.trustProxy). */
+  trustProxy: boolean;
 }
 
 /** A rendered page: its status, and either its HTML or where it redirects. */
 interface Rendered {
-  status: 200 | 302 | 404;
+  status: 200 | 302 | 404 | 429;
   body: string;
   location?: string;
   maxAge: number;
 }
 
-export function frontPageRouter({ pages, settings, cache, generation }: FrontPageRouteDeps): Router {
+export function frontPageRouter(deps: FrontPageRouteDeps): Router {
+  const { pages, settings } = deps;
   const notFound = (what: string): Rendered => ({ status: 404, body: notFoundHtml(settings, what), maxAge: 0 });
   /** A page by its path: a slug (or id) too long to be one is simply none. */
   const bySlug =
@@ -83,29 +103,33 @@ export function frontPageRouter({ pages, settings, cache, generation }: FrontPag
     router
       .route(path)
       // An unexpected error goes to the app's error handler: logged, and a 500 without details.
-      .get((req, res, next) => void servePage(req, res, path, render, cache, generation).catch(next))
+      .get((req, res, next) => void servePage(deps, req, res, path, render).catch(next))
       .all(methodNotAllowed);
   }
   return router;
 }
 
-async function servePage(
-  req: Request,
-  res: Response,
-  path: string,
-  render: (param: string) => Promise<Rendered>,
-  cache: KeyValueCache<string>,
-  generation: CacheGeneration,
-): Promise<void> {
+async function servePage({ settings, cache, generation, limiter, trustProxy }: FrontPageRouteDeps, req: Request, res: Response, path: string, render: (param: string) => Promise<Rendered>): Promise<void> {
   const param = String(req.params.slug ?? req.params.id ?? '').normalize('NFC');
   const key = `page:${await generation.current()}:${path}:${param}`;
   const hit = await cache.get(key);
   let page = hit ? (JSON.parse(hit) as Rendered) : null;
+  // The free 304: the reader already has the page as it stands in the cache.
+  if (page?.status === 200 && namesTag(req.get('if-none-match'), entityTag(page.body))) {
+    send(req, res, page);
+    return;
+  }
+  const decision = await limiter.charge('anonymous', clientAddress(req, trustProxy), PAGE_VIEW_COST);
+  for (const [name, value] of rateLimitHeaders(decision)) res.setHeader(name, value);
+  if (!decision.allowed) {
+    send(req, res, { status: 429, body: rateLimitedHtml(settings, decision.retryAfterSeconds), maxAge: 0 });
+    return;
+  }
   if (!page) {
     page = await render(param);
-    // Not found is not kept: a slug that comes with the next fetch is found at once, and
-    // made-up paths fill no cache.
-    if (page.status !== 404) await cache.set(key, JSON.stringify(page), { ttl: CACHE_SECONDS.headlines });
+    // A 404 is kept too: under the generation, so a slug that comes with the next fetch is found
+    // at once; the cache is bounded (an LRU in process, a TTL in Redis), so made-up paths cannot fill it.
+    await cache.set(key, JSON.stringify(page), { ttl: CACHE_SECONDS.headlines });
   }
   send(req, res, page);
 }
@@ -120,7 +144,7 @@ function send(req: Request, res: Response, page: Rendered): void {
   }
   res.setHeader('content-security-policy', PAGE_CSP);
   res.setHeader('x-frame-options', 'DENY');
-  res.setHeader('cache-control', page.status === 200 ? `public, max-age=${page.maxAge}` : 'no-cache');
+  res.setHeader('cache-control', page.status === 200 ? `public, max-age=${page.maxAge}` : page.status === 429 ? 'no-store' : 'no-cache');
   const etag = entityTag(page.body);
   res.setHeader('etag', etag);
   if (page.status === 200 && namesTag(req.get('if-none-match'), etag)) {
