@@ -8,7 +8,6 @@ import { attachChangeSignals, ChangeSignals } from './change-signals';
 import { describeCommand, type OwnerInfo } from './embedded/data-dir-lock';
 import { openEmbedded, openPglite, type EmbeddedClient, type EmbeddedOwner, type EmbeddedRole } from './embedded/embedded-database';
 import { CHANGES_CHANNEL } from './embedded/pglite-host';
-import { ENTITIES } from './entities';
 import { attachNotifications, EmbeddedNotifications, PostgresNotifications } from './notifications';
 import { statementObserverLogger } from './sql-executor';
 
@@ -41,7 +40,6 @@ const SESSION_SETTINGS = `-c pg_trgm.word_similarity_threshold=${WORD_SIMILARITY
 
 const common = {
   type: 'postgres',
-  entities: ENTITIES,
   migrations: MIGRATIONS,
   migrationsTableName: 'migrations',
   migrationsTransactionMode: 'each',
@@ -81,21 +79,32 @@ export interface BuildOptions {
    * when it is free, or runs through the live server that owns it.
    */
   role?: EmbeddedRole;
+  /**
+   * TypeORM entities to register. The runtime reads and writes through SQL (sql-executor.ts) and
+   * registers none; the migration generator passes every one (tools/migrations/entities.ts) to
+   * diff them against the migrations. Taken from the caller because the entities live in the
+   * domains, above db/.
+   */
+  entities?: DataSourceOptions['entities'];
 }
+
+type Entities = NonNullable<BuildOptions['entities']>;
 
 /** The database the configuration names: a Postgres server, an in-memory PGlite, or DATA_DIR's. */
 async function buildDataSource(config: AppConfig, options: BuildOptions = {}): Promise<DatabaseHandle> {
-  if (config.databaseUrl) return postgresHandle(config, config.databaseUrl);
-  if (config.dataDir === 'memory://') return inMemoryHandle(config.dataDir, options);
+  const entities = options.entities ?? [];
+  if (config.databaseUrl) return postgresHandle(config, config.databaseUrl, entities);
+  if (config.dataDir === 'memory://') return inMemoryHandle(config.dataDir, options, entities);
   const embedded = await openEmbedded(config.dataDir, { role: options.role ?? 'command', snapshot: options.pgliteSnapshot });
-  return embedded.kind === 'client' ? embeddedClientHandle(embedded) : embeddedOwnerHandle(embedded);
+  return embedded.kind === 'client' ? embeddedClientHandle(embedded, entities) : embeddedOwnerHandle(embedded, entities);
 }
 
 /** A pool of connections to a Postgres server, every statement with its deadline. */
-function postgresHandle(config: AppConfig, databaseUrl: string): DatabaseHandle {
+function postgresHandle(config: AppConfig, databaseUrl: string, entities: Entities): DatabaseHandle {
   const statementTimeout = config.statementTimeoutMs;
   const options: DataSourceOptions = {
     ...common,
+    entities,
     url: databaseUrl,
     poolSize: config.databasePoolSize,
     applicationName: 'newsgate',
@@ -123,9 +132,9 @@ function postgresHandle(config: AppConfig, databaseUrl: string): DatabaseHandle 
 }
 
 /** A PGlite database in this process's memory (tests), gone when it closes. */
-async function inMemoryHandle(dataDir: string, options: BuildOptions): Promise<DatabaseHandle> {
+async function inMemoryHandle(dataDir: string, options: BuildOptions, entities: Entities): Promise<DatabaseHandle> {
   const pglite = await openPglite(dataDir, options.pgliteSnapshot);
-  const dataSource = await pgliteDataSource(pglite);
+  const dataSource = await pgliteDataSource(pglite, entities);
   attachChangeSignals(dataSource, new ChangeSignals());
   // The one connection of the pool runs LISTEN between transactions; PGlite hands each
   // notification in its output to onNotification.
@@ -148,11 +157,12 @@ async function inMemoryHandle(dataDir: string, options: BuildOptions): Promise<D
 }
 
 /** A session on the embedded database another process owns, through the owner's socket. */
-function embeddedClientHandle(embedded: EmbeddedClient): DatabaseHandle {
+function embeddedClientHandle(embedded: EmbeddedClient, entities: Entities): DatabaseHandle {
   const socketDir = path.dirname(embedded.socket);
   const port = Number(/\.s\.PGSQL\.(\d+)$/.exec(embedded.socket)?.[1] ?? 5432);
   const dataSource = new DataSource({
     ...common,
+    entities,
     host: socketDir,
     port,
     username: 'postgres',
@@ -176,8 +186,8 @@ function embeddedClientHandle(embedded: EmbeddedClient): DatabaseHandle {
 }
 
 /** The embedded database this process owns, and serves to the others. */
-async function embeddedOwnerHandle(embedded: EmbeddedOwner): Promise<DatabaseHandle> {
-  const dataSource = await pgliteDataSource(embedded.host.ownerConnection()).catch(async (error: unknown) => {
+async function embeddedOwnerHandle(embedded: EmbeddedOwner, entities: Entities): Promise<DatabaseHandle> {
+  const dataSource = await pgliteDataSource(embedded.host.ownerConnection(), entities).catch(async (error: unknown) => {
     await embedded.close();
     throw error;
   });
@@ -201,12 +211,13 @@ async function embeddedOwnerHandle(embedded: EmbeddedOwner): Promise<DatabaseHan
 }
 
 /** TypeORM's postgres driver over PGlite's node-postgres adapter (one connection). */
-async function pgliteDataSource(pglite: PGlite): Promise<DataSource> {
+async function pgliteDataSource(pglite: PGlite, entities: Entities): Promise<DataSource> {
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   // PGlite itself, or PgliteHost's connection that stands in for it.
   const pgConfig = createPgConfig(pglite as unknown as Parameters<typeof createPgConfig>[0] & object);
   return new DataSource({
     ...common,
+    entities,
     poolSize: 1,
     extra: {
       connection: pgConfig.connection,

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { openDatabase } from '../../src/db/data-source';
+import { ENTITIES } from './entities';
 
 /**
  * `npm run migration:generate -- <Name>` writes migrations/<timestamp>-<Name>.ts with the SQL that
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = { ...loadConfig({}), dataDir: 'memory://' };
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { entities: ENTITIES });
   try {
     const sqlInMemory = await db.dataSource.driver.createSchemaBuilder().log();
     const up = sqlInMemory.upQueries;
