@@ -5,21 +5,22 @@ import { bandKey, fingerprintText, personKey } from '../text/fingerprint';
 import { CANDIDATES_PER_KEY, clusterBatch, DUPLICATE_WINDOW_HOURS, WINDOW_HOURS, type ClusterArticle, type ClusterDecision, type StoredCandidate } from './story-clustering';
 
 /**
- * A batch's candidates in one statement: for every lookup key of its new articles (the people
- * they name, the bands of their shingle signatures), the stored articles with that key within the key's time window,
- * at most CANDIDATES_PER_KEY each (latest first), through story_key's primary key: an index range
- * per key, never a scan. The order is the primary key's read backwards (article ids descending
- * too), so that the scan stops after CANDIDATES_PER_KEY rows; with `article_id` ascending it read
+ * A batch's candidates in one statement: for every lookup of its new articles (a key they share,
+ * a person named or a band of a shingle signature, and the time window around them: see
+ * candidateLookups), the stored articles with that key within the window, at most
+ * CANDIDATES_PER_KEY each (latest first), through story_key's primary key: an index range per
+ * lookup, never a scan. The order is the primary key's read backwards (article ids descending too),
+ * so that each scan stops after CANDIDATES_PER_KEY rows; with `article_id` ascending Postgres read
  * every row of the window and sorted them (a band shared by thousands of copies: 2,000 rows per
  * lookup). Each candidate comes with what scoring compares and its cluster row.
  */
 const CANDIDATES = sql(
   'story_candidates',
-  `WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::int[]) AS q(key, at, hours)),
+  `WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS q(key, low, high)),
    c AS (
      SELECT DISTINCT k.article_id FROM q CROSS JOIN LATERAL (
        SELECT s.article_id FROM story_key s
-       WHERE s.key = q.key AND s.published_at BETWEEN q.at - make_interval(hours => q.hours) AND q.at + make_interval(hours => q.hours)
+       WHERE s.key = q.key AND s.published_at BETWEEN q.low AND q.high
        ORDER BY s.published_at DESC, s.article_id DESC LIMIT ${CANDIDATES_PER_KEY}) k)
    SELECT a.id, a.url, a.source_id AS "sourceId", a.title, a.summary, a.published_at AS "publishedAt", a.content_hash AS "contentHash",
      ARRAY(SELECT m.person_id::text FROM article_mention m WHERE m.article_id = a.id ORDER BY m.person_id) AS "peopleIds",
@@ -96,9 +97,8 @@ export class StoryWriteRepository {
       };
     });
 
-    const lookups: [string[], Date[], number[]] = [[], [], []];
     const keys: [string[], Date[], string[]] = [[], [], []];
-    const seen = new Set<string>();
+    const wanted: Lookup[] = [];
     for (const article of articles) {
       const articleKeys: Array<[string, number]> = [
         ...article.peopleIds.map((id): [string, number] => [personKey(id), WINDOW_HOURS]),
@@ -108,14 +108,10 @@ export class StoryWriteRepository {
         keys[0].push(key);
         keys[1].push(article.publishedAt);
         keys[2].push(article.id);
-        const lookup = `${key} ${article.publishedAt.getTime()}`;
-        if (seen.has(lookup)) continue;
-        seen.add(lookup);
-        lookups[0].push(key);
-        lookups[1].push(article.publishedAt);
-        lookups[2].push(hours);
+        wanted.push({ key, at: article.publishedAt.getTime(), hours });
       }
     }
+    const lookups = candidateLookups(wanted);
     const batchIds = new Set(articles.map((article) => article.id));
     const candidates = lookups[0].length === 0 ? [] : (await writeRows<StoredCandidate>(manager, CANDIDATES, lookups)).filter((c) => !batchIds.has(c.id));
     const decision = clusterBatch(articles, candidates);
@@ -143,6 +139,51 @@ export class StoryWriteRepository {
     ]);
     return decision;
   }
+}
+
+/** A key one of a batch's articles has, with its time and the key's window (hours either side). */
+interface Lookup {
+  key: string;
+  at: number;
+  hours: number;
+}
+
+/** Articles of a batch with the same key and times at most this far apart share one lookup. */
+const LOOKUP_SPAN_HOURS = 6;
+
+/**
+ * The candidate statement's lookups (keys, window starts, window ends): the batch's articles with
+ * the same key and times at most LOOKUP_SPAN_HOURS apart share one, over the union of their
+ * windows. A batch of one feed's latest items (hours apart at most) looks each key up once, not
+ * once per article: a band or person that a hundred of them share was a hundred index ranges of
+ * mostly the same rows. Deterministic: the groups follow from the batch alone.
+ */
+function candidateLookups(wanted: readonly Lookup[]): [string[], Date[], Date[]] {
+  const byKey = new Map<string, Lookup[]>();
+  for (const lookup of wanted) {
+    const list = byKey.get(lookup.key);
+    if (list) list.push(lookup);
+    else byKey.set(lookup.key, [lookup]);
+  }
+  const lookups: [string[], Date[], Date[]] = [[], [], []];
+  const push = (key: string, group: readonly Lookup[]) => {
+    lookups[0].push(key);
+    lookups[1].push(new Date(Math.min(...group.map((l) => l.at - l.hours * 3_600_000))));
+    lookups[2].push(new Date(Math.max(...group.map((l) => l.at + l.hours * 3_600_000))));
+  };
+  for (const [key, list] of byKey) {
+    list.sort((a, b) => a.at - b.at);
+    let group: Lookup[] = [];
+    for (const lookup of list) {
+      if (group.length > 0 && lookup.at - group[0]!.at > LOOKUP_SPAN_HOURS * 3_600_000) {
+        push(key, group);
+        group = [];
+      }
+      group.push(lookup);
+    }
+    push(key, group);
+  }
+  return lookups;
 }
 
 /** An integer array as Postgres array text (unnest cannot carry an array per row). */

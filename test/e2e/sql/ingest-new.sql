@@ -190,7 +190,7 @@ DO NOTHING;
 -- 14. story_candidates (in transaction)
 WITH q AS (
   SELECT *
-  FROM unnest($1::bigint[], $2::timestamptz[], $3::int[]) AS q(key, at, hours)
+  FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS q(key, low, high)
 ), c AS (
   SELECT DISTINCT k.article_id
   FROM q
@@ -198,7 +198,7 @@ WITH q AS (
     SELECT s.article_id
     FROM story_key s
     WHERE s.key = q.key
-      AND s.published_at BETWEEN q.at - make_interval(hours => q.hours) AND q.at + make_interval(hours => q.hours)
+      AND s.published_at BETWEEN q.low AND q.high
     ORDER BY s.published_at DESC, s.article_id DESC
     LIMIT 30
   ) k
