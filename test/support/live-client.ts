@@ -1,9 +1,12 @@
 import { createClient, type Client } from 'graphql-ws';
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 /** What one subscription received: its `next` payloads' data, its errors, and whether it ended. */
 export interface Received<T = any> {
   items: T[];
+  /** When each item arrived (performance.now()). */
+  receivedAt: number[];
   errors: Array<{ message: string; extensions?: Record<string, unknown> }>;
   closed: { code: number; reason: string } | null;
   completed: boolean;
@@ -47,14 +50,17 @@ export function liveClient(httpUrl: string, connectionParams?: Record<string, un
     client,
     closes,
     subscribe<T>(query: string, variables?: Record<string, unknown>): Received<T> {
-      const received: Received<T> = { items: [], errors: [], closed: null, completed: false, stop: () => undefined };
+      const received: Received<T> = { items: [], receivedAt: [], errors: [], closed: null, completed: false, stop: () => undefined };
       received.stop = client.subscribe<Record<string, unknown>>(
         { query, variables },
         {
           next: (result) => {
             if (result.errors) received.errors.push(...(result.errors as Received['errors']));
             const data = result.data;
-            if (data) received.items.push(Object.values(data)[0] as T);
+            if (data) {
+              received.items.push(Object.values(data)[0] as T);
+              received.receivedAt.push(performance.now());
+            }
           },
           error: (error) => {
             if (Array.isArray(error)) received.errors.push(...(error as Received['errors']));
