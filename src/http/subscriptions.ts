@@ -111,8 +111,8 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): Subscrip
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const connections = new Map<WebSocket, Connection>();
   const perAddress = new Map<string, number>();
-  /** The event streams opened in onSubscribe, handed to graphql-ws's subscribe by their context. */
-  const streams = new WeakMap<object, AsyncIterableIterator<unknown>>();
+  /** The event streams opened in onSubscribe and their groups (executionGroup), handed to graphql-ws's subscribe by their context. */
+  const streams = new WeakMap<object, { stream: AsyncIterableIterator<unknown>; group: string }>();
   let closing = false;
 
   const formatErrors = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
@@ -172,9 +172,9 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): Subscrip
         }
       },
       subscribe: (args) => {
-        const stream = streams.get(args.contextValue as object);
-        if (!stream) return execute(args);
-        return executeEach(stream, args);
+        const opened = streams.get(args.contextValue as object);
+        if (!opened) return execute(args);
+        return executeEach(opened.stream, args, opened.group);
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
@@ -224,7 +224,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): Subscrip
     const args: ExecutionArgs = { schema, document, operationName: payload.operationName ?? undefined, variableValues: variables, contextValue };
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return [...((stream as ExecutionResult).errors ?? [requestError('The subscription could not start.', 'INTERNAL_SERVER_ERROR')])];
-    streams.set(contextValue, stream);
+    streams.set(contextValue, { stream, group: executionGroup(viewer, query, payload.operationName, variables) });
     return args;
   }
 
@@ -310,14 +310,49 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): Subscrip
   };
 }
 
-/** Runs the operation's selection on each event the stream yields (what graphql's subscribe() does), ending with the stream. */
-function executeEach(stream: AsyncIterableIterator<unknown>, args: ExecutionArgs): AsyncIterableIterator<ExecutionResult> {
+/**
+ * Which subscriptions get the same result for the same item: the same document, operation and
+ * variables, from the same kind of caller (an admin sees fields others do not) and, for a partner,
+ * the same key (what a key owns). The address of an anonymous caller changes nothing.
+ */
+function executionGroup(viewer: Viewer, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): string {
+  const caller = viewer.kind === 'partner' ? `partner:${viewer.apiKey?.id ?? viewer.id}` : viewer.kind;
+  return JSON.stringify([caller, operationName ?? null, variables ?? null, query]);
+}
+
+/**
+ * The results of the items handed to subscriptions, by item and group: the hub hands one row
+ * object to every subscription that receives it (src/live/live-news.ts; each event loads rows of
+ * its own), so a selection runs once per item and group, whichever member gets there first, and
+ * every other member sends the same result. An entry lives as long as its row: until the last
+ * subscription holding the item has sent it.
+ */
+const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+
+function executeShared(args: ExecutionArgs, item: unknown, group: string): Promise<ExecutionResult> {
+  if (typeof item !== 'object' || item === null) return Promise.resolve(execute({ ...args, rootValue: item }));
+  let results = sharedResults.get(item);
+  if (!results) sharedResults.set(item, (results = new Map<string, Promise<ExecutionResult>>()));
+  let result = results.get(group);
+  if (!result) {
+    result = Promise.resolve(execute({ ...args, rootValue: item }));
+    results.set(group, result);
+  }
+  return result;
+}
+
+/**
+ * Runs the operation's selection on each item the stream yields (what graphql's subscribe() does),
+ * once per item for the whole group (executeShared), ending with the stream. Each subscription
+ * keeps its own queue, order and pace: only the result is shared.
+ */
+function executeEach(stream: AsyncIterableIterator<unknown>, args: ExecutionArgs, group: string): AsyncIterableIterator<ExecutionResult> {
   const done = { value: undefined, done: true } as const;
   const iterator: AsyncIterableIterator<ExecutionResult> = {
     async next() {
       const item = await stream.next();
       if (item.done) return done;
-      return { value: await execute({ ...args, rootValue: item.value }), done: false };
+      return { value: await executeShared(args, item.value, group), done: false };
     },
     async return() {
       await stream.return?.();

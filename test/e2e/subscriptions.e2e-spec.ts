@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { fromGlobalId } from '../../src/graphql/relay/global-id';
 import { generatedFeed, startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { addSource, admin, ingestConfig } from '../support/ingest-app';
+import { addSource, admin, ADMIN_TOKEN, ingestConfig } from '../support/ingest-app';
 import { followHeadlines, type NewHeadline } from '../../examples/terminal/follow';
 import { liveClient, liveUrl, type LiveClient, type Received } from '../support/live-client';
 import { closeServer, startTestApp, type TestApp } from '../support/test-app';
@@ -248,6 +248,28 @@ describe('subscriptions', () => {
     (socket as unknown as { _socket: { resume(): void } })._socket.resume();
     // The close frame may be lost behind the unread data (the gateway then cuts the connection).
     expect([4413, 1006]).toContain(await closed);
+  });
+
+  it('runs a selection once for the subscriptions that share it, yet each caller gets its own result', async () => {
+    // One document, callers of two kinds: fetchStatus is an admin's only. Each item's result is
+    // shared by subscriptions of the same document, variables and kind of caller, never across
+    // kinds, whichever subscription reaches the item first.
+    const document = 'subscription { feedItemAdded { headline source { name fetchStatus { state } } } }';
+    const anonymous = [connect().subscribe(document), connect().subscribe(document)];
+    const admins = [connect({ authorization: `Bearer ${ADMIN_TOKEN}` }).subscribe(document), connect({ authorization: `Bearer ${ADMIN_TOKEN}` }).subscribe(document)];
+    await until(() => app.gateway.live.subscriptions() === 4, 'four subscriptions');
+    const shared = await source('live-shared', feed('shared', 2));
+    await shared.run();
+    const headlines = await storedHeadlines(shared.id);
+    await until(() => [...anonymous, ...admins].every((received) => received.items.length === 2), 'both items to every subscription');
+    for (const received of admins) {
+      expect(received.items).toEqual(headlines.map((headline) => ({ headline, source: { name: 'live-shared', fetchStatus: { state: 'ACTIVE' } } })));
+      expect(received.errors).toEqual([]);
+    }
+    for (const received of anonymous) {
+      expect(received.items).toEqual(headlines.map((headline) => ({ headline, source: { name: 'live-shared', fetchStatus: null } })));
+      expect(received.errors.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
+    }
   });
 
   it('closes every connection with 1001 when the gateway shuts down, without hanging', async () => {
