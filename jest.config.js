@@ -15,15 +15,15 @@ const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest'],
-    // sanitize-html 2.18 and linkedom pull in htmlparser2 12, css-select and their helpers,
-    // published as ES modules only.
+    // sanitize-html 2.18 and linkedom pull in htmlparser2 12, css-select and their helpers, and
+    // the example app uses get-east-asian-width, all published as ES modules only.
     // Node 20 require()s them natively, jest's module loader does not: they are compiled to
     // CommonJS like our own code.
     '^.+\\.m?js$': ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   // Everything in node_modules is used as published except those ES-module-only packages, at
   // whatever depth npm installed them (sanitize-html keeps its own htmlparser2).
-  transformIgnorePatterns: ['/node_modules/(?!(?:htmlparser2|domhandler|domutils|domelementtype|dom-serializer|entities|css-select|css-what|nth-check|boolbase|cssomnom|uhyphen|html-escaper)/)[^/]+/(?!.*node_modules)'],
+  transformIgnorePatterns: ['/node_modules/(?!(?:get-east-asian-width|htmlparser2|domhandler|domutils|domelementtype|dom-serializer|entities|css-select|css-what|nth-check|boolbase|cssomnom|uhyphen|html-escaper)/)[^/]+/(?!.*node_modules)'],
   setupFiles: ['reflect-metadata'],
 };
 

@@ -29,25 +29,38 @@ export interface FollowOptions {
  * is on the sidebar (`l`).
  */
 export function followHeadlines(url: string, options: FollowOptions): { stop(): Promise<void> } {
+  // GraphQLWsLink looks at the global WebSocket's constants when an error arrives; Node 20 has no
+  // global WebSocket (Node 22 has), and the link then threw a ReferenceError from inside graphql-ws.
+  (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+  const wsUrl = subscriptionUrl(url);
+  // The link reports a failed connection as "Socket closed": the socket's own error says why.
+  let socketError: string | null = null;
   const ws = createClient({
-    url: subscriptionUrl(url),
+    url: wsUrl,
     webSocketImpl: WebSocket,
     connectionParams: options.apiKey ? { apiKey: options.apiKey } : {},
     retryAttempts: 10,
+    on: { error: (event) => (socketError = (event as { message?: string }).message ?? null) },
   });
+  const onError = (error: unknown) => options.onError(socketError ? new Error(`cannot reach ${wsUrl}: ${socketError}`, { cause: error }) : error);
   const apollo = new ApolloClient({ link: new GraphQLWsLink(ws), cache: new InMemoryCache() });
   const subscription = apollo.subscribe({ query: HeadlinesAddedDocument, variables: { filter: options.language ? { language: options.language } : null } }).subscribe({
     next: ({ data, error }) => {
-      if (error) options.onError(error);
+      if (error) onError(error);
       if (data) options.onHeadline(data.feedItemAdded);
     },
-    error: options.onError,
+    error: onError,
   });
   return {
     async stop() {
       subscription.unsubscribe();
       apollo.stop();
-      await ws.dispose();
+      try {
+        await ws.dispose();
+      } catch {
+        // dispose() rejects with the socket's error when the connection it closes was still
+        // failing to open: on the way out that is no longer news.
+      }
     },
   };
 }

@@ -33,19 +33,21 @@ async function main(): Promise<void> {
   const pageSize = Math.min(100, Math.max(1, Number(values['page-size']) || 10));
   const explicitUrl = values.url ?? process.env.NEWSGATE_URL;
   const url = explicitUrl ?? DEFAULT_URL;
+  target = url;
 
   let embedded: { url: string; stop(): Promise<void> } | null = null;
   if (!explicitUrl && !(await answers(url))) {
     console.error(`No gateway answers at ${url}: starting an embedded one with the sample page (in memory)…`);
     embedded = await startEmbeddedGateway();
   }
-  const news = createNewsClient(embedded?.url ?? url, values['api-key']);
+  target = embedded?.url ?? url;
+  const news = createNewsClient(target, values['api-key']);
   try {
     if (values.follow) {
       const width = Math.max(40, Math.min(process.stdout.columns || 80, 100));
       const print = (item: NewHeadline) =>
         printHeadline(0, item.headline, `${item.source.name} · ${formatDate(item.publishedAt, item.language)}`, width, false);
-      return await followMode(embedded?.url ?? url, { apiKey: values['api-key'], language: values.language, print });
+      return await followMode(target, { apiKey: values['api-key'], language: values.language, print });
     }
     await session(news, pageSize);
   } finally {
@@ -77,7 +79,7 @@ async function session(news: NewsClient, pageSize: number): Promise<void> {
     page.headlines.forEach((item, i) => printHeadline(i + 1, item.headline, `${item.source.name} · ${formatDate(item.publishedAt, item.language)}`, width, item.article !== null));
     if (page.hasMore) console.log('  m: more');
     if (page.headlines.length > 0 && page.headlines.every((item) => item.article === null)) {
-      console.log('  (none of these links to a stored article yet: search the articles with /<words>)');
+      console.log('  (none of these links to a stored article yet: search them with /<words>)');
     }
   };
 
@@ -142,7 +144,20 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Why a request got no answer from `url`. fetch's own message is only "fetch failed": the reason is
+ * its cause (connect ECONNREFUSED 127.0.0.1:4099, getaddrinfo ENOTFOUND, a TLS error), or each of
+ * the causes when Node tried several addresses (localhost as ::1 and 127.0.0.1).
+ */
+function describeUnreachable(error: unknown, url: string): string | null {
+  if (!(error instanceof TypeError) || !(error.cause instanceof Error)) return null;
+  const cause = error.cause;
+  const reasons = cause instanceof AggregateError ? cause.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))) : [cause.message];
+  return `cannot reach ${url}: ${reasons.join('; ')}`;
+}
+
+let target = DEFAULT_URL;
 main().catch((error: unknown) => {
-  console.error(`example failed: ${describe(error)}`);
+  console.error(`example failed: ${describeUnreachable(error, target) ?? describe(error)}`);
   process.exit(1);
 });

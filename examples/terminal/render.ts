@@ -1,48 +1,90 @@
 /**
- * Terminal rendering for text in any script: widths are counted in grapheme clusters (a Bengali
- * consonant with its vowel sign is one), East Asian wide characters take two columns, and lines
- * break between words where the script has spaces and between graphemes where it has none
- * (Chinese, Japanese, Thai), never inside a cluster.
+ * Terminal rendering for text in any script. A terminal gives each code point its own cells, so
+ * widths are summed code point by code point, as the C library's wcswidth() does: East Asian wide
+ * and fullwidth characters take two columns (Unicode's East Asian Width, from get-east-asian-width),
+ * combining marks, format characters and the vowels and finals of a Hangul syllable none, every
+ * other character one. A Bengali conjunct such as ন্ত is one grapheme cluster but two columns (ন, the
+ * silent virama, ত), and a vowel sign such as the ি of কি takes a column of its own: counting
+ * clusters, as this file once did, made Bengali lines wider than the terminal, which then broke
+ * them mid-word. (string-width counts a cluster by its first letter and trailing spacing marks, so
+ * it also gives ন্ত one column.) Emoji sequences are one two-column picture.
+ *
+ * Lines break at spaces, never inside a word, and inside a run of a script written without spaces
+ * (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) between the words `Intl.Segmenter` finds. Only a
+ * word wider than the whole line is cut, between grapheme clusters.
  */
+// get-east-asian-width is an ES module. Node 20.19 and later require() it; TypeScript's "node16"
+// module setting refuses the import statement in this CommonJS file, so it is required by hand.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an ES module, see above
+const { eastAsianWidth } = require('get-east-asian-width') as { eastAsianWidth: (codePoint: number) => 1 | 2 };
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1FAFF}\u{20000}-\u{3FFFD}]/u;
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}\u1160-\u11FF\uD7B0-\uD7FF]/u;
+// The `v` flag's sequence property (Node 20 has it; TypeScript's ES2022 target would refuse the literal).
+const EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const WITHOUT_SPACES = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
-export function displayWidth(text: string): number {
+function clusterWidth(cluster: string): number {
+  if (EMOJI.test(cluster)) return 2;
   let width = 0;
-  for (const { segment } of graphemes.segment(text)) width += WIDE.test(segment) ? 2 : 1;
+  for (const character of cluster) if (!ZERO_WIDTH.test(character)) width += eastAsianWidth(character.codePointAt(0)!);
   return width;
 }
 
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const { segment } of graphemes.segment(text)) width += clusterWidth(segment);
+  return width;
+}
+
+/**
+ * A space-separated word in the pieces a line may break between: one piece, unless it holds runs
+ * of a script without spaces, which break between the words the segmenter finds there.
+ * Punctuation stays with the piece before it (no line starts with 。 or a danda).
+ */
+function breakablePieces(word: string, segmenter: Intl.Segmenter): string[] {
+  const pieces: string[] = [];
+  for (const { segment } of segmenter.segment(word)) {
+    const last = pieces.at(-1);
+    if (last !== undefined && WITHOUT_SPACES.test(last.at(-1)!) && WITHOUT_SPACES.test(segment[0]!)) pieces.push(segment);
+    else if (last !== undefined) pieces[pieces.length - 1] = last + segment;
+    else pieces.push(segment);
+  }
+  return pieces;
+}
+
 export function wrap(text: string, width: number, locale?: string): string[] {
-  const words = new Intl.Segmenter(locale, { granularity: 'word' });
+  const segmenter = new Intl.Segmenter(locale, { granularity: 'word' });
   const lines: string[] = [];
   let line = '';
   let lineWidth = 0;
   const push = () => {
-    if (line.trim() !== '') lines.push(line.trimEnd());
+    if (line !== '') lines.push(line);
     line = '';
     lineWidth = 0;
   };
-  for (const { segment } of words.segment(text.replace(/\s+/g, ' '))) {
-    const segmentWidth = displayWidth(segment);
-    if (lineWidth + segmentWidth <= width) {
-      line += lineWidth === 0 ? segment.trimStart() : segment;
-      lineWidth = displayWidth(line);
-      continue;
-    }
-    if (segmentWidth <= width) {
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    breakablePieces(word, segmenter).forEach((piece, i) => {
+      const space = i === 0 && line !== '' ? ' ' : '';
+      const pieceWidth = displayWidth(piece);
+      if (lineWidth + space.length + pieceWidth <= width) {
+        line += space + piece;
+        lineWidth += space.length + pieceWidth;
+        return;
+      }
       push();
-      line = segment.trimStart();
-      lineWidth = displayWidth(line);
-      continue;
-    }
-    // A "word" wider than the line (a long URL, an unspaced run): break it between graphemes.
-    for (const { segment: grapheme } of graphemes.segment(segment)) {
-      const w = displayWidth(grapheme);
-      if (lineWidth + w > width) push();
-      line += grapheme;
-      lineWidth += w;
-    }
+      if (pieceWidth <= width) {
+        line = piece;
+        lineWidth = pieceWidth;
+        return;
+      }
+      // A word wider than the line (a long URL): cut between grapheme clusters.
+      for (const { segment: cluster } of graphemes.segment(piece)) {
+        const w = clusterWidth(cluster);
+        if (lineWidth + w > width) push();
+        line += cluster;
+        lineWidth += w;
+      }
+    });
   }
   push();
   return lines;

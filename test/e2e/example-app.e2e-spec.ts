@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { createNewsClient } from '../../examples/terminal/news-client';
 import { displayWidth, wrap } from '../../examples/terminal/render';
 import { seed } from '../../src/seed/seed';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { e2eConfig } from '../support/e2e-config';
+import { freePort } from '../support/free-port';
+import { sampleFromFile } from '../support/sample-text';
 
 /**
  * examples/terminal: the app a developer runs first. It is driven here as a person would drive it,
@@ -12,9 +14,13 @@ import { e2eConfig } from '../support/e2e-config';
  */
 const ROOT = path.resolve(__dirname, '../..');
 
-function runExample(url: string, commands: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * The example app as a person runs it: `commands` typed one per prompt, then the end of input;
+ * without commands, the input stays open (as for --follow, which runs until Ctrl-C or the end).
+ */
+function runExample(url: string, commands: string[] | null, args: string[] = ['--page-size', '8']): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'examples/terminal/main.ts', '--url', url, '--page-size', '8'], {
+    const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'examples/terminal/main.ts', '--url', url, ...args], {
       cwd: ROOT,
       env: { ...process.env, NODE_OPTIONS: '' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -29,6 +35,7 @@ function runExample(url: string, commands: string[]): Promise<{ code: number | n
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    if (commands === null) return;
     // One command per prompt, as typed.
     let sent = 0;
     child.stdout.on('data', () => {
@@ -36,6 +43,23 @@ function runExample(url: string, commands: string[]): Promise<{ code: number | n
       if (sent === commands.length) child.stdin.end();
     });
   });
+}
+
+/**
+ * How many columns a terminal gives each line: the C library's wcswidth() (glibc, C.UTF-8), the
+ * count terminals such as xterm and VTE draw by, computed apart from render.ts.
+ */
+function terminalWidths(lines: string[]): number[] {
+  const program = [
+    'import ctypes, json, locale, sys',
+    "locale.setlocale(locale.LC_ALL, 'C.UTF-8')",
+    "libc = ctypes.CDLL('libc.so.6')",
+    'libc.wcswidth.argtypes = [ctypes.c_wchar_p, ctypes.c_size_t]',
+    'print(json.dumps([libc.wcswidth(line, len(line)) for line in json.load(sys.stdin)]))',
+  ].join('\n');
+  const run = spawnSync('python3', ['-c', program], { input: JSON.stringify(lines), encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as number[];
 }
 
 describe('the terminal example app', () => {
@@ -59,6 +83,10 @@ describe('the terminal example app', () => {
     expect(stdout).toContain('৩ সেপ্টেম্বর, ২০২৫');
     expect(stdout).toContain('এসসিও সম্মেলনের ফাঁকে');
     expect(stdout).toMatch(/Cites: .*TRT World/);
+    // Without a terminal it draws 80 columns: no line of the session is wider.
+    const printed = stdout.split('\n');
+    const widths = terminalWidths(printed);
+    expect(printed.filter((_, i) => widths[i]! > 80)).toEqual([]);
   });
 
   it('says what went wrong rather than crashing', async () => {
@@ -90,14 +118,56 @@ describe('the terminal example app', () => {
     }
   });
 
-  it('wraps text by words where a script has spaces and by characters where it has none', () => {
-    const bengali = 'পুতিনের সঙ্গে বৈঠকে বসেছেন শেহবাজ শরিফ';
-    const lines = wrap(bengali, 12);
-    expect(lines.length).toBeGreaterThan(1);
-    expect(lines.every((line) => displayWidth(line) <= 12)).toBe(true);
-    // Breaks fall between words only: the words come back whole, in order.
-    expect(lines.join(' ')).toBe(bengali);
-    // Wide CJK characters take two columns: five of them fill ten.
-    expect(wrap('普京与夏巴兹·谢里夫在北京会晤', 10, 'zh').every((line) => line.length <= 5)).toBe(true);
+  it('measures the sample as a terminal draws it: columns, not grapheme clusters', () => {
+    const { title, paragraphs, headlines } = sampleFromFile();
+    const texts = [title, ...paragraphs, ...headlines, 'ন্ত', 'কি', '普京与夏巴兹', 'e\u0301', 'ড়'];
+    expect(texts.map(displayWidth)).toEqual(terminalWidths(texts));
+  });
+
+  it('wraps the sample\'s Bengali paragraphs within the width at spaces only, filling each line', () => {
+    const { paragraphs } = sampleFromFile();
+    const cases = [100, 72, 40].flatMap((width) => paragraphs.map((paragraph) => ({ width, paragraph, lines: wrap(paragraph, width, 'bn') })));
+    for (const { paragraph, lines } of cases) {
+      // Every break is at a space: the words come back whole and in order.
+      expect(lines.join(' ')).toBe(paragraph.split(/\s+/).join(' '));
+    }
+    // Measured by the terminal's count in one go: every line fits, and each took as many words as
+    // fit (with the next line's first word it would be too wide).
+    const lines = cases.flatMap(({ width, lines }) => lines.map((line) => ({ width, line })));
+    const longer = cases.flatMap(({ width, lines }) => lines.slice(0, -1).map((line, i) => ({ width, line: `${line} ${lines[i + 1]!.split(' ')[0]}` })));
+    const widths = terminalWidths([...lines, ...longer].map(({ line }) => line));
+    expect(lines.filter(({ width }, i) => widths[i]! > width)).toEqual([]);
+    expect(longer.filter(({ width }, i) => widths[lines.length + i]! <= width)).toEqual([]);
+  });
+
+  it('wraps Chinese between its words, wide characters as two columns, punctuation kept with the word before', () => {
+    const chinese = '普京与夏巴兹·谢里夫在北京会晤，双方讨论了经济合作与地区安全问题。';
+    const lines = wrap(chinese, 10, 'zh');
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.join('')).toBe(chinese);
+    expect(Math.max(...terminalWidths(lines))).toBeLessThanOrEqual(10);
+    expect(lines.some((line) => /^[，。]/.test(line))).toBe(false);
+  });
+
+  it('cuts only a word wider than the line, between grapheme clusters', () => {
+    const url = 'https://www.jagonews24.com/international/news/1067330';
+    expect(wrap(`সূত্র: ${url}`, 20)).toEqual(['সূত্র:', 'https://www.jagonews', '24.com/international', '/news/1067330']);
+  });
+});
+
+describe('the terminal example app with no gateway at its URL', () => {
+  it('says which URL it cannot reach and why, and exits 1', async () => {
+    const port = await freePort();
+    const { code, stdout, stderr } = await runExample(`http://localhost:${port}/graphql`, []);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd()).toMatch(new RegExp(`^example failed: cannot reach http://localhost:${port}/graphql: connect ECONNREFUSED (?:127\\.0\\.0\\.1|::1):${port}$`));
+  });
+
+  it('says the same when following new headlines', async () => {
+    const port = await freePort();
+    const { code, stderr } = await runExample(`http://localhost:${port}/graphql`, null, ['--follow']);
+    expect(code).toBe(1);
+    expect(stderr.trimEnd()).toMatch(new RegExp(`^example failed: cannot reach ws://localhost:${port}/graphql: connect ECONNREFUSED (?:127\\.0\\.0\\.1|::1):${port}$`));
   });
 });
