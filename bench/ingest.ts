@@ -69,15 +69,15 @@ interface Measured<T> {
 
 /** Peak RSS while `work` runs, sampled every 20 ms, and the CPU it took here and in Postgres. */
 async function measure<T>(work: () => Promise<T>, dbCpu: () => Promise<number | null> = async () => null): Promise<Measured<T>> {
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   const dbBefore = await dbCpu();
   const cpuBefore = process.cpuUsage();
   const statementsBefore = sqlStatementCount();
   const started = process.hrtime.bigint();
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const dbAfter = await dbCpu();

@@ -82,29 +82,46 @@ interface PairScore extends Omit<StoryReason, 'linkedTo' | 'hoursApart'> {
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function scorePair(a: ClusterArticle, b: ClusterArticle): PairScore {
+/** How many distinct values of `a` are in `b` (a person's or outlet's ids: a handful each). */
+function sharedCount(a: readonly string[], b: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (a.indexOf(a[i]!) === i && b.includes(a[i]!)) count++;
+  return count;
+}
+
+/**
+ * A pair's score and whether it is a duplicate, without the lists that explain it: what choosing
+ * the best candidate compares (scorePair adds the lists, for the pair chosen).
+ */
+function scoreOf(a: ClusterArticle, b: ClusterArticle): { score: number; duplicate: boolean; hoursApart: number; textSimilarity: number } {
   const hoursApart = Math.abs(a.publishedAt.getTime() - b.publishedAt.getTime()) / 3_600_000;
   const sameScript = a.script !== null && a.script === b.script;
   const duplicate =
     hoursApart <= DUPLICATE_WINDOW_HOURS &&
     (a.contentHash === b.contentHash || (sameScript && minhashSimilarity(a.shingles, b.shingles) >= NEAR_DUPLICATE_SIMILARITY));
+  const textSimilarity = sameScript ? minhashSimilarity(a.words, b.words) : 0;
+  if (duplicate) return { score: 1, duplicate, hoursApart, textSimilarity };
+  if (hoursApart > WINDOW_HOURS) return { score: 0, duplicate, hoursApart, textSimilarity };
+  const people = sharedCount(a.peopleIds, b.peopleIds);
+  const credit = a.citedSourceIds.includes(b.sourceId) || b.citedSourceIds.includes(a.sourceId);
+  const score =
+    (people >= 2 ? 0.5 : people === 1 ? 0.2 : 0) +
+    (credit ? 0.1 : 0) +
+    Math.min(0.5, Math.max(0, (textSimilarity - 0.1) * 2)) +
+    0.1 * (1 - hoursApart / WINDOW_HOURS);
+  return { score: round(score), duplicate, hoursApart, textSimilarity };
+}
+
+export function scorePair(a: ClusterArticle, b: ClusterArticle): PairScore {
+  const { score, duplicate, hoursApart, textSimilarity } = scoreOf(a, b);
   const people = new Set(b.peopleIds);
   const sharedPeople = [...new Set(a.peopleIds)].filter((id) => people.has(id)).sort();
   const cited = new Set(b.citedSourceIds);
   const sharedSources = [...new Set(a.citedSourceIds)].filter((id) => cited.has(id));
-  const credit = a.citedSourceIds.includes(b.sourceId) || b.citedSourceIds.includes(a.sourceId);
   if (a.citedSourceIds.includes(b.sourceId)) sharedSources.push(b.sourceId);
   if (b.citedSourceIds.includes(a.sourceId)) sharedSources.push(a.sourceId);
   const outlets = [...new Set(sharedSources)].sort();
-  const textSimilarity = sameScript ? minhashSimilarity(a.words, b.words) : 0;
-  if (duplicate) return { score: 1, duplicate, sharedPeople, sharedSources: outlets, textSimilarity: round(textSimilarity), hoursApart: round(hoursApart, 2) };
-  if (hoursApart > WINDOW_HOURS) return { score: 0, duplicate, sharedPeople, sharedSources: outlets, textSimilarity: round(textSimilarity), hoursApart: round(hoursApart, 2) };
-  const score =
-    (sharedPeople.length >= 2 ? 0.5 : sharedPeople.length === 1 ? 0.2 : 0) +
-    (credit ? 0.1 : 0) +
-    Math.min(0.5, Math.max(0, (textSimilarity - 0.1) * 2)) +
-    0.1 * (1 - hoursApart / WINDOW_HOURS);
-  return { score: round(score), duplicate, sharedPeople, sharedSources: outlets, textSimilarity: round(textSimilarity), hoursApart: round(hoursApart, 2) };
+  return { score, duplicate, sharedPeople, sharedSources: outlets, textSimilarity: round(textSimilarity), hoursApart: round(hoursApart, 2) };
 }
 
 /** Earlier published first, then the smaller URL: the tie-break of every choice here. */
@@ -160,15 +177,17 @@ export function clusterBatch(articles: readonly ClusterArticle[], candidates: re
     }
   };
 
+  // Every article known so far (candidates, then the batch's articles as they are decided) in
+  // `earlier` order, so that equal scores resolve the same way every time.
+  const ordered = [...known.values()].sort(earlier);
   for (const article of articles) {
-    let best: { candidate: StoredCandidate; pair: PairScore } | null = null;
+    let best: { candidate: StoredCandidate; score: number } | null = null;
     let duplicateOf: StoredCandidate | null = null;
-    // Candidates in a fixed order, so that equal scores resolve the same way every time.
-    const ordered = [...known.values()].filter((candidate) => candidate.id !== article.id).sort(earlier);
     for (const candidate of ordered) {
-      const pair = scorePair(article, candidate);
+      if (candidate.id === article.id) continue;
+      const pair = scoreOf(article, candidate);
       if (pair.duplicate && !duplicateOf) duplicateOf = candidate;
-      if (pair.score >= LINK_THRESHOLD && (!best || pair.score > best.pair.score)) best = { candidate, pair };
+      if (pair.score >= LINK_THRESHOLD && (!best || pair.score > best.score)) best = { candidate, score: pair.score };
     }
 
     let storyId: string;
@@ -185,7 +204,7 @@ export function clusterBatch(articles: readonly ClusterArticle[], candidates: re
       }
       // Not yet among the batch's stories: a stored one.
       joinStory(storyId, false, article);
-      reason = { linkedTo: target.id, ...best.pair };
+      reason = { linkedTo: target.id, ...scorePair(article, target) };
     } else {
       storyId = newId();
       joinStory(storyId, true, article);
@@ -205,7 +224,10 @@ export function clusterBatch(articles: readonly ClusterArticle[], candidates: re
     }
 
     const self: StoredCandidate = { ...article, storyId, canonicalId };
+    const replaced = known.get(article.id);
+    if (replaced) ordered.splice(ordered.indexOf(replaced), 1);
     known.set(article.id, self);
+    ordered.splice(insertionPoint(ordered, self), 0, self);
     rows.set(article.id, { article, storyId, canonicalId, reason });
   }
   return { rows: [...rows.values()], stories: [...stories.values()], canonicalMoves: moves };
@@ -217,6 +239,18 @@ export function clusterBatch(articles: readonly ClusterArticle[], candidates: re
     // Stored rows are re-pointed by the group's move; the batch's are written with their new value.
     else if (batchIds.has(member.id)) rows.set(member.id, { article: member, storyId: member.storyId!, canonicalId: member.canonicalId, reason: null });
   }
+}
+
+/** Where `article` goes in `ordered` (sorted by `earlier`): after every article not later than it. */
+function insertionPoint(ordered: readonly ClusterArticle[], article: ClusterArticle): number {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (earlier(ordered[middle]!, article) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**

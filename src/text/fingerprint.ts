@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { detectScript, type ScriptName } from './language';
 import { normalizeForSearch } from './normalize';
 import { isPageFurniture } from './page-lines';
@@ -113,7 +113,7 @@ export function minhashSimilarity(a: readonly number[] | null, b: readonly numbe
  * text, so SQL computes the same value for backfills (`('x' || left(md5(text), 16))::bit(64)::bigint`).
  */
 export function lookupKey(text: string): string {
-  return BigInt.asIntN(64, BigInt(`0x${createHash('md5').update(text).digest('hex').slice(0, 16)}`)).toString();
+  return hash('md5', text, 'buffer').readBigInt64BE(0).toString();
 }
 
 /** The lookup key of a person an article names. */
