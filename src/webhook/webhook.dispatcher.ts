@@ -77,10 +77,7 @@ export class WebhookDispatcher {
       await queue.start(async (id) => {
         await this.attempt(id);
       });
-      // Messages left pending by an earlier run of this process (the in-process queue keeps none).
-      if (queue.kind === 'in-process') {
-        for (const { id, delayMs } of await this.options.repository.due(10_000)) await queue.enqueue([id], delayMs);
-      }
+      await this.enqueuePending(queue);
       const events = this.options.events();
       this.events = events;
       events.subscribe((event) => {
@@ -90,6 +87,22 @@ export class WebhookDispatcher {
       this.options.logger.info({ queue: queue.kind }, 'webhooks: delivering');
     })();
     return this.activating;
+  }
+
+  /**
+   * Enqueues the messages left pending by earlier runs: the in-process queue keeps none, and on
+   * pg-boss a message has no job when its process died between inserting it and enqueuing it (or
+   * between a failed attempt and the next one's job), or during an attempt (the job is not
+   * retried: retries are ours). One that has its job as well is attempted once all the same (an
+   * attempt claims its message first).
+   */
+  private async enqueuePending(queue: DeliveryQueue): Promise<void> {
+    const pending = await this.options.repository.due(10_000);
+    await queue.enqueue(
+      pending.filter((message) => message.delayMs === 0).map((message) => message.id),
+      0,
+    );
+    for (const { id, delayMs } of pending) if (delayMs > 0) await queue.enqueue([id], delayMs);
   }
 
   /** One message per matching enabled webhook for each item of the event, enqueued by whoever inserted it. */

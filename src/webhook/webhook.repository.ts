@@ -304,7 +304,7 @@ export class WebhookRepository {
     return row?.disabled ?? false;
   }
 
-  /** Pending messages, soonest first, with how long until each is due (the in-process queue's start). */
+  /** Pending messages, soonest first, with how long until each is due (what a starting dispatcher enqueues). */
   due(limit: number): Promise<Array<{ id: string; delayMs: number }>> {
     return this.db.rows(DUE, [limit]);
   }

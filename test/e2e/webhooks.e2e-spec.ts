@@ -1,7 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { createLogger } from '../../src/common/logger';
+import { createGateway } from '../../src/composition/gateway';
 import { fromGlobalId } from '../../src/graphql/relay/global-id';
+import { WebhookRepository } from '../../src/webhook/webhook.repository';
 import { generatedFeed, startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { ADMIN, admin, addSource, ingestConfig } from '../support/ingest-app';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -194,6 +197,29 @@ describe('webhooks', () => {
     expect(new Date(attempts[0]!.at).getTime()).toBeGreaterThan(new Date(attempts[1]!.at).getTime());
     expect(attempts.every((attempt) => Number.isInteger(attempt.durationMs) && attempt.durationMs >= 0)).toBe(true);
     expect(at()).toHaveLength(2);
+  });
+
+  it('delivers after a restart a message its process inserted but had not enqueued when it died', async () => {
+    const created = ok(await create({ url: receiver.url('/orphan'), events: ['FEED_ITEM_ADDED'] })).createWebhook;
+    // What a gateway leaves behind when it dies between inserting a message and enqueuing it: the
+    // message pending in webhook_delivery, no job (on Postgres; the embedded database's queue is
+    // in memory and keeps nothing in any case).
+    const body = JSON.stringify({ type: 'feed_item.added', timestamp: new Date().toISOString(), data: { headline: 'Orphaned headline' } });
+    const [id] = await new WebhookRepository(app.db).insertDeliveries(fromGlobalId(created.webhook.id).id, 'feed_item.added', [{ eventKey: 'feedItemAdded:orphan', body }]);
+    expect(id).toBeDefined();
+    // The restarted process: a gateway of its own on the same database, whose dispatcher starts.
+    const restarted = await createGateway({ config: app.database.config, db: app.db, logger: createLogger('silent') });
+    try {
+      await until(() => receiver.received.some((message) => message.path === '/orphan'), 'the orphaned message delivered');
+    } finally {
+      await restarted.stop();
+    }
+    const delivered = receiver.received.filter((message) => message.path === '/orphan');
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.headers['webhook-id']).toBe(id);
+    expect(verify(created.secret, delivered[0]!).data).toEqual({ headline: 'Orphaned headline' });
+    await until(async () => (await deliveriesOf(created.webhook.id)).attempts.length === 1, 'the attempt recorded');
+    expect((await deliveriesOf(created.webhook.id)).attempts.map(({ attempt, status }) => ({ attempt, status }))).toEqual([{ attempt: 1, status: 'SUCCEEDED' }]);
   });
 
   it('sends a webhook.test message on testWebhook and returns the attempt', async () => {
