@@ -335,10 +335,21 @@ function executeShared(args: ExecutionArgs, item: unknown, group: string): Promi
   if (!results) sharedResults.set(item, (results = new Map<string, Promise<ExecutionResult>>()));
   let result = results.get(group);
   if (!result) {
-    result = Promise.resolve(execute({ ...args, rootValue: item }));
+    result = Promise.resolve(execute({ ...args, rootValue: item })).then(plainResult);
     results.set(group, result);
   }
   return result;
+}
+
+/**
+ * A shared result as every member will stringify it again (graphql-ws writes each member's
+ * message itself): its data as plain objects, which JSON.stringify walks about twice as fast as
+ * graphql's null-prototype ones; the same JSON. A result with errors stays as it is (they are
+ * formatted per subscription from the GraphQLErrors).
+ */
+function plainResult(result: ExecutionResult): ExecutionResult {
+  if (result.errors || !result.data) return result;
+  return { ...result, data: JSON.parse(JSON.stringify(result.data)) as ExecutionResult['data'] };
 }
 
 /**
