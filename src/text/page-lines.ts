@@ -25,9 +25,16 @@ export function labelKey(value: string): string {
 
 const FURNITURE_KEYS = new Set(PAGE_FURNITURE.map(labelKey));
 
+/**
+ * Longer than this, a line is text: the longest label above has 18 UTF-16 units, and what surrounds
+ * one on a page is a colon or a few spaces. Spares normalising every paragraph of every article
+ * (ingestion asks about each one when it fingerprints a text).
+ */
+const FURNITURE_MAX_LENGTH = 64;
+
 /** Whether a line or paragraph is page furniture (`Share this news on:`), in any listed language. */
 export function isPageFurniture(text: string): boolean {
-  return FURNITURE_KEYS.has(labelKey(text));
+  return text.length <= FURNITURE_MAX_LENGTH && FURNITURE_KEYS.has(labelKey(text));
 }
 
 /** Initials joined by slashes (`এসএস/এসএন`, `AB/CD`): a desk's sign-off that names nobody. */
