@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { CONFIG_VARIABLES } from '../../src/config/config';
@@ -32,7 +33,36 @@ function baseEnv(): NodeJS.ProcessEnv {
 
 /** Starts `script` with `args` on baseEnv() plus `env`; stdin is a pipe when the test talks to it. */
 export function startScript(script: string, args: string[], env: Record<string, string> = {}, stdin: 'pipe' | 'ignore' = 'ignore') {
-  const child = spawn(process.execPath, ['-r', REGISTER, script, ...args], { cwd: ROOT, env: { ...baseEnv(), ...env }, stdio: [stdin, 'pipe', 'pipe'] });
+  return collected(spawn(process.execPath, ['-r', REGISTER, script, ...args], { cwd: ROOT, env: { ...baseEnv(), ...env }, stdio: [stdin, 'pipe', 'pipe'] }));
+}
+
+/**
+ * `npm <args>` in `cwd` on baseEnv() plus `env`, as a person types it, with npm the leader of a
+ * process group of its own: what it starts stays in that group (see processesInGroup).
+ */
+export function startNpm(args: string[], cwd: string, env: Record<string, string>) {
+  return collected(spawn('npm', args, { cwd, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+}
+
+/** The ids of the live processes in process group `group` (read from /proc). */
+export function processesInGroup(group: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so count from the last ')'.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(pgrp) === group && state !== 'Z';
+      } catch {
+        return false; // ended while the list was read
+      }
+    })
+    .map(Number);
+}
+
+/** A child process with everything it writes collected, and how it ended. */
+function collected(child: ChildProcess) {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
