@@ -9,6 +9,7 @@ import { ArticleProvenance1796625000000 } from './1796625000000-ArticleProvenanc
 import { Stories1796647592765 } from './1796647592765-Stories';
 import { SavedFeeds1796647606258 } from './1796647606258-SavedFeeds';
 import { Webhooks1796660000000 } from './1796660000000-Webhooks';
+import { CopiesIndex1796670000000 } from './1796670000000-CopiesIndex';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Stories1796647592765,
   SavedFeeds1796647606258,
   Webhooks1796660000000,
+  CopiesIndex1796670000000,
 ];

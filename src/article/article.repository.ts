@@ -39,6 +39,13 @@ export interface ArticleCriteria {
   publishedAfter?: Date;
   publishedBefore?: Date;
   search?: ArticleSearch;
+  /**
+   * Each text once: an article that is a copy of another's text (a syndicated or republished copy,
+   * src/story) is left out, its canonical copy stands for it (`Article.duplicates` and
+   * `Article.carriedBy` name the rest). Set by the service for every list not restricted to
+   * outlets: what one outlet published includes its copies.
+   */
+  eachTextOnce?: boolean;
 }
 
 /**
@@ -219,6 +226,7 @@ export class ArticleRepository {
     const params = new SqlParams();
     const text = lateralPageSql(parentIds, params, (parentId) => {
       const conditions = [parentCondition(parent, parentId)];
+      if (parent.kind === 'person') conditions.push(canonicalCopySql('a.id'));
       const { keyset, orderBy } = keysetClauses(articleKeyset(page.order), page, params);
       if (keyset) conditions.push(keyset);
       return `SELECT ${ARTICLE_COLUMNS} FROM article a WHERE ${conditions.join(' AND ')} ORDER BY ${orderBy} LIMIT ${params.add(page.limit + 1)}`;
@@ -227,7 +235,9 @@ export class ArticleRepository {
   }
 
   async countForParents(parent: ArticleParent, parentIds: readonly string[]): Promise<Array<{ parentId: string; count: number }>> {
-    const text = `SELECT k.parent_id AS "parentId", (SELECT count(*)::int FROM article a WHERE ${parentCondition(parent, 'k.parent_id')}) AS count
+    const conditions = [parentCondition(parent, 'k.parent_id')];
+    if (parent.kind === 'person') conditions.push(canonicalCopySql('a.id'));
+    const text = `SELECT k.parent_id AS "parentId", (SELECT count(*)::int FROM article a WHERE ${conditions.join(' AND ')}) AS count
       FROM unnest($1::uuid[]) AS k(parent_id)`;
     return this.db.rows(dynamicSql('article_count_by_parent', text), [parentIds]);
   }
@@ -270,7 +280,18 @@ export function articleConditions(criteria: ArticleCriteria, params: SqlParams):
     const text = textSearchCondition(criteria.search, 'a.search_text', params);
     conditions.push(criteria.search.names.length > 0 ? `(${text} OR a.id = ANY(${namedArticlesSql(criteria.search.names, params)}))` : text);
   }
+  if (criteria.eachTextOnce) conditions.push(canonicalCopySql('a.id'));
   return conditions;
+}
+
+/**
+ * The article whose id is `id` is its text's canonical copy, or the copy of no other (article_cluster
+ * has no canonical_id for it): what lists that show each text once keep. One probe per row of the
+ * partial index of copies (IDX_article_cluster_copy), so a list still walks its own index in order
+ * and stops at its page's end.
+ */
+export function canonicalCopySql(id: string): string {
+  return `NOT EXISTS (SELECT 1 FROM article_cluster cp WHERE cp.article_id = ${id} AND cp.canonical_id IS NOT NULL)`;
 }
 
 /**

@@ -146,11 +146,14 @@ export class ArticleService {
 
 /**
  * A filter as the repository's criteria: ids deduplicated, the language tag canonical, the search
- * prepared (see prepareSearch). Other lists that filter by articles (feed items) use it too.
+ * prepared (see prepareSearch), each text once unless the list is restricted to outlets. Other
+ * lists that filter by articles (feed items) use it too, for the people and the search alone.
  */
 export function articleCriteria(filter: ArticleFilter): ArticleCriteria {
   const criteria: ArticleCriteria = {};
   if (filter.sourceIds != null) criteria.sourceIds = [...new Set(filter.sourceIds)];
+  // What chosen outlets published includes their copies of others' texts; every other list shows a text once.
+  else criteria.eachTextOnce = true;
   if (filter.personIds != null) criteria.personIds = [...new Set(filter.personIds)];
   if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'filter.language');
   if (filter.publishedAfter != null) criteria.publishedAfter = filter.publishedAfter;

@@ -119,8 +119,8 @@ export function createServices(db: SqlExecutor, { config, logger }: ServiceOptio
   };
   // A feed or page request reads through loaders of its own, as a GraphQL request does.
   const requestContext = () => createServiceContext(repositories, { requestId: currentRequest()?.reqId ?? '', viewer: { kind: 'anonymous', id: '' }, logger });
-  const feeds = new SyndicationFeedService(services.feedItems, feedFilters, services.savedFeeds, requestContext);
-  const frontPage = new FrontPageService(services.feedItems, services.articles, services.sources, services.people, requestContext);
+  const feeds = new SyndicationFeedService(services.feedItems, feedFilters, services.savedFeeds, services.stories, requestContext);
+  const frontPage = new FrontPageService(services.feedItems, services.articles, services.sources, services.people, services.stories, requestContext);
   // Subscriptions: the news events (LISTEN, from the first subscriber on), each event read once through loaders of its own.
   const live = new LiveNews({
     events: new NewsEvents(db, logger),

@@ -1,10 +1,10 @@
-import { normalizeLanguageFilter } from '../common/input-normalizers';
 import type { SqlParams } from '../db/sql-params';
 import { isoTimestampSql } from '../graphql/json-sql/compile';
 import { Decline, type JsonSqlRootField, type JsonSqlType, type RootRows } from '../graphql/json-sql/json-sql.types';
 import type { ConnectionArgs } from '../graphql/relay/connection';
 import { fromGlobalIdOfType } from '../graphql/relay/global-id';
-import { latestRowsSql, type FeedCriteria } from './feed-item.repository';
+import { latestRowsSql } from './feed-item.repository';
+import { feedCriteria } from './feed-item.service';
 import { feedPage } from './feed-item.page';
 import { FEED_ITEM_TABLE } from './feed-item.record';
 
@@ -29,16 +29,17 @@ function feedCursorSql(row: string): string {
 
 /**
  * `latestFeed`: the arguments read as FeedItemResolver.latestFeed and FeedItemService.latest read
- * them (the same errors for bad ones); backward pages (`last`, `before`) are left to Apollo.
+ * them (feedCriteria: the same errors for bad ones, each text once unless one source's); backward pages (`last`, `before`) are left to Apollo.
  */
 export const LATEST_FEED_ROOT: JsonSqlRootField = {
   type: 'FeedItem',
   rows(args: Readonly<Record<string, unknown>>, params: SqlParams): RootRows {
-    const criteria: FeedCriteria = {};
-    if (typeof args.sourceId === 'string') criteria.sourceId = fromGlobalIdOfType(args.sourceId, 'Source', 'sourceId');
+    const criteria = feedCriteria({
+      sourceId: typeof args.sourceId === 'string' ? fromGlobalIdOfType(args.sourceId, 'Source', 'sourceId') : null,
+      language: typeof args.language === 'string' ? args.language : null,
+    });
     const { page } = feedPage(args as ConnectionArgs);
     if (page.backward) throw new Decline('backward page');
-    if (typeof args.language === 'string') criteria.language = normalizeLanguageFilter(args.language, 'language');
     const { select, count } = latestRowsSql(criteria, page, params);
     return {
       kind: 'connection',

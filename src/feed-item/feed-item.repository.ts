@@ -5,7 +5,7 @@ import { announceSql } from '../events/news-event.repository';
 import { selectColumns, splitPrefixed } from '../db/column-selection';
 import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type TimePositionIdKey } from '../db/keyset';
 import { ARTICLE_TABLE, type ArticleRecord, type ArticleRelationSelection } from '../article/article.record';
-import { articleConditions, languageTagCondition, textSearchCondition, type ArticleCriteria, type ArticleSearch } from '../article/article.repository';
+import { articleConditions, canonicalCopySql, languageTagCondition, textSearchCondition, type ArticleCriteria, type ArticleSearch } from '../article/article.repository';
 import { SOURCE_TABLE, type SourceRecord } from '../source/source.record';
 import { FEED_ITEM_TABLE, type FeedItemRecord } from './feed-item.record';
 
@@ -28,6 +28,12 @@ export interface FeedCriteria {
    * of people and outlets included). Items stay newest first: a feed is not ranked.
    */
   search?: ArticleSearch;
+  /**
+   * Each text once (eachTextOnceSql): an item linking to a copy of another article's text, or to
+   * an article an earlier item already links to, is left out. Set by the service for every list
+   * but an outlet's own sidebar.
+   */
+  eachTextOnce?: boolean;
 }
 
 /** A keyset page of feed items (Relay `last`/`before` read oldest-first from the cursor, then flipped by the caller). */
@@ -166,8 +172,21 @@ export function feedConditions(criteria: FeedCriteria, params: SqlParams): strin
     const articles = articleConditions({ search: criteria.search }, params);
     conditions.push(`(${headline} OR f.article_id IN (SELECT a.id FROM article a WHERE ${articles.join(' AND ')}))`);
   }
+  if (criteria.eachTextOnce) conditions.push(EACH_TEXT_ONCE);
   return conditions;
 }
+
+/**
+ * Headlines, each text once: an item whose article is a copy of another's text is left out (the
+ * canonical copy's item stands for it), and so is an item whose article an earlier item links to
+ * (the same page in several outlets' feeds: the first listing stands); an item without an article
+ * stays (nothing says what it copies: `= NULL` matches no row). Two anti-joins, each one probe per
+ * row read (the partial index of copies, IDX_feed_item_article), so the list still walks its
+ * (published_at, …) index in order and stops at its page's end. No `article_id IS NULL OR` before
+ * them: Postgres then makes them hashed subplans that read every copy.
+ */
+const EACH_TEXT_ONCE = `${canonicalCopySql('f.article_id')}
+   AND NOT EXISTS (SELECT 1 FROM feed_item fl WHERE fl.article_id = f.article_id AND (fl.published_at, fl.id) < (f.published_at, f.id))`;
 
 /** A joined row's `source.` and `article.` columns become records of their own beside the item. */
 function splitJoined(row: Record<string, unknown>, selection: FeedSelection): FeedItemWithJoins {

@@ -92,11 +92,17 @@ export class FeedItemService {
   }
 }
 
-/** A filter as the repository's criteria; the people and the search go through the articles' own (articleCriteria). */
+/**
+ * A filter as the repository's criteria, each text once unless restricted to outlets; the people
+ * and the search go through the articles' own (articleCriteria). The compiled latestFeed reads its
+ * arguments through it too (feed-item.json-sql.ts).
+ */
 export function feedCriteria(filter: FeedItemFilter): FeedCriteria {
   const criteria: FeedCriteria = {};
   if (filter.sourceId != null) criteria.sourceId = filter.sourceId;
   if (filter.sourceIds != null) criteria.sourceIds = [...new Set(filter.sourceIds)];
+  // An outlet's sidebar is shown as it stands; every other list of headlines shows a text once.
+  if (criteria.sourceId === undefined && criteria.sourceIds === undefined) criteria.eachTextOnce = true;
   if (filter.language != null) criteria.language = normalizeLanguageFilter(filter.language, 'language');
   const { personIds, search } = articleCriteria({ personIds: filter.personIds, search: filter.search });
   if (personIds) criteria.article = { personIds };

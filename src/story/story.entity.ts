@@ -41,6 +41,9 @@ export class StoryEntity {
 @Entity({ name: 'article_cluster' })
 @Index('IDX_article_cluster_story', ['storyId', 'publishedAt', 'articleId'])
 @Index('IDX_article_cluster_canonical', ['canonicalId'])
+// The copies alone (a few of all articles): lists that show each text once leave out an article
+// found here, one probe of this small index per row they read (src/article/article.repository.ts).
+@Index('IDX_article_cluster_copy', ['articleId'], { where: '"canonical_id" IS NOT NULL' })
 export class ArticleClusterEntity {
   @PrimaryColumn({ name: 'article_id', type: 'uuid' })
   articleId!: string;

@@ -91,6 +91,30 @@ export class StoryService {
   async carriedBy(ctx: StoryContext, article: ArticleRecord): Promise<SourceRecord[]> {
     return present(await ctx.loaders.sourceById.loadMany(await ctx.loaders.carriedByArticleId.load(article.dbId)));
   }
+
+  /**
+   * For each listed text (an article id, null for a headline without one), the outlets that carried
+   * it other than the one the list already names (`shownSourceId`), in carriedBy's order: what a
+   * list that shows each text once says beside it ("also in"). Two statements for a whole list.
+   */
+  async alsoCarriedBy(ctx: StoryContext, listed: ReadonlyArray<{ articleId: string | null; shownSourceId: string }>): Promise<SourceRecord[][]> {
+    const articleIds = [...new Set(listed.flatMap((entry) => (entry.articleId ? [entry.articleId] : [])))];
+    const carried = new Map<string, string[]>();
+    (await ctx.loaders.carriedByArticleId.loadMany(articleIds)).forEach((ids, i) => {
+      if (ids instanceof Error) throw ids;
+      carried.set(articleIds[i]!, ids);
+    });
+    const sourceIds = [...new Set([...carried.values()].flat())];
+    const sources = new Map(present(await ctx.loaders.sourceById.loadMany(sourceIds)).map((source) => [source.dbId, source]));
+    return listed.map((entry) =>
+      (entry.articleId ? (carried.get(entry.articleId) ?? []) : [])
+        .filter((id) => id !== entry.shownSourceId)
+        .flatMap((id) => {
+          const source = sources.get(id);
+          return source ? [source] : [];
+        }),
+    );
+  }
 }
 
 function toLink(row: ArticleClusterRecord): StoryLinkRecord {

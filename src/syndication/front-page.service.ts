@@ -10,6 +10,7 @@ import type { PersonRecord } from '../person/person.record';
 import type { PersonService } from '../person/person.service';
 import type { SourceRecord } from '../source/source.record';
 import type { SourceService } from '../source/source.service';
+import type { StoryService } from '../story/story.service';
 
 /** Headlines on the front page (and on a source's page): the latest, as latestFeed orders them. */
 const PAGE_HEADLINES = 50;
@@ -17,7 +18,13 @@ const PAGE_HEADLINES = 50;
 /** Articles listed on the front page, a source's page and a person's page. */
 const PAGE_ARTICLES = 20;
 
-/** A headline as the pages show it: the item, its publisher, and its article's slug when it has one. */
+/** An outlet as a list names it (its page is /sources/<slug>). */
+export interface PageOutlet {
+  slug: string;
+  name: string;
+}
+
+/** A headline as the pages show it: the item, its publisher, its article's slug when it has one, and who else carried it. */
 export interface PageHeadline {
   /** The feed item's database id (its page is /items/<global id>). */
   id: string;
@@ -25,8 +32,10 @@ export interface PageHeadline {
   url: string | null;
   language: string | null;
   publishedAt: Date;
-  source: { slug: string; name: string } | null;
+  source: PageOutlet | null;
   articleSlug: string | null;
+  /** The other outlets that carried the text ("also in"). */
+  alsoIn: PageOutlet[];
 }
 
 /** An article as a list shows it. */
@@ -36,7 +45,9 @@ export interface PageArticleSummary {
   summary: string | null;
   language: string | null;
   publishedAt: Date;
-  source: { slug: string; name: string } | null;
+  source: PageOutlet | null;
+  /** The other outlets that carried the text ("also in"). */
+  alsoIn: PageOutlet[];
 }
 
 export interface FrontPageView {
@@ -92,6 +103,8 @@ export class FrontPageService {
     private readonly articles: ArticleService,
     private readonly sources: SourceService,
     private readonly people: PersonService,
+    /** Who else carried a listed text: the lists show each text once (src/story). */
+    private readonly stories: StoryService,
     /** The request context a page is read in: the request's own loaders, id and logger. */
     private readonly requestContext: () => ServiceContext<Loaders>,
   ) {}
@@ -99,7 +112,10 @@ export class FrontPageService {
   /** `/`: the latest headlines of every source, and the latest stored articles. */
   async frontPage(): Promise<FrontPageView> {
     const ctx = this.requestContext();
-    const [headlines, articles] = await Promise.all([this.headlines(ctx, {}), this.articleList(ctx, this.articles.list(ctx, {}, { ...FIRST_PAGE, limit: PAGE_ARTICLES, order: ArticleOrder.NEWEST_FIRST }))]);
+    const [headlines, articles] = await Promise.all([
+      this.headlines(ctx, {}),
+      this.articleList(ctx, this.articles.list(ctx, {}, { ...FIRST_PAGE, limit: PAGE_ARTICLES, order: ArticleOrder.NEWEST_FIRST })),
+    ]);
     return { headlines, articles };
   }
 
@@ -153,34 +169,44 @@ export class FrontPageService {
     return { item, source, article };
   }
 
+  /** The latest headlines (across sources each text once), each with the other outlets that carried it. */
   private async headlines(ctx: ServiceContext<Loaders>, filter: FeedItemFilter): Promise<PageHeadline[]> {
     const page = await this.feedItems.latest(ctx, filter, { ...FIRST_PAGE, limit: PAGE_HEADLINES }, HEADLINE_SELECTION);
-    return page.rows.slice(0, PAGE_HEADLINES).map(pageHeadline);
+    const rows = page.rows.slice(0, PAGE_HEADLINES);
+    const alsoIn = await this.stories.alsoCarriedBy(ctx, rows.map((item) => ({ articleId: item.articleId, shownSourceId: item.sourceId })));
+    return rows.map((item, i) => pageHeadline(item, alsoIn[i]!));
   }
 
-  /** A page of articles (limit + 1 rows) as summaries with their publishers (one batched load). */
+  /** A page of articles (limit + 1 rows) as summaries with their publishers and the other outlets that carried each (one batched load each). */
   private async articleList(ctx: ServiceContext<Loaders>, listed: Promise<{ rows: ArticleRecord[] }>): Promise<PageArticleSummary[]> {
     const rows = (await listed).rows.slice(0, PAGE_ARTICLES);
-    const sources = await Promise.all(rows.map(async (article) => this.articles.source(ctx, article)));
+    const [sources, alsoIn] = await Promise.all([
+      Promise.all(rows.map(async (article) => this.articles.source(ctx, article))),
+      this.stories.alsoCarriedBy(ctx, rows.map((article) => ({ articleId: article.dbId, shownSourceId: article.sourceId }))),
+    ]);
     return rows.map((article, i) => ({
       slug: article.slug,
       title: article.title,
       summary: article.summary ?? null,
       language: article.language ?? null,
       publishedAt: article.publishedAt,
-      source: sources[i] ? { slug: sources[i]!.slug, name: sources[i]!.name } : null,
+      source: sources[i] ? outlet(sources[i]!) : null,
+      alsoIn: alsoIn[i]!.map(outlet),
     }));
   }
 }
 
-function pageHeadline(item: FeedItemWithJoins): PageHeadline {
+const outlet = (source: { slug: string; name: string }): PageOutlet => ({ slug: source.slug, name: source.name });
+
+function pageHeadline(item: FeedItemWithJoins, alsoIn: SourceRecord[]): PageHeadline {
   return {
     id: item.dbId,
     headline: item.headline,
     url: item.url ?? null,
     language: item.language ?? null,
     publishedAt: item.publishedAt,
-    source: item.joinedSource ? { slug: item.joinedSource.slug, name: item.joinedSource.name } : null,
+    source: item.joinedSource ? outlet(item.joinedSource) : null,
     articleSlug: item.joinedArticle?.slug ?? null,
+    alsoIn: alsoIn.map(outlet),
   };
 }

@@ -6,6 +6,8 @@ import type { FeedFilterService } from '../feed-item/feed-filter.service';
 import type { FeedItemWithJoins, FeedSelection } from '../feed-item/feed-item.repository';
 import type { SavedFeedRecord } from '../feed-item/saved-feed.record';
 import type { SavedFeedService } from '../feed-item/saved-feed.service';
+import type { SourceRecord } from '../source/source.record';
+import type { StoryService } from '../story/story.service';
 import { isRightToLeft } from '../text/language';
 import type { SyndicationFeed, SyndicationEntry } from './syndication-feed.writer';
 
@@ -43,7 +45,8 @@ interface FeedHead {
  * What a feed reads: every field of the items, the publisher's name, slug and home page, and of
  * the linked articles what an entry carries, with their authors and the people they name. The
  * items, their sources and their articles come in one statement (the sidebar's, FeedItemService),
- * the articles' authors and people in one each: three statements whatever the feed's length.
+ * the articles' authors and people in one each, the other outlets that carried each text in two
+ * (StoryService.alsoCarriedBy): five statements whatever the feed's length.
  */
 const FEED_SELECTION: FeedSelection = {
   item: new Set(['headline', 'url', 'imageUrl', 'language']),
@@ -65,6 +68,8 @@ export class SyndicationFeedService {
     /** The normaliser of feed filters the saved feeds share (src/feed-item/feed-filter.service.ts). */
     private readonly filters: FeedFilterService,
     private readonly savedFeeds: SavedFeedService,
+    /** Who else carried an entry's text: a feed lists each text once (src/story). */
+    private readonly stories: StoryService,
     /** The request context a feed is read in: the request's own loaders, id and logger. */
     private readonly requestContext: () => ServiceContext<Loaders>,
   ) {}
@@ -121,12 +126,15 @@ export class SyndicationFeedService {
   /** The feed of these items (FEED_SIZE newest), written in the model every format is rendered from. */
   private async feed(ctx: ServiceContext<Loaders>, filter: FeedItemFilter, head: FeedHead, urls: FeedUrls): Promise<SyndicationFeed> {
     const page = await this.feedItems.latest(ctx, filter, { limit: FEED_SIZE, backward: false, after: null }, FEED_SELECTION);
-    const entries = page.rows.slice(0, FEED_SIZE).map((item) => feedEntry(item, urls.base));
+    const items = page.rows.slice(0, FEED_SIZE);
+    const alsoIn = await this.stories.alsoCarriedBy(ctx, items.map((item) => ({ articleId: item.articleId, shownSourceId: item.sourceId })));
+    const entries = items.map((item, i) => feedEntry(item, alsoIn[i]!, urls.base));
     const updated = entries.reduce<Date | null>((latest, e) => (!latest || e.updatedAt > latest ? e.updatedAt : latest), null);
     return {
       ...head,
       homeUrl: `${urls.base}/`,
       peopleUrl: `${urls.base}/people/`,
+      sourcesUrl: `${urls.base}/sources/`,
       selfUrls: urls.self,
       direction: head.language && isRightToLeft(head.language) ? 'rtl' : null,
       updated: updated ?? new Date(0),
@@ -140,7 +148,7 @@ export class SyndicationFeedService {
  * headlines without links, like the sample page's) links to its page on the gateway's front
  * page: the article's page when the item has a stored article, else the item's own page.
  */
-function feedEntry(item: FeedItemWithJoins, base: string): SyndicationEntry {
+function feedEntry(item: FeedItemWithJoins, alsoIn: SourceRecord[], base: string): SyndicationEntry {
   const id = toGlobalId('FeedItem', item.dbId);
   const article = item.joinedArticle ?? null;
   const language = item.language ?? article?.language ?? null;
@@ -163,5 +171,6 @@ function feedEntry(item: FeedItemWithJoins, base: string): SyndicationEntry {
     publisher: { name: item.joinedSource?.name ?? 'unknown', url: item.joinedSource?.homepageUrl ?? null },
     authors: authorList,
     people,
+    alsoIn: alsoIn.map((source) => ({ name: source.name, slug: source.slug })),
   };
 }

@@ -6,6 +6,7 @@ const feed = (title: string, language: string | null = 'en', direction: 'rtl' | 
   description: 'd',
   homeUrl: 'https://gw.example/',
   peopleUrl: 'https://gw.example/people/',
+  sourcesUrl: 'https://gw.example/sources/',
   selfUrls: { rss: 'https://gw.example/feeds/latest.rss', atom: 'https://gw.example/feeds/latest.atom', json: 'https://gw.example/feeds/latest.json' },
   language: null,
   direction: null,
@@ -24,6 +25,7 @@ const feed = (title: string, language: string | null = 'en', direction: 'rtl' | 
       publisher: { name: 'Pub & Co', url: null },
       authors: [],
       people: [],
+      alsoIn: [],
     },
   ],
 });
@@ -64,6 +66,18 @@ describe('feed writer', () => {
     expect(json.version).toBe('https://jsonfeed.org/version/1.1');
     expect(json.items[0].title).toBe('ctl title');
     expect(json.items[0].authors).toEqual([{ name: 'Pub & Co' }]);
+  });
+
+  it('names the other outlets that carried an entry in every format', () => {
+    const carried = feed('x');
+    carried.entries[0]!.alsoIn = [{ name: 'Wire & Co', slug: 'wire-co' }];
+    expect(renderRss(carried)).toContain('<category domain="https://gw.example/sources/">Wire &amp; Co</category>');
+    const atom = renderAtom(carried);
+    expect(XMLValidator.validate(atom)).toBe(true);
+    expect(atom).toContain('<category term="wire-co" scheme="https://gw.example/sources/" label="Wire &amp; Co"/>');
+    expect(atom).toContain('<link rel="related" type="text/html" href="https://gw.example/sources/wire-co" title="Wire &amp; Co"/>');
+    expect(JSON.parse(renderJsonFeed(carried)).items[0]._newsgate.alsoIn).toEqual([{ name: 'Wire & Co', url: 'https://gw.example/sources/wire-co' }]);
+    expect(JSON.parse(renderJsonFeed(feed('x'))).items[0]._newsgate.alsoIn).toBeUndefined();
   });
 
   it('derives a strong ETag from the bytes', () => {

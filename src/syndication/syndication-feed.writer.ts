@@ -33,6 +33,11 @@ export interface SyndicationEntry {
   authors: EntryPerson[];
   /** People the article names, the most named first; empty without an article. */
   people: Array<EntryPerson & { slug: string }>;
+  /**
+   * The other outlets that carried the text (a feed lists each text once: Article.carriedBy less
+   * the publisher); an outlet's page is `sourcesUrl` + its slug. Empty without an article.
+   */
+  alsoIn: Array<{ name: string; slug: string }>;
 }
 
 export interface SyndicationFeed {
@@ -42,6 +47,8 @@ export interface SyndicationFeed {
   homeUrl: string;
   /** Where people's pages are (`PUBLIC_URL/people/`): a person's is this and their slug. */
   peopleUrl: string;
+  /** Where outlets' pages are (`PUBLIC_URL/sources/`): the scheme of the "also in" categories. */
+  sourcesUrl: string;
   /** This feed's own URL in each format (filters kept, key dropped). */
   selfUrls: { rss: string; atom: string; json: string };
   /** Set when the feed is filtered to one language. */
@@ -102,6 +109,8 @@ export function renderRss(feed: SyndicationFeed): string {
       entry.summary ? `<description>${xml(paragraph(entry.summary, entry.language, entry.direction))}</description>` : '',
       // The people the article names, as categories of the feed's people taxonomy (their pages).
       ...entry.people.map((person) => `<category domain="${xml(feed.peopleUrl)}">${xml(person.name)}</category>`),
+      // The other outlets that carried the text, as categories of the outlets' taxonomy (RSS has one <source>).
+      ...entry.alsoIn.map((outlet) => `<category domain="${xml(feed.sourcesUrl)}">${xml(outlet.name)}</category>`),
       entry.imageUrl ? `<media:content url="${xml(entry.imageUrl)}" medium="image"/>` : '',
     ];
     return `<item>${parts.join('')}</item>`;
@@ -144,6 +153,14 @@ export function renderAtom(feed: SyndicationFeed): string {
       authors.map((author) => `<author><name>${xml(author.name)}</name>${author.slug ? `<uri>${xml(feed.peopleUrl + author.slug)}</uri>` : ''}</author>`).join('') +
       (entry.summary ? atomText('summary', entry.summary, entry.direction) : '') +
       entry.people.map((person) => `<category term="${xml(person.slug)}" scheme="${xml(feed.peopleUrl)}" label="${xml(person.name)}"/>`).join('') +
+      // The other outlets that carried the text: a category each, and a related link to its page.
+      entry.alsoIn
+        .map(
+          (outlet) =>
+            `<category term="${xml(outlet.slug)}" scheme="${xml(feed.sourcesUrl)}" label="${xml(outlet.name)}"/>` +
+            `<link rel="related" type="text/html" href="${xml(feed.sourcesUrl + outlet.slug)}" title="${xml(outlet.name)}"/>`,
+        )
+        .join('') +
       (entry.imageUrl ? `<link rel="enclosure" href="${xml(entry.imageUrl)}"/>` : '') +
       '<source>' +
       `<title type="text">${xml(entry.publisher.name)}</title>` +
@@ -201,6 +218,8 @@ export function renderJsonFeed(feed: SyndicationFeed): string {
           publisher: { name: cleanText(entry.publisher.name), ...(entry.publisher.url ? { url: entry.publisher.url } : {}) },
           // The people the article names, with their pages (`tags` carries their names alone).
           ...(entry.people.length > 0 ? { people: entry.people.map((person) => ({ name: cleanText(person.name), url: feed.peopleUrl + person.slug })) } : {}),
+          // The other outlets that carried the text (the feed lists it once), with their pages.
+          ...(entry.alsoIn.length > 0 ? { alsoIn: entry.alsoIn.map((outlet) => ({ name: cleanText(outlet.name), url: feed.sourcesUrl + outlet.slug })) } : {}),
           ...(entry.direction ? { direction: entry.direction } : {}),
         },
       };

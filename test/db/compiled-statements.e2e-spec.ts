@@ -2,10 +2,10 @@ import { parse, print } from 'graphql';
 import { GATEWAY_JSON_SQL } from '../../src/api/json-sql';
 import { gatewaySchema } from '../../src/api/schema';
 import { SidebarDocument } from '../../src/client/generated/graphql';
-import { SqlExecutor } from '../../src/db/sql-executor';
+import { sql, SqlExecutor } from '../../src/db/sql-executor';
 import { compileOperation } from '../../src/graphql/json-sql/compile';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { buildFixtures, type Fixtures } from '../support/fixtures';
+import { buildFixtures, listedOnce, sortFeedItems, type Fixtures, type FixtureFeedItem } from '../support/fixtures';
 
 /**
  * The compiled read path's statements (src/graphql/json-sql/compile.ts) must give the same JSON
@@ -53,8 +53,7 @@ describe('compiled statements keep the list order under any join plan', () => {
       const hashed = await run(query, { first }, true);
       expect(hashed).toBe(planned);
       const headlines = (JSON.parse(planned) as { latestFeed: { edges: Array<{ node: { headline: string } }> } }).latestFeed.edges.map((edge) => edge.node.headline);
-      const expected = [...fx.feedItems]
-        .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || a.position - b.position || (a.dbId < b.dbId ? -1 : a.dbId > b.dbId ? 1 : 0))
+      const expected = sortFeedItems(listedOnce(fx.feedItems))
         .slice(0, first)
         .map((item) => item.headline);
       expect(headlines).toEqual(expected);
@@ -68,5 +67,23 @@ describe('compiled statements keep the list order under any join plan', () => {
     expect(found.article.title).toBe(article.title);
     expect(found.article.source.name).toBe(fx.sources.find((source) => source.dbId === article.sourceId)!.name);
     expect(await run(query, { slug: 'no-such-article' }, true)).toBe('{"article":null}');
+  });
+
+  it('leaves out the items of copies of a text as Apollo does, under any join plan', async () => {
+    // Every third linked item's article becomes a copy of another article (as clustering records one).
+    const copied = [...new Set(fx.feedItems.flatMap((item, i) => (item.articleId && i % 3 === 0 ? [item.articleId] : [])))];
+    const canonicalId = fx.articles.find((article) => !copied.includes(article.dbId))!.dbId;
+    await db.rows(sql('test_story', `INSERT INTO story (id, title, first_published_at, last_published_at, article_count) VALUES ('00000000-0000-4000-8000-000000000001', 't', now(), now(), 0)`));
+    await db.rows(
+      sql('test_copies', `INSERT INTO article_cluster (article_id, story_id, published_at, canonical_id) SELECT id, '00000000-0000-4000-8000-000000000001', now(), $2 FROM unnest($1::uuid[]) AS k(id)`),
+      [copied, canonicalId],
+    );
+    const notCopy = (item: FixtureFeedItem) => !item.articleId || !copied.includes(item.articleId);
+    for (const query of [PAGE_ONLY, print(SidebarDocument)]) {
+      const planned = await run(query, { first: 100 }, false);
+      expect(await run(query, { first: 100 }, true)).toBe(planned);
+      const headlines = (JSON.parse(planned) as { latestFeed: { edges: Array<{ node: { headline: string } }> } }).latestFeed.edges.map((edge) => edge.node.headline);
+      expect(headlines).toEqual(sortFeedItems(listedOnce(fx.feedItems).filter(notCopy)).slice(0, 100).map((item) => item.headline));
+    }
   });
 });

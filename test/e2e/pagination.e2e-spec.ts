@@ -1,7 +1,7 @@
 import { ArticleWriteRepository, articleContentHash } from '../../src/article/article-write.repository';
 import { upsertFeedItems } from '../../src/feed-item/feed-item.repository';
 import { normalizeForSearch } from '../../src/text/normalize';
-import { FIXTURE_ARTICLE_BASE, FIXTURE_FEED_BASE, inLanguage, sortArticles, sortFeedItems } from '../support/fixtures';
+import { FIXTURE_ARTICLE_BASE, FIXTURE_FEED_BASE, inLanguage, listedOnce, sortArticles, sortFeedItems } from '../support/fixtures';
 import { useFixtureApp } from '../support/fixture-app';
 import { ArticlesAfterDocument, ArticlesAndFeedAfterDocument } from '../support/generated/graphql';
 import { codes, connectionAt, ok, PAGE_INFO, walk, walkIds } from './helpers';
@@ -54,7 +54,7 @@ describe('pagination', () => {
       name: 'latestFeed',
       query: `query(${ARGS}) { ${connection(`latestFeed(${PAGE})`)} }`,
       path: ['latestFeed'],
-      expected: () => sortFeedItems(suite.fx.feedItems).map((f) => f.id),
+      expected: () => sortFeedItems(listedOnce(suite.fx.feedItems)).map((f) => f.id),
     },
     {
       name: 'latestFeed(sourceId:)',
@@ -274,11 +274,11 @@ describe('pagination', () => {
 
     it('never lose or repeat a feed item, where date and position tie across sources', async () => {
       const query = `query(${ARGS}) { latestFeed(${PAGE}) { edges { cursor node { id } } ${PAGE_INFO} } }`;
-      const expected = sortFeedItems(suite.fx.feedItems).map((f) => f.id);
+      const expected = sortFeedItems(listedOnce(suite.fx.feedItems)).map((f) => f.id);
       for (const size of [4, 5]) {
         const ids = walkIds(await walk(suite.app, query, ['latestFeed'], size, 'forward'), 'forward');
         expect(ids).toEqual(expected);
-        expect(new Set(ids).size).toBe(suite.fx.feedItems.length);
+        expect(new Set(ids).size).toBe(expected.length);
       }
       expect(walkIds(await walk(suite.app, query, ['latestFeed'], 6, 'backward'), 'backward')).toEqual(expected);
     });
@@ -334,7 +334,7 @@ describe('pagination', () => {
         }),
       );
       expect(next.articles.edges.map((e) => e.node.id)).toEqual(sortArticles(suite.fx.articles).slice(10, 20).map((a) => a.id));
-      expect(next.latestFeed.edges.map((e) => e.node.id)).toEqual(sortFeedItems(suite.fx.feedItems).slice(10, 20).map((f) => f.id));
+      expect(next.latestFeed.edges.map((e) => e.node.id)).toEqual(sortFeedItems(listedOnce(suite.fx.feedItems)).slice(10, 20).map((f) => f.id));
       // And the new items are seen from the top.
       const top = ok(await suite.app.gql('{ articles(first: 1) { edges { node { title } } } latestFeed(first: 1) { edges { node { headline } } } }'));
       expect(top.articles.edges[0].node.title).toBe('A story newer than every other');

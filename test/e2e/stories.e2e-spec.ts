@@ -1,12 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { sql } from '../../src/db/sql-executor';
-import { IngestStore, type EntryToStore } from '../../src/ingest/store/ingest.store';
-import { EntityDirectory } from '../../src/ingest/store/entity-directory';
-import { PersonRepository } from '../../src/person/person.repository';
-import { SourceRepository } from '../../src/source/source.repository';
-import { normalizeForSearch } from '../../src/text/normalize';
 import { e2eConfig } from '../support/e2e-config';
+import { fixture, inPublicationOrder, storeFixture, type FixtureArticle } from '../support/story-fixture';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ok } from './helpers';
 
@@ -16,28 +9,6 @@ import { ok } from './helpers';
  * near-duplicates and hard negatives), stored through the ingest store in publication order and
  * read back through the API. Prints pairwise precision and recall; fails below 0.95 / 0.85.
  */
-
-interface FixtureArticle {
-  key: string;
-  story: string;
-  source: string;
-  url: string;
-  publishedAt: string;
-  language: string;
-  title: string;
-  paragraphs: string[];
-  duplicateOf?: string;
-}
-interface Fixture {
-  people: Array<{ slug: string; name: string; aliases: string[] }>;
-  sources: Array<{ slug: string; name: string; language: string; kind: string; aliases: string[] }>;
-  articles: FixtureArticle[];
-}
-
-const fixture = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/stories/stories.json'), 'utf8')) as Fixture;
-
-const INSERT_PERSON = sql('test_story_person', 'INSERT INTO person (slug, name, aliases, search_text) VALUES ($1, $2, $3, $4) RETURNING id');
-const INSERT_SOURCE = sql('test_story_source', 'INSERT INTO source (slug, name, aliases, language, kind) VALUES ($1, $2, $3, $4, $5) RETURNING id');
 
 const ARTICLE_FIELDS = `id url story { id } canonical { url } duplicates { url } carriedBy { slug }
   storyLink { score duplicate textSimilarity hoursApart linkedTo { url } sharedPeople { slug } sharedSources { slug } }`;
@@ -75,41 +46,6 @@ function pairwise(items: readonly string[], predicted: (item: string) => string,
   return { precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn), tp, fp, fn, falsePairs };
 }
 
-/** The fixture stored through the ingest store, in publication order, a run of one outlet's articles per call. */
-async function storeFixture(app: TestApp, articles: readonly FixtureArticle[]): Promise<void> {
-  const sourceIds = new Map<string, string>();
-  for (const person of fixture.people) {
-    await app.db.rows(INSERT_PERSON, [person.slug, person.name, person.aliases, normalizeForSearch([person.name, ...person.aliases].join(' '))]);
-  }
-  for (const source of fixture.sources) {
-    const [row] = await app.db.rows<{ id: string }>(INSERT_SOURCE, [source.slug, source.name, source.aliases, source.language, source.kind]);
-    sourceIds.set(source.slug, row!.id);
-  }
-  const directory = await EntityDirectory.load(new PersonRepository(app.db), new SourceRepository(app.db));
-  const store = new IngestStore(app.db, directory);
-  const runs: FixtureArticle[][] = [];
-  for (const article of articles) {
-    const last = runs[runs.length - 1];
-    if (last && last[0]!.source === article.source) last.push(article);
-    else runs.push([article]);
-  }
-  for (const run of runs) {
-    const entries: EntryToStore[] = run.map((article, position) => ({
-      key: article.url,
-      position,
-      headline: article.title,
-      url: article.url,
-      imageUrl: null,
-      language: article.language,
-      publishedAt: new Date(article.publishedAt),
-      publishedAtClaimed: null,
-      updatedAt: null,
-      article: { title: article.title, summary: null, paragraphs: article.paragraphs, byline: null, authorNames: [], fetchedFrom: null },
-    }));
-    await store.store(sourceIds.get(run[0]!.source)!, entries, { batchSize: 50 });
-  }
-}
-
 /** The articles read back, eight to a request (one alias each: the loaders batch them). */
 async function readBack(app: TestApp, articles: readonly FixtureArticle[]): Promise<Map<string, StoredView>> {
   const views = new Map<string, StoredView>();
@@ -124,8 +60,6 @@ async function readBack(app: TestApp, articles: readonly FixtureArticle[]): Prom
   }
   return views;
 }
-
-const inPublicationOrder = [...fixture.articles].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.key.localeCompare(b.key));
 
 describe('stories and duplicates on the labelled set', () => {
   let app: TestApp;

@@ -367,6 +367,21 @@ export function sortArticles(articles: FixtureArticle[], order: 'NEWEST_FIRST' |
 }
 
 /** Feed items newest first, page order (position) kept for equal dates, then id. */
+/**
+ * The feed items a list across sources shows (latestFeed without a source: each text once): of
+ * the items linking to one article, its first listing alone (the earliest, then the lowest id);
+ * every item without an article. The fixtures store no copies of texts, so that is the whole rule.
+ */
+export function listedOnce(items: FixtureFeedItem[]): FixtureFeedItem[] {
+  const first = new Map<string, FixtureFeedItem>();
+  for (const item of items) {
+    if (!item.articleId) continue;
+    const seen = first.get(item.articleId);
+    if (!seen || item.publishedAt < seen.publishedAt || (item.publishedAt.getTime() === seen.publishedAt.getTime() && item.dbId < seen.dbId)) first.set(item.articleId, item);
+  }
+  return items.filter((item) => !item.articleId || first.get(item.articleId) === item);
+}
+
 export function sortFeedItems(items: FixtureFeedItem[]): FixtureFeedItem[] {
   return [...items].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || a.position - b.position || compareText(a.dbId, b.dbId));
 }

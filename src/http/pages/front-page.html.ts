@@ -13,6 +13,7 @@ import type {
   ItemPageView,
   PageArticleSummary,
   PageHeadline,
+  PageOutlet,
   PersonPageView,
   SourcePageView,
 } from '../../syndication/front-page.service';
@@ -207,13 +208,16 @@ function headlineHref(item: PageHeadline): string {
   return item.articleSlug ? articleHref(item.articleSlug) : itemHref(item.id);
 }
 
-/** Publisher · time · language, the parts that are known. */
-function meta(source: { slug: string; name: string } | null, at: Date, language: string | null): Html {
+/** Publisher · time · language · also in (the other outlets that carried the text), the parts that are known. */
+function meta(source: PageOutlet | null, at: Date, language: string | null, alsoIn: PageOutlet[] = []): Html {
   const parts: Html[] = [];
   if (source) parts.push(html`<a href="${sourceHref(source.slug)}">${source.name}</a>`);
   parts.push(time(at));
   const name = languageName(language);
   if (name) parts.push(html`<span>${name}</span>`);
+  if (alsoIn.length > 0) {
+    parts.push(html`<span class="also-in">also in ${alsoIn.map((other, i) => html`${i === 0 ? '' : ', '}<a href="${sourceHref(other.slug)}">${other.name}</a>`)}</span>`);
+  }
   return html`<p class="meta">${dotted(parts)}</p>`;
 }
 
@@ -228,7 +232,7 @@ function headlineList(items: PageHeadline[], empty: string): Html {
 ${items.map(
   (item) => html`<li>
 <h3><a class="headline" href="${headlineHref(item)}"${langAttrs(item.language)}>${item.headline}</a></h3>
-${meta(item.source, item.publishedAt, item.language)}
+${meta(item.source, item.publishedAt, item.language, item.alsoIn)}
 </li>
 `,
 )}</ol>
@@ -241,7 +245,7 @@ function articleList(articles: PageArticleSummary[], empty: string): Html {
 ${articles.map(
   (article) => html`<li>
 <h3><a class="story" href="${articleHref(article.slug)}"${langAttrs(article.language)}>${article.title}</a></h3>
-${meta(article.source, article.publishedAt, article.language)}
+${meta(article.source, article.publishedAt, article.language, article.alsoIn)}
 ${article.summary ? html`<p${langAttrs(article.language)}>${article.summary}</p>\n` : ''}</li>
 `,
 )}</ol>

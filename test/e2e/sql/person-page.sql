@@ -12,7 +12,7 @@ SELECT
 FROM person p
 WHERE p.slug = $1;
 
--- 2. article_list_by_parent_kpb852_f4
+-- 2. article_list_by_parent_v021kd_i5
 SELECT
   k.parent_id AS "parentId",
   x.*
@@ -33,25 +33,6 @@ CROSS JOIN LATERAL (
     a.byline
   FROM article a
   WHERE a.id IN (
-    SELECT l.article_id
-    FROM article_author l
-    WHERE l.person_id = k.parent_id
-    UNION
-    SELECT l.article_id
-    FROM article_mention l
-    WHERE l.person_id = k.parent_id
-  )
-  ORDER BY a.published_at DESC, a.id DESC
-  LIMIT $2
-) x;
-
--- 3. article_count_by_parent_6fa7ma_83
-SELECT
-  k.parent_id AS "parentId",
-  (
-    SELECT count(*)::int
-    FROM article a
-    WHERE a.id IN (
       SELECT l.article_id
       FROM article_author l
       WHERE l.person_id = k.parent_id
@@ -60,6 +41,37 @@ SELECT
       FROM article_mention l
       WHERE l.person_id = k.parent_id
     )
+    AND NOT EXISTS (
+      SELECT 1
+      FROM article_cluster cp
+      WHERE cp.article_id = a.id
+        AND cp.canonical_id IS NOT NULL
+    )
+  ORDER BY a.published_at DESC, a.id DESC
+  LIMIT $2
+) x;
+
+-- 3. article_count_by_parent_1jkeval_b4
+SELECT
+  k.parent_id AS "parentId",
+  (
+    SELECT count(*)::int
+    FROM article a
+    WHERE a.id IN (
+        SELECT l.article_id
+        FROM article_author l
+        WHERE l.person_id = k.parent_id
+        UNION
+        SELECT l.article_id
+        FROM article_mention l
+        WHERE l.person_id = k.parent_id
+      )
+      AND NOT EXISTS (
+        SELECT 1
+        FROM article_cluster cp
+        WHERE cp.article_id = a.id
+          AND cp.canonical_id IS NOT NULL
+      )
   ) AS count
 FROM unnest($1::uuid[]) AS k(parent_id);
 
