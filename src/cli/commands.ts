@@ -5,6 +5,7 @@ import { registerKeyCommands } from './api-key.commands';
 import { openCacheInvalidation } from '../cache/cache-invalidation';
 import { withCliContext } from './cli-context';
 import { registerDatabaseCommands } from './database-commands';
+import { registerStoryCommands } from './story-commands';
 import { portNumber, wholeNumber } from './options';
 import { startProgress } from './progress';
 
@@ -91,4 +92,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerDatabaseCommands,
   (program) => registerKeyCommands(program),
   (program) => registerIngestCommands(program),
+  registerStoryCommands,
 ];

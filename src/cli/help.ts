@@ -24,6 +24,8 @@ const EXAMPLES: Record<string, string[]> = {
     'newsgate restore backups/news-2026-01-05.tar.gz --force    # replaces DATA_DIR, kept as DATA_DIR.before-restore-<time>',
   ],
   sources: ['newsgate sources list --json', 'newsgate sources refresh --all'],
+  stories: ['newsgate stories backfill'],
+  'stories backfill': ['newsgate stories backfill', 'DATABASE_URL=postgres://user@db/news newsgate stories backfill --batch-size 1000 | jq .clustered'],
   'sources add': ['newsgate sources add https://www.example.com/', 'newsgate sources add https://news.example/feed.xml --name "Example News" --interval 15 --language en'],
   'sources list': ['newsgate sources list', "newsgate sources list --json | jq -r '.[] | select(.state == \"failing\") | .slug'"],
   'sources refresh': ['newsgate sources refresh example-news', 'newsgate sources refresh --all --json > runs.json', 'newsgate sources refresh --all --concurrency 8'],

@@ -72,10 +72,10 @@ const WRITE = sql(
    SELECT 1`,
 );
 
-/** A new article as clustering sees it: its id and its write. */
+/** A new article as clustering sees it: its id and what of its write clustering compares. */
 export interface StoredArticle {
   id: string;
-  write: ArticleWrite;
+  write: Pick<ArticleWrite, 'url' | 'sourceId' | 'title' | 'summary' | 'paragraphs' | 'publishedAt' | 'contentHash' | 'mentions' | 'citedSourceIds'>;
 }
 
 /**

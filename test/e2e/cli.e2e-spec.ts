@@ -40,7 +40,7 @@ describe('newsgate command line', () => {
   describe('help', () => {
     // Each command, and what its help must mention.
     const COMMANDS: Array<[string[], string[]]> = [
-      [[], ['serve', 'worker', 'migrate', 'seed', 'sources', 'keys', '--version', 'Exit codes:', '3  database unreachable', '4  not found']],
+      [[], ['serve', 'worker', 'migrate', 'seed', 'sources', 'keys', 'stories', '--version', 'Exit codes:', '3  database unreachable', '4  not found']],
       [['serve'], ['--port <port>', '--host <host>', 'SIGTERM']],
       [['worker'], ['SIGINT/SIGTERM', 'WORKER_HTTP_PORT']],
       [['migrate'], ['DATABASE_URL', 'DATA_DIR']],
@@ -55,6 +55,8 @@ describe('newsgate command line', () => {
       [['keys', 'create'], ['--name <partner>', '--origin <origin>', '--allow-operation <sha256>', '--json']],
       [['keys', 'list'], ['--json']],
       [['keys', 'revoke'], ['<id>', 'exit code 4']],
+      [['stories'], ['backfill']],
+      [['stories', 'backfill'], ['--batch-size <n>', 'idempotent']],
     ];
     let runs: Run[];
 
@@ -166,6 +168,15 @@ describe('newsgate command line', () => {
       expect(second.code).toBe(0);
       expect(JSON.parse(second.stdout)).toMatchObject({ articles: { requested: 500, created: 0, existing: 500 }, feedItemsWritten: 0 });
       expect([await count('article'), await count('feed_item'), await count('source')]).toEqual([500, 500, 50]);
+    });
+
+    it('clusters the demo’s articles (stored without stories) with stories backfill, and running it again does nothing', async () => {
+      const first = await newsgate(['stories', 'backfill', '--batch-size', '200'], env);
+      expect(first.code).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({ unclustered: 500, clustered: 500, batches: 3 });
+      const second = await newsgate(['stories', 'backfill'], env);
+      expect(second.code).toBe(0);
+      expect(JSON.parse(second.stdout)).toMatchObject({ unclustered: 0, clustered: 0, batches: 0 });
     });
 
     it('serves: lists its URLs in the start-up log, answers /healthz, then exits 0 on SIGTERM', async () => {

@@ -28,7 +28,7 @@ const LIST_AGAIN = sql(
 describe('each text once, with every outlet that carried it', () => {
   let app: TestApp;
   let sourceIds: Map<string, string>;
-  const sourceGlobalId = (slug: string) => Buffer.from(`Source:${sourceIds.get(slug)}`).toString('base64');
+  const sourceGlobalId = (slug: string) => Buffer.from(`Source:${sourceIds.get(slug)!}`).toString('base64');
 
   beforeAll(async () => {
     app = await startTestApp(e2eConfig());

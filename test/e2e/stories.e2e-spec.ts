@@ -1,5 +1,5 @@
 import { e2eConfig } from '../support/e2e-config';
-import { fixture, inPublicationOrder, storeFixture, type FixtureArticle } from '../support/story-fixture';
+import { fixture, inPublicationOrder, pairwise, storeFixture, type FixtureArticle } from '../support/story-fixture';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { ok } from './helpers';
 
@@ -21,29 +21,6 @@ interface StoredView {
   duplicates: Array<{ url: string }>;
   carriedBy: Array<{ slug: string }>;
   storyLink: { score: number; duplicate: boolean; linkedTo: { url: string } | null; sharedPeople: Array<{ slug: string }> } | null;
-}
-
-/** Pairwise precision and recall of a clustering against labels (pairs of items in one cluster). */
-function pairwise(items: readonly string[], predicted: (item: string) => string, expected: (item: string) => string) {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  const falsePairs: string[] = [];
-  for (let i = 0; i < items.length; i++) {
-    for (let j = i + 1; j < items.length; j++) {
-      const same = predicted(items[i]!) === predicted(items[j]!);
-      const truth = expected(items[i]!) === expected(items[j]!);
-      if (same && truth) tp++;
-      else if (same) {
-        fp++;
-        falsePairs.push(`joined ${items[i]} + ${items[j]}`);
-      } else if (truth) {
-        fn++;
-        falsePairs.push(`split ${items[i]} / ${items[j]}`);
-      }
-    }
-  }
-  return { precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn), tp, fp, fn, falsePairs };
 }
 
 /** The articles read back, eight to a request (one alias each: the loaders batch them). */

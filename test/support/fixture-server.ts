@@ -41,11 +41,14 @@ export function generatedFeed(origin: string, count: number, options: { prefix?:
   const prefix = options.prefix ?? 'item';
   const items: string[] = [];
   for (let i = 1; i <= count; i++) {
+    // A word of each item's own in its text: the items are different texts, not copies of one
+    // (duplicate detection ignores numbers of one digit and compares word 3-shingles).
+    const tag = `${prefix.replace(/\W/g, '')}${String(i).padStart(5, '0')}`;
     const link = options.withLinks === false ? '' : `<link>${origin}/articles/${prefix}-${i}?utm_source=rss</link>`;
     items.push(
       `<item><title>Story ${prefix} ${i}: Putin's remarks</title>${link}<guid isPermaLink="false">${prefix}-${String(i).padStart(5, '0')}</guid>` +
         `<pubDate>${new Date(Date.UTC(2025, 8, 3, 12, 0, 0) - i * 60_000).toUTCString()}</pubDate>` +
-        `<dc:creator>Jane Doe</dc:creator><description><![CDATA[<p>Paragraph one of story ${i} about Vladimir Putin.</p><p>Paragraph two, citing Reuters.</p>]]></description></item>`,
+        `<dc:creator>Jane Doe</dc:creator><description><![CDATA[<p>Paragraph one of story ${i}, ${tag} about Vladimir Putin, report ${tag}.</p><p>Paragraph two of ${tag}, citing Reuters.</p>]]></description></item>`,
     );
   }
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Generated ${prefix}</title><link>${origin}/</link><language>en</language>${items.join('')}</channel></rss>`;

@@ -40,9 +40,10 @@ export const inPublicationOrder = [...fixture.articles].sort((a, b) => a.publish
 
 /**
  * The fixture stored through the ingest store, in publication order, a run of one outlet's articles
- * per call. Returns the outlets' database ids by slug.
+ * per call; with `clustering: false`, as before stories existed (no story, no duplicate group).
+ * Returns the outlets' database ids by slug.
  */
-export async function storeFixture(app: TestApp, articles: readonly FixtureArticle[] = inPublicationOrder): Promise<Map<string, string>> {
+export async function storeFixture(app: TestApp, articles: readonly FixtureArticle[] = inPublicationOrder, options: { clustering?: boolean } = {}): Promise<Map<string, string>> {
   const sourceIds = new Map<string, string>();
   for (const person of fixture.people) {
     await app.db.rows(INSERT_PERSON, [person.slug, person.name, person.aliases, normalizeForSearch([person.name, ...person.aliases].join(' '))]);
@@ -52,7 +53,7 @@ export async function storeFixture(app: TestApp, articles: readonly FixtureArtic
     sourceIds.set(source.slug, row!.id);
   }
   const directory = await EntityDirectory.load(new PersonRepository(app.db), new SourceRepository(app.db));
-  const store = new IngestStore(app.db, directory);
+  const store = options.clustering === false ? new IngestStore(app.db, directory, undefined, null) : new IngestStore(app.db, directory);
   const runs: FixtureArticle[][] = [];
   for (const article of articles) {
     const last = runs[runs.length - 1];
@@ -75,4 +76,27 @@ export async function storeFixture(app: TestApp, articles: readonly FixtureArtic
     await store.store(sourceIds.get(run[0]!.source)!, entries, { batchSize: 50 });
   }
   return sourceIds;
+}
+
+/** Pairwise precision and recall of a clustering against labels (pairs of items in one cluster). */
+export function pairwise(items: readonly string[], predicted: (item: string) => string, expected: (item: string) => string) {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  const falsePairs: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) {
+      const same = predicted(items[i]!) === predicted(items[j]!);
+      const truth = expected(items[i]!) === expected(items[j]!);
+      if (same && truth) tp++;
+      else if (same) {
+        fp++;
+        falsePairs.push(`joined ${items[i]} + ${items[j]}`);
+      } else if (truth) {
+        fn++;
+        falsePairs.push(`split ${items[i]} / ${items[j]}`);
+      }
+    }
+  }
+  return { precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn), tp, fp, fn, falsePairs };
 }

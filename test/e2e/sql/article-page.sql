@@ -2,7 +2,7 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_12oo9me_308
+-- 1. compiled_1h6qg14_2zg
 SELECT row_to_json(d)::text AS data
 FROM (
   SELECT
@@ -130,17 +130,18 @@ FROM (
             FROM (
               SELECT f.*
               FROM feed_item f
-              WHERE (f.article_id IS NULL OR (NOT EXISTS (
-                SELECT 1
-                FROM article_cluster cp
-                WHERE cp.article_id = f.article_id
-                  AND cp.canonical_id IS NOT NULL
-              ) AND NOT EXISTS (
-                SELECT 1
-                FROM feed_item fl
-                WHERE fl.article_id = f.article_id
-                  AND (fl.published_at, fl.id) < (f.published_at, f.id)
-              )))
+              WHERE NOT EXISTS (
+                  SELECT 1
+                  FROM article_cluster cp
+                  WHERE cp.article_id = f.article_id
+                    AND cp.canonical_id IS NOT NULL
+                )
+                AND NOT EXISTS (
+                  SELECT 1
+                  FROM feed_item fl
+                  WHERE fl.article_id = f.article_id
+                    AND (fl.published_at, fl.id) < (f.published_at, f.id)
+                )
               ORDER BY f.published_at DESC, f.position ASC, f.id ASC
               LIMIT 20
             ) t0
