@@ -32,7 +32,7 @@ export class SourceArticlesResolver {
 export class PersonArticlesResolver {
   constructor(private readonly articleService: ArticleService) {}
 
-  @FieldResolver(() => ArticleConnection, { description: 'Articles by or about this person, newest first by default.' })
+  @FieldResolver(() => ArticleConnection, { description: 'Articles by or about this person, newest first by default, each text once (a syndicated copy is left out for its canonical copy).' })
   articles(
     @Root() person: PersonRecord,
     @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>,

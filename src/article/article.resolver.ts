@@ -92,7 +92,7 @@ export class ArticleResolver {
 
   @Query(() => ArticleConnection, {
     description:
-      'Articles matching a filter, newest first by default. With `filter.search`, best matches come first: articles whose title matches or that mention or cite a person or outlet the search names, then those matching only in summary or body, each group in `orderBy`.',
+      'Articles matching a filter, newest first by default, each text once: a syndicated copy is left out for its canonical copy (whose `duplicates` and `carriedBy` name the rest) unless the filter names outlets (`filter.sourceIds`: what they published, copies included). With `filter.search`, best matches come first: articles whose title matches or that mention or cite a person or outlet the search names, then those matching only in summary or body, each group in `orderBy`.',
   })
   async articles(
     @Ctx() ctx: GraphQLContext<ArticleContext['loaders']>,

@@ -35,7 +35,7 @@ export class FeedItemResolver {
 
   @CacheHint(CACHE_SECONDS.headlines)
   @Query(() => FeedItemConnection, {
-    description: 'The "latest" sidebar: headlines newest first (page order kept for equal dates), from every source or one.',
+    description: 'The "latest" sidebar: headlines newest first (page order kept for equal dates), from every source or one. Across sources each text once: an item whose article is a copy of another article’s text, or whose article an earlier item already links to, is left out (`article.carriedBy` names every outlet that carried it); one source’s sidebar is listed as it stands.',
   })
   async latestFeed(
     @Ctx() ctx: GraphQLContext<FeedItemContext['loaders']>,
