@@ -257,7 +257,8 @@ export interface AppConfig {
     /** A message is retried this long after it was created; a webhook failing this long is disabled. */
     failureWindowSeconds: number;
     /**
-     * How often a process without enabled webhooks looks for one created through another gateway
+     * How often a process without enabled webhooks looks for one created through another gateway,
+     * and on Postgres one delivering looks for messages a gateway that died left without a job
      * (one statement each time); 0: only at start and when one is created through this process.
      */
     activationCheckSeconds: number;

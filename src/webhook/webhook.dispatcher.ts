@@ -13,6 +13,12 @@ import type { WebhookSender } from './webhook.sender';
 /** Message types, by the news event kind they announce. */
 const MESSAGE_TYPES: Record<NewsEventKind, string> = { feedItemAdded: 'feed_item.added', articlePublished: 'article.published' };
 const TEST_MESSAGE_TYPE = 'webhook.test';
+/**
+ * How long past its time a pending message must be before a running gateway enqueues it again:
+ * far longer than a job waits in a queue that keeps up (a poll, half a second), and an attempt in
+ * progress has moved its message's time past its deadline (claim).
+ */
+const OVERDUE_SECONDS = 60;
 /** The longest wait between two attempts of a message. */
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
@@ -24,7 +30,10 @@ export interface DispatcherOptions {
   queue: () => DeliveryQueue;
   retryBaseMs: number;
   failureWindowSeconds: number;
-  /** How often a process without enabled webhooks looks again (one created through another gateway); 0: never. */
+  /**
+   * How often a process without enabled webhooks looks again (one created through another
+   * gateway), and on pg-boss one delivering looks for messages left without a job; 0: never.
+   */
   activationCheckMs: number;
   timeoutMs: number;
   logger: Logger;
@@ -78,6 +87,11 @@ export class WebhookDispatcher {
         await this.attempt(id);
       });
       await this.enqueuePending(queue);
+      // On pg-boss, another gateway may die with messages it had not enqueued: look for them as often.
+      if (queue.kind === 'pg-boss' && this.options.activationCheckMs > 0 && !this.stopped) {
+        this.timer = setInterval(() => void this.enqueueOverdue(queue), this.options.activationCheckMs);
+        this.timer.unref();
+      }
       const events = this.options.events();
       this.events = events;
       events.subscribe((event) => {
@@ -103,6 +117,18 @@ export class WebhookDispatcher {
       0,
     );
     for (const { id, delayMs } of pending) if (delayMs > 0) await queue.enqueue([id], delayMs);
+  }
+
+  /**
+   * Enqueues the messages OVERDUE_SECONDS past their time that no attempt has claimed: their job
+   * was lost with a gateway that died while the others kept running (see enqueuePending).
+   */
+  private async enqueueOverdue(queue: DeliveryQueue): Promise<void> {
+    try {
+      await queue.enqueue(await this.options.repository.overdue(OVERDUE_SECONDS, 10_000), 0);
+    } catch (err) {
+      this.options.logger.warn({ err }, 'webhooks: could not look for messages left without a job');
+    }
   }
 
   /** One message per matching enabled webhook for each item of the event, enqueued by whoever inserted it. */

@@ -103,6 +103,12 @@ const DUE = sql(
   `SELECT id, greatest(0, (extract(epoch FROM next_attempt_at - now()) * 1000))::int AS "delayMs"
    FROM webhook_delivery WHERE state = 'PENDING' ORDER BY next_attempt_at LIMIT $1`,
 );
+// Pending messages long past their time that no attempt has claimed (a claim moves the time past
+// the attempt's deadline): through IDX_webhook_delivery_pending.
+const OVERDUE = sql(
+  'webhook_delivery_overdue',
+  `SELECT id FROM webhook_delivery WHERE state = 'PENDING' AND next_attempt_at < now() - $1::int * interval '1 second' ORDER BY next_attempt_at LIMIT $2`,
+);
 
 /** Newest first: (created_at, id) of webhooks, (at, id) of attempts, both descending. */
 const NEWEST_WEBHOOKS: readonly KeysetColumn<TimeIdKey>[] = [
@@ -302,6 +308,11 @@ export class WebhookRepository {
     const [row] = await this.db.rows<{ disabled: boolean }>(FAILED, [webhookId, windowSeconds, reason, messageCreatedAt]);
     if (row?.disabled) await this.db.rows(DROP_PENDING, [webhookId]);
     return row?.disabled ?? false;
+  }
+
+  /** Pending messages more than `seconds` past their time, the oldest first. */
+  async overdue(seconds: number, limit: number): Promise<string[]> {
+    return (await this.db.rows<{ id: string }>(OVERDUE, [seconds, limit])).map((row) => row.id);
   }
 
   /** Pending messages, soonest first, with how long until each is due (what a starting dispatcher enqueues). */

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/common/logger';
 import { createGateway } from '../../src/composition/gateway';
 import { fromGlobalId } from '../../src/graphql/relay/global-id';
 import { WebhookRepository } from '../../src/webhook/webhook.repository';
+import { usingPostgresServer } from '../support/database';
 import { generatedFeed, startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { ADMIN, admin, addSource, ingestConfig } from '../support/ingest-app';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -220,6 +221,27 @@ describe('webhooks', () => {
     expect(verify(created.secret, delivered[0]!).data).toEqual({ headline: 'Orphaned headline' });
     await until(async () => (await deliveriesOf(created.webhook.id)).attempts.length === 1, 'the attempt recorded');
     expect((await deliveriesOf(created.webhook.id)).attempts.map(({ attempt, status }) => ({ attempt, status }))).toEqual([{ attempt: 1, status: 'SUCCEEDED' }]);
+  });
+
+  (usingPostgresServer() ? it : it.skip)('on Postgres, a running gateway sends a message another left without a job, once it is a minute past its time', async () => {
+    const created = ok(await create({ url: receiver.url('/overdue'), events: ['FEED_ITEM_ADDED'] })).createWebhook;
+    // A gateway that looks every second, started before the message exists: its start enqueues
+    // nothing of it, only its look can find it.
+    const config = app.database.config;
+    const running = await createGateway({ config: { ...config, webhooks: { ...config.webhooks, activationCheckSeconds: 1 } }, db: app.db, logger: createLogger('silent') });
+    let id: string | undefined;
+    try {
+      const body = JSON.stringify({ type: 'feed_item.added', timestamp: new Date().toISOString(), data: { headline: 'Overdue headline' } });
+      [id] = await new WebhookRepository(app.db).insertDeliveries(fromGlobalId(created.webhook.id).id, 'feed_item.added', [{ eventKey: 'feedItemAdded:overdue', body }]);
+      // Inserted a minute ago by a gateway that died before enqueuing it.
+      await app.db.manager.query(`UPDATE webhook_delivery SET next_attempt_at = now() - interval '61 seconds' WHERE id = $1`, [id]);
+      await until(() => receiver.received.some((message) => message.path === '/overdue'), 'the overdue message sent');
+    } finally {
+      await running.stop();
+    }
+    const delivered = receiver.received.filter((message) => message.path === '/overdue');
+    expect(delivered.map((message) => message.headers['webhook-id'])).toEqual([id]);
+    expect(verify(created.secret, delivered[0]!).data).toEqual({ headline: 'Overdue headline' });
   });
 
   it('sends a webhook.test message on testWebhook and returns the attempt', async () => {
