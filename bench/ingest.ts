@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { Client } from 'pg';
 import { ArticleWriteRepository } from '../src/article/article-write.repository';
 import { createLogger } from '../src/common/logger';
 import { loadConfig, type AppConfig } from '../src/config/config';
@@ -18,6 +16,7 @@ import { SourceRegistryRepository } from '../src/source/source-registry.reposito
 import { SourceRegistryService } from '../src/source-registry/source-registry.service';
 import { SourceRepository } from '../src/source/source.repository';
 import { seed } from '../src/seed/seed';
+import { createScratchDatabase } from './scratch-database';
 
 /**
  * `npm run bench:ingest`: ingestion throughput in items/s (fetch from a local server, parse,
@@ -130,20 +129,8 @@ async function scratchDatabase(): Promise<{ config: AppConfig; drop(): Promise<v
     WORKER_ENABLED: 'false',
   });
   if (!base.databaseUrl) return { config: { ...base, dataDir: 'memory://' }, drop: async () => undefined, label: 'PGlite (in memory)', database: null };
-  const name = `newsgate_bench_ingest_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: base.databaseUrl! });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(base.databaseUrl);
-  url.pathname = `/${name}`;
-  return { config: { ...base, databaseUrl: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`), label: `Postgres (${url.host}, scratch database)`, database: name };
+  const scratch = await createScratchDatabase(base.databaseUrl, 'newsgate_bench_ingest');
+  return { config: { ...base, databaseUrl: scratch.url }, drop: scratch.drop, label: `Postgres (${new URL(scratch.url).host}, scratch database)`, database: scratch.name };
 }
 
 async function main(): Promise<void> {

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { execSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import WebSocket from 'ws';
 import { ArticleWriteRepository } from '../src/article/article-write.repository';
 import { createLogger } from '../src/common/logger';
@@ -20,6 +18,7 @@ import { PersonRepository } from '../src/person/person.repository';
 import { SourceRegistryRepository } from '../src/source/source-registry.repository';
 import { SourceRegistryService } from '../src/source-registry/source-registry.service';
 import { SourceRepository } from '../src/source/source.repository';
+import { createScratchDatabase } from './scratch-database';
 import { ROOT, startBenchServer } from './bench-server';
 
 /**
@@ -167,20 +166,8 @@ async function main(): Promise<void> {
   const origin = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`;
 
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `newsgate_bench_live_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const scratch = await createScratchDatabase(serverUrl, 'newsgate_bench_live');
+  const databaseUrl = scratch.url;
   const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', FETCH_ALLOWLIST: '127.0.0.1', INGEST_ARTICLE_PAGES: 'false', WORKER_ENABLED: 'false' });
   const database = await openDatabase(config);
   const db = new SqlExecutor(database.dataSource);
@@ -271,7 +258,7 @@ async function main(): Promise<void> {
     await events.stop();
     await ingest.close();
     await database.close();
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await scratch.drop();
     feedServer.close();
   }
 
