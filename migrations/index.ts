@@ -10,6 +10,7 @@ import { Stories1796647592765 } from './1796647592765-Stories';
 import { SavedFeeds1796647606258 } from './1796647606258-SavedFeeds';
 import { Webhooks1796660000000 } from './1796660000000-Webhooks';
 import { CopiesIndex1796670000000 } from './1796670000000-CopiesIndex';
+import { FeedItemListed1796680000000 } from './1796680000000-FeedItemListed';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   SavedFeeds1796647606258,
   Webhooks1796660000000,
   CopiesIndex1796670000000,
+  FeedItemListed1796680000000,
 ];

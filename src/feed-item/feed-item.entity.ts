@@ -13,6 +13,8 @@ import { SourceEntity } from '../source/source.entity';
 @Index('IDX_feed_item_latest', { synchronize: false })
 @Index('IDX_feed_item_source_latest', { synchronize: false })
 @Index('IDX_feed_item_language_latest', { synchronize: false })
+// The same order over the items listed once (`listed`), for the sidebar across sources and its count.
+@Index('IDX_feed_item_listed_latest', { synchronize: false })
 export class FeedItemEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -61,6 +63,14 @@ export class FeedItemEntity {
   @ManyToOne(() => ArticleEntity, { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'article_id' })
   article?: ArticleEntity | null;
+
+  /**
+   * Whether it stands in the lists that show each text once: false when its article is a copy of
+   * another's text or an earlier item links to the same article. Kept by triggers (migration
+   * 1796680000000-FeedItemListed), never written by the application.
+   */
+  @Column({ type: 'boolean', default: true })
+  listed!: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

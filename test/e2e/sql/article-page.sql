@@ -2,7 +2,7 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_1h6qg14_2zg
+-- 1. compiled_1qeg46w_2sv
 SELECT row_to_json(d)::text AS data
 FROM (
   SELECT
@@ -130,18 +130,7 @@ FROM (
             FROM (
               SELECT f.*
               FROM feed_item f
-              WHERE NOT EXISTS (
-                  SELECT 1
-                  FROM article_cluster cp
-                  WHERE cp.article_id = f.article_id
-                    AND cp.canonical_id IS NOT NULL
-                )
-                AND NOT EXISTS (
-                  SELECT 1
-                  FROM feed_item fl
-                  WHERE fl.article_id = f.article_id
-                    AND (fl.published_at, fl.id) < (f.published_at, f.id)
-                )
+              WHERE f.listed
               ORDER BY f.published_at DESC, f.position ASC, f.id ASC
               LIMIT 20
             ) t0

@@ -2,7 +2,7 @@
 -- 1 statement in the order they are sent (reads sent together sorted by name), parameters left out.
 -- Written by test/e2e/sql-snapshots.e2e-spec.ts with UPDATE_SQL_SNAPSHOTS=1; compared on every run.
 
--- 1. compiled_1jfm2c6_2jj
+-- 1. compiled_asbem_26d
 SELECT row_to_json(d)::text AS data
 FROM (
   SELECT (
@@ -12,18 +12,7 @@ FROM (
         (
           SELECT count(*)::int
           FROM feed_item f
-          WHERE NOT EXISTS (
-              SELECT 1
-              FROM article_cluster cp
-              WHERE cp.article_id = f.article_id
-                AND cp.canonical_id IS NOT NULL
-            )
-            AND NOT EXISTS (
-              SELECT 1
-              FROM feed_item fl
-              WHERE fl.article_id = f.article_id
-                AND (fl.published_at, fl.id) < (f.published_at, f.id)
-            )
+          WHERE f.listed
         ) AS "totalCount",
         (
           SELECT row_to_json(j)
@@ -110,18 +99,7 @@ FROM (
             FROM (
               SELECT f.*
               FROM feed_item f
-              WHERE NOT EXISTS (
-                  SELECT 1
-                  FROM article_cluster cp
-                  WHERE cp.article_id = f.article_id
-                    AND cp.canonical_id IS NOT NULL
-                )
-                AND NOT EXISTS (
-                  SELECT 1
-                  FROM feed_item fl
-                  WHERE fl.article_id = f.article_id
-                    AND (fl.published_at, fl.id) < (f.published_at, f.id)
-                )
+              WHERE f.listed
               ORDER BY f.published_at DESC, f.position ASC, f.id ASC
               LIMIT 21
             ) t0

@@ -1,0 +1,68 @@
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+/**
+ * `feed_item.listed` (migration 1796680000000-FeedItemListed) is kept by triggers, whatever writes
+ * the rows: here plain SQL, one statement at a time, as a fixture or an operator would. An item is
+ * listed unless its article is a copy of another's text or an earlier item links to the same
+ * article; every change that can flip that (a new earlier item, an item moved or deleted, a copy
+ * marked or unmarked, an article deleted) flips it in the same statement.
+ */
+describe('feed_item.listed, kept by triggers', () => {
+  let database: TestDatabase;
+  let query: (sql: string, params?: unknown[]) => Promise<Array<Record<string, any>>>;
+  let sourceId: string;
+  const article: Record<'a' | 'b', string> = { a: '', b: '' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    query = (sql, params) => database.handle.dataSource.query(sql, params);
+    [{ id: sourceId }] = await query(`INSERT INTO source (slug, name) VALUES ('listed', 'Listed') RETURNING id`);
+    for (const name of ['a', 'b'] as const) {
+      [{ id: article[name] }] = await query(
+        `INSERT INTO article (source_id, url, slug, title, paragraphs, language, published_at, updated_at, content_hash, search_text)
+         VALUES ($1, $2, $3::text, $3::text, '{}', 'en', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', $3::text, $3::text) RETURNING id`,
+        [sourceId, `https://listed.example/${name}`, `listed-${name}`],
+      );
+    }
+  });
+  afterAll(() => database?.drop());
+
+  const insertItem = (key: string, articleId: string | null, at: string) =>
+    query(`INSERT INTO feed_item (source_id, item_key, headline, position, published_at, article_id) VALUES ($1, $2, $2, 1, $3, $4)`, [sourceId, key, at, articleId]);
+  const listed = async () => Object.fromEntries((await query(`SELECT item_key, listed FROM feed_item ORDER BY item_key`)).map((row) => [row.item_key, row.listed]));
+
+  it('lists the first item of each article, and every item without one', async () => {
+    await insertItem('a-late', article.a, '2026-01-02T00:00:00Z');
+    await insertItem('none', null, '2026-01-02T00:00:00Z');
+    expect(await listed()).toEqual({ 'a-late': true, none: true });
+    // An earlier listing of the same article takes its place.
+    await insertItem('a-early', article.a, '2026-01-01T00:00:00Z');
+    expect(await listed()).toEqual({ 'a-early': true, 'a-late': false, none: true });
+    // Moved after the other, or deleted: the other stands again.
+    await query(`UPDATE feed_item SET published_at = '2026-01-03T00:00:00Z' WHERE item_key = 'a-early'`);
+    expect(await listed()).toEqual({ 'a-early': false, 'a-late': true, none: true });
+    await query(`DELETE FROM feed_item WHERE item_key = 'a-late'`);
+    expect(await listed()).toEqual({ 'a-early': true, none: true });
+    // Linked to another article: listed by that article's items.
+    await insertItem('b', article.b, '2026-01-01T00:00:00Z');
+    await query(`UPDATE feed_item SET article_id = $1 WHERE item_key = 'a-early'`, [article.b]);
+    expect(await listed()).toEqual({ 'a-early': false, b: true, none: true });
+    await query(`UPDATE feed_item SET article_id = NULL WHERE item_key = 'b'`);
+    expect(await listed()).toEqual({ 'a-early': true, b: true, none: true });
+  });
+
+  it('leaves out the items of a copy while it is one', async () => {
+    const [{ id: storyId }] = await query(`INSERT INTO story (id, title, first_published_at, last_published_at, article_count) VALUES (gen_random_uuid(), 's', now(), now(), 2) RETURNING id`);
+    const cluster = (articleId: string, canonicalId: string | null) =>
+      query(`INSERT INTO article_cluster (article_id, story_id, published_at, canonical_id, shingles, words, script, why) VALUES ($1, $2, now(), $3, '{}', '{}', 'Latn', '{}')`, [articleId, storyId, canonicalId]);
+    await cluster(article.a, null);
+    await cluster(article.b, article.a);
+    expect(await listed()).toEqual({ 'a-early': false, b: true, none: true });
+    await query(`UPDATE article_cluster SET canonical_id = NULL WHERE article_id = $1`, [article.b]);
+    expect(await listed()).toEqual({ 'a-early': true, b: true, none: true });
+    await query(`UPDATE article_cluster SET canonical_id = $1 WHERE article_id = $2`, [article.a, article.b]);
+    expect((await listed())['a-early']).toBe(false);
+    await query(`DELETE FROM article_cluster WHERE article_id = $1`, [article.b]);
+    expect((await listed())['a-early']).toBe(true);
+  });
+});
