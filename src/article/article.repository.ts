@@ -290,7 +290,7 @@ export function articleConditions(criteria: ArticleCriteria, params: SqlParams):
  * partial index of copies (IDX_article_cluster_copy), so a list still walks its own index in order
  * and stops at its page's end.
  */
-export function canonicalCopySql(id: string): string {
+function canonicalCopySql(id: string): string {
   return `NOT EXISTS (SELECT 1 FROM article_cluster cp WHERE cp.article_id = ${id} AND cp.canonical_id IS NOT NULL)`;
 }
 
