@@ -31,11 +31,15 @@ const object = (query: string) => `(SELECT row_to_json(x) FROM (${query}) x)`;
 
 const AUTHORS = list('SELECT p.name FROM article_author l JOIN person p ON p.id = l.person_id WHERE l.article_id = a.id ORDER BY l.position');
 
-/** The Relay connection of the latest 20 feed items: `{"edges":[{"node":{…}},…]}`. */
+/**
+ * The Relay connection of the latest 20 feed items: `{"edges":[{"node":{…}},…]}`. Each text once,
+ * as latestFeed across sources lists them (`listed`, kept by triggers: see feed-item.repository.ts).
+ */
 const LATEST_FEED = object(`SELECT ${list(`
   SELECT ${object(`SELECT f.headline, ${object('SELECT s.name')} AS source,
                    CASE WHEN a.id IS NULL THEN NULL ELSE ${object(`SELECT a.title, ${AUTHORS} AS authors`)} END AS article`)} AS node
   FROM feed_item f JOIN source s ON s.id = f.source_id LEFT JOIN article a ON a.id = f.article_id
+  WHERE f.listed
   ORDER BY f.published_at DESC, f.position, f.id
   LIMIT 20`)} AS edges`);
 

@@ -13,6 +13,7 @@ const SIDEBAR = {
   name: 'floor_sidebar',
   text: `SELECT f.headline, s.name AS source_name, a.id AS article_id, a.title
          FROM feed_item f JOIN source s ON s.id = f.source_id LEFT JOIN article a ON a.id = f.article_id
+         WHERE f.listed -- each text once, as latestFeed across sources
          ORDER BY f.published_at DESC, f.position, f.id LIMIT 20`,
 };
 const AUTHORS = {
