@@ -29,7 +29,7 @@ export interface FeedCriteria {
    */
   search?: ArticleSearch;
   /**
-   * Each text once (eachTextOnceSql): an item linking to a copy of another article's text, or to
+   * Each text once (EACH_TEXT_ONCE, feed_item.listed): an item linking to a copy of another article's text, or to
    * an article an earlier item already links to, is left out. Set by the service for every list
    * but an outlet's own sidebar.
    */
