@@ -11,6 +11,7 @@ import { SavedFeeds1796647606258 } from './1796647606258-SavedFeeds';
 import { Webhooks1796660000000 } from './1796660000000-Webhooks';
 import { CopiesIndex1796670000000 } from './1796670000000-CopiesIndex';
 import { FeedItemListed1796680000000 } from './1796680000000-FeedItemListed';
+import { FeedItemListedChangesOnly1796690000000 } from './1796690000000-FeedItemListedChangesOnly';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Webhooks1796660000000,
   CopiesIndex1796670000000,
   FeedItemListed1796680000000,
+  FeedItemListedChangesOnly1796690000000,
 ];
