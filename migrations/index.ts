@@ -12,6 +12,7 @@ import { Webhooks1796660000000 } from './1796660000000-Webhooks';
 import { CopiesIndex1796670000000 } from './1796670000000-CopiesIndex';
 import { FeedItemListed1796680000000 } from './1796680000000-FeedItemListed';
 import { FeedItemListedChangesOnly1796690000000 } from './1796690000000-FeedItemListedChangesOnly';
+import { StoryKeyLatest1796695000000 } from './1796695000000-StoryKeyLatest';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CopiesIndex1796670000000,
   FeedItemListed1796680000000,
   FeedItemListedChangesOnly1796690000000,
+  StoryKeyLatest1796695000000,
 ];

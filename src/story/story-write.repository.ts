@@ -8,24 +8,20 @@ import { CANDIDATES_PER_KEY, clusterBatch, DUPLICATE_WINDOW_HOURS, WINDOW_HOURS,
  * A batch's candidates in one statement: for every lookup of its new articles (a key they share,
  * a person named or a band of a shingle signature, and the time window around them: see
  * candidateLookups), the stored articles with that key within the window, at most
- * CANDIDATES_PER_KEY each (latest first), through story_key's primary key: an index range per
- * lookup, never a scan. The order is the primary key's read backwards (article ids descending too),
- * so that each scan stops after CANDIDATES_PER_KEY rows; with `article_id` ascending Postgres read
- * every row of the window and sorted them (a band shared by thousands of copies: 2,000 rows per
- * lookup). The window's start is applied after the LIMIT, which gives the same rows (the latest
- * ones up to its end, those inside it) but keeps the planner on that ordered scan: with both
- * bounds in the scan it estimates a few rows per key once story_key is analysed, and chose a
- * bitmap scan and a sort of every row of the key instead (10,000 rows for a hot key, 0.5 s a
- * batch). Each candidate comes with what scoring compares and its cluster row.
+ * CANDIDATES_PER_KEY each (latest first). Each key is read by story_key_latest (migration
+ * 1796695000000-StoryKeyLatest): a backward scan of story_key's primary key (article ids
+ * descending too) that stops after CANDIDATES_PER_KEY rows, with bitmap scans off. Without it the
+ * planner, which estimates every key of the lateral join at the table's average (a few rows),
+ * read a key shared by thousands of copies whole with a bitmap scan and sorted it: 3,000 rows per
+ * key, half the Postgres time of storing a batch; with `article_id` ascending it sorted too. The
+ * window's start is applied after the LIMIT, which gives the same rows (the latest ones up to its
+ * end, those inside it). Each candidate comes with what scoring compares and its cluster row.
  */
 const CANDIDATES = sql(
   'story_candidates',
   `WITH q AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS q(key, low, high)),
    c AS (
-     SELECT DISTINCT k.article_id FROM q CROSS JOIN LATERAL (
-       SELECT s.article_id, s.published_at FROM story_key s
-       WHERE s.key = q.key AND s.published_at <= q.high
-       ORDER BY s.published_at DESC, s.article_id DESC LIMIT ${CANDIDATES_PER_KEY}) k
+     SELECT DISTINCT k.article_id FROM q CROSS JOIN LATERAL story_key_latest(q.key, q.high, ${CANDIDATES_PER_KEY}) k
      WHERE k.published_at >= q.low)
    SELECT a.id, a.url, a.source_id AS "sourceId", a.title, a.summary, a.published_at AS "publishedAt", a.content_hash AS "contentHash",
      ARRAY(SELECT m.person_id::text FROM article_mention m WHERE m.article_id = a.id ORDER BY m.person_id) AS "peopleIds",

@@ -194,16 +194,7 @@ WITH q AS (
 ), c AS (
   SELECT DISTINCT k.article_id
   FROM q
-  CROSS JOIN LATERAL (
-    SELECT
-      s.article_id,
-      s.published_at
-    FROM story_key s
-    WHERE s.key = q.key
-      AND s.published_at <= q.high
-    ORDER BY s.published_at DESC, s.article_id DESC
-    LIMIT 30
-  ) k
+  CROSS JOIN LATERAL story_key_latest(q.key, q.high, 30) k
   WHERE k.published_at >= q.low
 )
 SELECT
