@@ -28,7 +28,8 @@ import { createScratchDatabase } from './scratch-database';
  * not publishers' servers. Prints figures; asserts nothing.
  *
  * BENCH_ITEMS (default 10000), BENCH_FEEDS (default 200), BENCH_FEED_ITEMS (default 50),
- * WORKER_CONCURRENCY (default 4: sources run at once in the many-feeds phase).
+ * WORKER_CONCURRENCY (default 4: sources run at once in the many-feeds phase), BENCH_KEEP_DATABASE=1
+ * (the scratch database is kept, and its name printed, to read its plans after).
  */
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
 const FEEDS = Number(process.env.BENCH_FEEDS ?? 200);
@@ -130,7 +131,8 @@ async function scratchDatabase(): Promise<{ config: AppConfig; drop(): Promise<v
   });
   if (!base.databaseUrl) return { config: { ...base, dataDir: 'memory://' }, drop: async () => undefined, label: 'PGlite (in memory)', database: null };
   const scratch = await createScratchDatabase(base.databaseUrl, 'newsgate_bench_ingest');
-  return { config: { ...base, databaseUrl: scratch.url }, drop: scratch.drop, label: `Postgres (${new URL(scratch.url).host}, scratch database)`, database: scratch.name };
+  const drop = process.env.BENCH_KEEP_DATABASE === '1' ? async () => console.log(`kept the scratch database ${scratch.name}`) : scratch.drop;
+  return { config: { ...base, databaseUrl: scratch.url }, drop, label: `Postgres (${new URL(scratch.url).host}, scratch database)`, database: scratch.name };
 }
 
 async function main(): Promise<void> {

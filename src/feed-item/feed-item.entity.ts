@@ -67,7 +67,8 @@ export class FeedItemEntity {
   /**
    * Whether it stands in the lists that show each text once: false when its article is a copy of
    * another's text or an earlier item links to the same article. Kept by triggers (migration
-   * 1796680000000-FeedItemListed), never written by the application.
+   * 1796680000000-FeedItemListed); ingestion's insert only gives new items their value first
+   * (upsertFeedItems), so that the triggers need not rewrite them.
    */
   @Column({ type: 'boolean', default: true })
   listed!: boolean;

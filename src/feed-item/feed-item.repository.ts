@@ -219,8 +219,17 @@ const FETCHED = `fetched AS (
    UPDATE article_fetch af SET last_fetched_at = now() FROM feed_item l
    WHERE l.source_id = $1 AND l.item_key = ANY($2::text[]) AND af.article_id = l.article_id AND af.last_fetched_at < now())`;
 
-const UPSERT = `INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id)
-   SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id
+// A new item is inserted with `listed` as the triggers would set it (migration
+// 1796680000000-FeedItemListed) when the batch's cluster rows and earlier items already say so:
+// not listed when its article is a copy, or an item dated earlier links to the same article.
+// The insert trigger then finds nothing to change, where otherwise it rewrote the row (and every
+// index entry of it) of each copy. The triggers stay the authority: what this cannot see (items
+// of the same statement, equal dates ordered by id) they settle.
+const UPSERT = `INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id, listed)
+   SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id,
+     t.article_id IS NULL OR (
+       NOT EXISTS (SELECT 1 FROM article_cluster cp WHERE cp.article_id = t.article_id AND cp.canonical_id IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM feed_item fl WHERE fl.article_id = t.article_id AND fl.published_at < t.published_at))
    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::uuid[])
      AS t(item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id)
    ON CONFLICT (source_id, item_key) DO UPDATE SET headline = EXCLUDED.headline, url = EXCLUDED.url,

@@ -237,7 +237,17 @@ WITH s AS (
 SELECT 1;
 
 -- 16. feed_item_upsert_many_announced (in transaction)
-WITH fetched AS (UPDATE article_fetch af SET last_fetched_at = now() FROM feed_item l WHERE l.source_id = $1 AND l.item_key = ANY($2::text[]) AND af.article_id = l.article_id AND af.last_fetched_at < now()), written AS (INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::uuid[]) AS t(item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) ON CONFLICT (source_id, item_key) DO UPDATE SET headline = EXCLUDED.headline, url = EXCLUDED.url, image_url = EXCLUDED.image_url, language = EXCLUDED.language, published_at = EXCLUDED.published_at, published_at_claimed = EXCLUDED.published_at_claimed, position = EXCLUDED.position, article_id = COALESCE(EXCLUDED.article_id, feed_item.article_id) WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id) IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id)) RETURNING id, position, xmax = 0 AS inserted)
+WITH fetched AS (UPDATE article_fetch af SET last_fetched_at = now() FROM feed_item l WHERE l.source_id = $1 AND l.item_key = ANY($2::text[]) AND af.article_id = l.article_id AND af.last_fetched_at < now()), written AS (INSERT INTO feed_item (source_id, item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id, listed) SELECT $1, t.item_key, t.headline, t.url, t.image_url, t.language, t.published_at, t.published_at_claimed, t.position, t.article_id, t.article_id IS NULL OR (NOT EXISTS (
+  SELECT 1
+  FROM article_cluster cp
+  WHERE cp.article_id = t.article_id
+    AND cp.canonical_id IS NOT NULL
+) AND NOT EXISTS (
+  SELECT 1
+  FROM feed_item fl
+  WHERE fl.article_id = t.article_id
+    AND fl.published_at < t.published_at
+)) FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::uuid[]) AS t(item_key, headline, url, image_url, language, published_at, published_at_claimed, position, article_id) ON CONFLICT (source_id, item_key) DO UPDATE SET headline = EXCLUDED.headline, url = EXCLUDED.url, image_url = EXCLUDED.image_url, language = EXCLUDED.language, published_at = EXCLUDED.published_at, published_at_claimed = EXCLUDED.published_at_claimed, position = EXCLUDED.position, article_id = COALESCE(EXCLUDED.article_id, feed_item.article_id) WHERE (feed_item.headline, feed_item.url, feed_item.image_url, feed_item.language, feed_item.published_at, feed_item.published_at_claimed, feed_item.position, feed_item.article_id) IS DISTINCT FROM (EXCLUDED.headline, EXCLUDED.url, EXCLUDED.image_url, EXCLUDED.language, EXCLUDED.published_at, EXCLUDED.published_at_claimed, EXCLUDED.position, COALESCE(EXCLUDED.article_id, feed_item.article_id)) RETURNING id, position, xmax = 0 AS inserted)
 SELECT
   count(*)::int AS written,
   news_event_announce($11::uuid[], array_agg(id ORDER BY position, id) FILTER (WHERE inserted)) AS announced
