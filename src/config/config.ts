@@ -305,7 +305,12 @@ export interface AppConfig {
     maxConnectionsPerAddress: number;
     /** Subscriptions running at once on one connection; more are refused with TOO_MANY_SUBSCRIPTIONS. */
     maxSubscriptionsPerConnection: number;
-    /** Items waiting for one subscription's consumer; past it the consumer is slow and its connection is closed (4413). */
+    /**
+     * A subscription's backlog that makes its consumer slow: when the next news event comes and
+     * this many items of earlier events still wait for it, its connection is closed (4413). An
+     * event is queued whole, so one larger than this reaches a consumer that keeps up; a queue
+     * holds at most this - 1 items plus one event's (at most 150).
+     */
     queueLimit: number;
     /** How often the partner keys of open connections are checked; a revoked key's connections close (4403). */
     keyCheckSeconds: number;

@@ -13,8 +13,9 @@
  * Only subscriptions run here: queries and mutations go over HTTP.
  *
  * Connections are limited per client address and subscriptions per connection; a connection whose
- * partner key is revoked is closed (checked every LIVE_KEY_CHECK_SECONDS); a consumer that falls
- * more than LIVE_QUEUE_LIMIT items behind is closed; on shutdown every connection is closed with
+ * partner key is revoked is closed (checked every LIVE_KEY_CHECK_SECONDS); a consumer that is
+ * still LIVE_QUEUE_LIMIT items behind when more news comes is closed (an event larger than the
+ * limit alone closes no one: src/live/live-news.ts); on shutdown every connection is closed with
  * 1001. Close codes: 4401 the key or token is not valid, 4403 forbidden (origin, a revoked key),
  * 4413 slow consumer, 4429 too many connections from this address, 1001 going away.
  */
@@ -219,7 +220,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps): Subscrip
     const decision = await chargeViewer(deps.limiter, viewer, cost);
     if (decision && !decision.allowed) return [domainError(rateLimitedError(decision, cost))];
 
-    const live: LiveConnection = { slow: () => closeSoon(connection.socket, LIVE_CLOSE.slowConsumer, 'Slow consumer: more items waited than the queue holds') };
+    const live: LiveConnection = { slow: () => closeSoon(connection.socket, LIVE_CLOSE.slowConsumer, 'Slow consumer: the queue was still full when more news came') };
     const contextValue = { requestId: `ws-${id}`, viewer, loaders: deps.createLoaders(), logger, resolvers: deps.resolvers, live };
     const args: ExecutionArgs = { schema, document, operationName: payload.operationName ?? undefined, variableValues: variables, contextValue };
     const stream = await createSourceEventStream(args);

@@ -10,9 +10,13 @@
  * selection of each item then runs with the loaders of the item's event, so a thousand
  * subscribers of one event share its statements.
  *
- * A queue holds at most `queueLimit` items: a consumer that falls further behind (a client that
- * stopped reading, whose socket no longer drains) is told through its connection (`slow()`),
- * which closes it, and the queue is dropped. Memory stays bounded by subscriptions × queueLimit.
+ * A consumer is slow when `queueLimit` items of earlier events still wait in its queue as the
+ * next event comes (a client that stopped reading, whose socket no longer drains): it is told
+ * through its connection (`slow()`), which closes it, and the queue is dropped. An event itself is
+ * queued whole, however many items it carries: a consumer that keeps up takes an event larger than
+ * the limit as it takes any other, and only the backlog it has not taken decides. A queue thus
+ * holds at most queueLimit - 1 items plus one event's (at most 150, see news-event.repository.ts),
+ * and memory stays bounded by subscriptions × (queueLimit + 150).
  */
 import { DomainError, ServiceUnavailableError } from '../common/errors/domain-errors';
 import type { ServiceContext, ServiceLogger } from '../common/request-context';
@@ -61,7 +65,10 @@ export interface LiveNewsDeps {
   /** A context with loaders of its own, for one event. */
   createContext: () => EventContext;
   logger: ServiceLogger;
-  /** Items one subscription may have waiting before its consumer counts as slow. */
+  /**
+   * Items of earlier events one subscription may have waiting when the next event comes: at this
+   * many its consumer counts as slow. An event is queued whole, even one larger than this.
+   */
   queueLimit: number;
 }
 
@@ -194,9 +201,11 @@ export class LiveNews {
 
 /**
  * A subscription's items, oldest first, as an async iterator (what a GraphQL subscribe resolver
- * returns). Bounded: `push` past the limit ends it and calls `overflow`. Before an item is handed
- * on, the context's loaders become the loaders of the item's event. `return()` ends it at once,
- * also while a `next()` waits (graphql-ws calls it when the client completes or disconnects).
+ * returns). Bounded: `push` of an event onto `limit` or more items still waiting from earlier
+ * events ends it and calls `overflow`; otherwise the event's items are queued, all of them (the
+ * limit measures the consumer's backlog, not the size of what the news brings). Before an item is
+ * handed on, the context's loaders become the loaders of the item's event. `return()` ends it at
+ * once, also while a `next()` waits (graphql-ws calls it when the client completes or disconnects).
  */
 class LiveQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: Array<{ value: T; loaders: unknown }> = [];
@@ -210,9 +219,12 @@ class LiveQueue<T> implements AsyncIterableIterator<T> {
     private readonly hooks: { overflow: () => void; ended: () => void },
   ) {}
 
+  /** One event's items, in order: queued whole, unless the consumer is still `limit` items behind on earlier ones. */
   push(values: readonly T[], loaders: unknown): void {
     if (this.done) return;
-    if (this.items.length + values.length > this.limit + (this.waiting ? 1 : 0)) {
+    // Only what earlier events left waiting counts: the consumer has had its chance to take it. A
+    // consumer waiting in next() has taken everything (items is empty then).
+    if (this.items.length >= this.limit) {
       this.end();
       this.hooks.overflow();
       return;

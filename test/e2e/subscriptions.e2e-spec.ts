@@ -218,9 +218,22 @@ describe('subscriptions', () => {
 
   const BIG_SELECTION = Array.from({ length: 10 }, (_, i) => `a${i}: article { paragraphs }`).join(' ');
 
-  it('closes a consumer that stops reading once its queue is full, without growing memory', async () => {
-    // A raw graphql-ws connection whose socket the test stops reading: the gateway's writes fill
-    // the kernel's buffers, graphql-ws waits on its send, and the subscription's queue fills up.
+  it('hands an event larger than the queue limit to every consumer that keeps up, and closes one that stopped reading when more news comes', async () => {
+    // 60 stories of 20 KB each, sent ten times over (aliases) to the big selections: one news
+    // event (an event carries up to 150 items) twelve times LIVE_QUEUE_LIMIT (5 here), and far
+    // more than a stalled socket's buffers hold. Then one more story, from another source. The
+    // subscriptions name both sources: an outlet's headlines are listed as they stand (each
+    // text once would leave out the stories whose texts are copies of each other's).
+    const paragraph = `<p>${'Slow news. '.repeat(2000)}</p>`;
+    const slow = await source('live-slow', feed('slow', 60).replace(/<p>Paragraph one[^<]*<\/p>/g, paragraph));
+    const next = await source('live-next', feed('next', 1));
+    const filter = { sourceIds: [slow.globalId, next.globalId] };
+    const BIG = `subscription($filter: FeedItemAddedFilter) { feedItemAdded(filter: $filter) { headline ${BIG_SELECTION} } }`;
+
+    // Two consumers that read (graphql-ws clients), with a small selection and the big one, and a
+    // raw graphql-ws connection whose socket the test stops reading: the gateway's writes fill the
+    // kernel's buffers, graphql-ws waits on its send, and that subscription's backlog stays queued.
+    const readers = [connect().subscribe(FEED_ITEM, { filter }), connect().subscribe(BIG, { filter })];
     const socket = new WebSocket(liveUrl(app.url), 'graphql-transport-ws');
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
@@ -231,20 +244,31 @@ describe('subscriptions', () => {
     await new Promise<void>((resolve) => socket.once('message', () => resolve()));
     const answers: string[] = [];
     socket.on('message', (data: Buffer) => answers.push(data.toString('utf8')));
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { feedItemAdded { headline ${BIG_SELECTION} } }` } }));
-    await until(() => app.gateway.live.subscriptions() === 1, 'the slow consumer subscribed', 3000).catch((error) => {
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: BIG, variables: { filter } } }));
+    await until(() => app.gateway.live.subscriptions() === 3, 'the readers and the slow consumer subscribed', 3000).catch((error) => {
       socket.terminate();
       throw new Error(`${String(error)}: ${answers.join(' ')}`);
     });
     (socket as unknown as { _socket: { pause(): void } })._socket.pause();
 
-    // 60 stories of 20 KB each, sent ten times over (aliases): far more than the socket buffers and five queued items hold.
-    const paragraph = `<p>${'Slow news. '.repeat(2000)}</p>`;
-    const body = feed('slow', 60).replace(/<p>Paragraph one[^<]*<\/p>/g, paragraph);
-    const slow = await source('live-slow', body);
+    // The one event: the readers get all of it and stay connected (so does the stalled consumer,
+    // until more news shows it is still behind).
     await slow.run();
-    await until(() => app.gateway.live.connections() === 0, 'the slow consumer closed', 30_000);
-    expect(app.gateway.live.subscriptions()).toBe(0);
+    const slowHeadlines = await storedHeadlines(slow.id);
+    expect(slowHeadlines).toHaveLength(60);
+    await until(() => readers.every((received) => received.items.length === 60) || clients.some((client) => client.closes.length > 0), 'the event to both readers', 30_000);
+    expect(clients.map((client) => client.closes)).toEqual([[], []]);
+    for (const received of readers) expect(received.items.map((item) => item.headline)).toEqual(slowHeadlines);
+    expect(app.gateway.live.connections()).toBe(3);
+
+    // More news: the stalled consumer, still more than five items behind, is closed; the readers get it.
+    await next.run();
+    await until(() => app.gateway.live.subscriptions() === 2, 'the slow consumer closed', 30_000);
+    await until(() => readers.every((received) => received.items.length === 61), 'the next headline to both readers');
+    const [nextHeadline] = await storedHeadlines(next.id);
+    for (const received of readers) expect(received.items[60].headline).toBe(nextHeadline);
+    for (const received of readers) expect([received.errors, received.closed]).toEqual([[], null]);
+    expect(clients.map((client) => client.closes)).toEqual([[], []]);
     (socket as unknown as { _socket: { resume(): void } })._socket.resume();
     // The close frame may be lost behind the unread data (the gateway then cuts the connection).
     expect([4413, 1006]).toContain(await closed);
