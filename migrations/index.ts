@@ -13,6 +13,7 @@ import { CopiesIndex1796670000000 } from './1796670000000-CopiesIndex';
 import { FeedItemListed1796680000000 } from './1796680000000-FeedItemListed';
 import { FeedItemListedChangesOnly1796690000000 } from './1796690000000-FeedItemListedChangesOnly';
 import { StoryKeyLatest1796695000000 } from './1796695000000-StoryKeyLatest';
+import { StoryKeyCleanup1796696000000 } from './1796696000000-StoryKeyCleanup';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   FeedItemListed1796680000000,
   FeedItemListedChangesOnly1796690000000,
   StoryKeyLatest1796695000000,
+  StoryKeyCleanup1796696000000,
 ];

@@ -101,10 +101,11 @@ export class StoryKeyEntity {
   @PrimaryColumn({ name: 'published_at', type: 'timestamptz' })
   publishedAt!: Date;
 
+  /**
+   * The article; no foreign key (a cascade from article had no index to use and scanned the table
+   * once per deleted article): a statement trigger on article deletes the keys of deleted
+   * articles (migration 1796696000000-StoryKeyCleanup).
+   */
   @PrimaryColumn({ name: 'article_id', type: 'uuid' })
   articleId!: string;
-
-  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'article_id' })
-  article?: ArticleEntity;
 }
