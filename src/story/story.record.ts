@@ -29,6 +29,7 @@ export interface StoryFacetsRecord {
 
 /** Conditions of a story list. */
 export interface StoryCriteria {
+  /** BCP 47 tag, canonical (normalizeLanguageFilter): a story with an article whose language is it, extends it or is extended by it. */
   language?: string | null;
   sourceIds?: string[] | null;
   personIds?: string[] | null;

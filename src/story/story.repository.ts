@@ -1,4 +1,5 @@
 import { ARTICLE_TABLE, type ArticleRecord } from '../article/article.record';
+import { languageTagCondition } from '../article/article.repository';
 import { dynamicSql, sql, type SqlExecutor } from '../db/sql-executor';
 import { SqlParams } from '../db/sql-params';
 import { keysetClauses, lateralPageSql, type KeysetColumn, type KeysetPage, type TimeIdKey } from '../db/keyset';
@@ -129,12 +130,17 @@ export class StoryRepository {
   }
 }
 
-/** A story list's conditions: a story matches when one of its articles does (language, outlet, person), and by its dates. */
+/**
+ * A story list's conditions: a story matches when one of its articles does (language, outlet,
+ * person), and by its dates. The language is matched as the articles list matches it
+ * (languageTagCondition: by whole subtags either way, in any case), so `stories` and `articles`
+ * with the same language find the same texts.
+ */
 function storyConditions(criteria: StoryCriteria, params: SqlParams): string[] {
   const conditions: string[] = [];
   const member = (condition: string, join = '') =>
     `EXISTS (SELECT 1 FROM article_cluster c JOIN article a ON a.id = c.article_id ${join} WHERE c.story_id = s.id AND ${condition})`;
-  if (criteria.language) conditions.push(member(`(a.language = ${params.add(criteria.language)} OR a.language LIKE ${params.add(`${criteria.language}-%`)})`));
+  if (criteria.language) conditions.push(member(languageTagCondition('a.language', criteria.language, params)));
   if (criteria.sourceIds) conditions.push(member(`a.source_id = ANY(${params.add(criteria.sourceIds, 'uuid[]')})`));
   if (criteria.personIds) conditions.push(member(`m.person_id = ANY(${params.add(criteria.personIds, 'uuid[]')})`, 'JOIN article_mention m ON m.article_id = a.id'));
   if (criteria.publishedAfter) conditions.push(`s.last_published_at >= ${params.add(criteria.publishedAfter, 'timestamptz')}`);

@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import { Article, ArticleConnection } from '../article/article.types';
 import type { ArticleRecord } from '../article/article.record';
 import { BadUserInputError } from '../common/errors/domain-errors';
+import { normalizeLanguageFilter } from '../common/input-normalizers';
 import type { GraphQLContext } from '../graphql/context';
 import { ConnectionArgs, relayPage } from '../graphql/relay/connection';
 import { timeIdCursor } from '../graphql/relay/cursor';
@@ -34,7 +35,8 @@ function decodeIds(ids: string[] | null | undefined, type: NodeTypeName, argumen
 function criteriaOf(filter: StoryFilter | null | undefined): StoryCriteria {
   if (!filter) return {};
   return {
-    language: filter.language,
+    // Canonical, as the articles filter takes it: a malformed tag is BAD_USER_INPUT, not a list that matches nothing.
+    language: filter.language != null ? normalizeLanguageFilter(filter.language, 'filter.language') : null,
     publishedAfter: filter.publishedAfter,
     publishedBefore: filter.publishedBefore,
     sourceIds: decodeIds(filter.sourceIds, 'Source', 'filter.sourceIds'),

@@ -62,7 +62,11 @@ export class StoryLink {
 
 @InputType('StoryFilter', { description: 'Narrows a story list; every given condition must hold.' })
 export class StoryFilter {
-  @Field(() => String, { nullable: true, description: 'Only stories with an article in this language (BCP 47 tag; `bn` also matches `bn-BD`).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Only stories with an article in this language: a BCP 47 tag, matched as `articles(filter: { language })` matches it, by whole subtags either way and in any case (`bn` finds `bn-BD`; `bn-BD` finds `bn`; `zh-Hans` finds `zh` and `zh` finds `zh-Hans`, never `zha`).',
+  })
   language?: string | null;
 
   @Field(() => [ID], { nullable: true, description: 'Only stories with an article published by one of these sources.' })

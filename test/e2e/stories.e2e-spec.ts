@@ -1,6 +1,7 @@
 import { e2eConfig } from '../support/e2e-config';
 import { fixture, inPublicationOrder, pairwise, storeFixture, type FixtureArticle } from '../support/story-fixture';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { languageTagMatches } from '../../src/text/language';
 import { ok } from './helpers';
 
 /**
@@ -155,5 +156,36 @@ describe('stories and duplicates on the labelled set', () => {
     expect(bengaliBefore.stories.totalCount).toBe(2);
     const bad = await app.gql(LIST, { filter: { personIds: ['nope'] } });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('filters stories by language as the articles list does: by whole subtags either way, in any case', async () => {
+    const LIST = `query($filter: StoryFilter) { stories(first: 100, filter: $filter) { edges { node { id languages } } totalCount } }`;
+    const ARTICLES = `query($language: String) { articles(first: 100, filter: { language: $language }) { edges { node { language story { id } } } } }`;
+    type Listed = { id: string; languages: string[] };
+    const all = ok<any>(await app.gql(LIST, {})).stories.edges.map((e: { node: Listed }) => e.node) as Listed[];
+    const found = new Map<string, string[]>();
+    for (const tag of ['bn', 'BN', 'bn-BD', 'en', 'en-GB', 'EN-gb', 'es-419', 'zh']) {
+      const data = ok<any>(await app.gql(LIST, { filter: { language: tag } }));
+      const ids = data.stories.edges.map((e: { node: Listed }) => e.node.id).sort();
+      // The stories with an article in a language the tag matches (Story.languages lists its articles' languages)…
+      expect(ids).toEqual(all.filter((story) => story.languages.some((language) => languageTagMatches(tag, language))).map((story) => story.id).sort());
+      expect(data.stories.totalCount).toBe(ids.length);
+      // …which are the stories of the articles `articles(filter: { language })` finds with the same tag.
+      const articles = ok<any>(await app.gql(ARTICLES, { language: tag })).articles.edges.map((e: any) => e.node);
+      expect([...new Set(articles.map((article: any) => article.story.id))].sort()).toEqual(ids);
+      found.set(tag, ids);
+    }
+    expect(found.get('bn')!.length).toBeGreaterThan(0);
+    expect(found.get('en')!.length).toBeGreaterThan(0);
+    // Any case, and a regional tag finds the language's stories as it finds its articles.
+    for (const tag of ['BN', 'bn-BD']) expect(found.get(tag)).toEqual(found.get('bn'));
+    for (const tag of ['en-GB', 'EN-gb']) expect(found.get(tag)).toEqual(found.get('en'));
+    expect(found.get('es-419')!.length).toBeGreaterThan(0);
+    expect(found.get('zh')).toEqual([]);
+    // Not a tag: refused as the articles filter refuses it (no LIKE wildcard reaches the SQL).
+    for (const tag of ['%', 'e_', 'not a tag']) {
+      const bad = await app.gql(LIST, { filter: { language: tag } });
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.language' });
+    }
   });
 });
