@@ -10,6 +10,10 @@ import { SourceEntity } from '../source/source.entity';
 // Newest first; equal dates keep page order (position ascending), then id for a total order. The
 // mixed directions need DESC in the index definitions, which TypeORM cannot express: the indexes
 // are written in the migration and declared here so migration:generate leaves them alone.
+// IDX_feed_item_latest still serves several outlets' headlines (FeedCriteria.sourceIds: a saved
+// feed naming two or more sources), listed as they stand and so not over the partial index below:
+// without it such a page sorts every item of those outlets (the demo seed's 20,000 items, a page
+// of 20 of its 50 outlets: 0.1 ms with it, 10 ms without).
 @Index('IDX_feed_item_latest', { synchronize: false })
 @Index('IDX_feed_item_source_latest', { synchronize: false })
 @Index('IDX_feed_item_language_latest', { synchronize: false })
