@@ -12,9 +12,9 @@ import { withoutCredentials } from '../common/url-credentials';
 import { FetchError, type FetchResult } from './fetcher';
 import type { FetchRequest, FeedRunReport, IngestObserver, IngestRunReport } from './ingest.types';
 import { clampFutureDate, FeedParseError, parseFeed } from './parser';
-import { processFeed, type ProcessedItem } from './processor/feed.processor';
+import { processedItems, type ProcessedItem } from './processor/feed.processor';
 import { EntityDirectory } from './store/entity-directory';
-import { IngestStore, type EntryToStore } from './store/ingest.store';
+import { IngestStore, type EntryBatches, type EntryToStore } from './store/ingest.store';
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
 /** How long a claim on a source holds if its worker dies mid-run; renewed while a run makes progress. */
@@ -91,26 +91,29 @@ export class SourceRun {
   /** Parses a fetched source feed, processes its entries and stores them; returns how many it had. */
   private async storeFeed(feed: SourceFeedRecord, fetched: Extract<FetchResult, { status: 'ok' }>, outcome: FeedRunReport): Promise<number> {
     const parsed = parseFeed(fetched.body, { contentType: fetched.headers.contentType ?? undefined, url: fetched.finalUrl });
-    const items = processFeed(
+    const items = processedItems(
       parsed,
       { id: this.source.dbId, language: this.source.language, timeZone: this.state.timeZone },
       { now: new Date(), firstPosition: (feed.position - 1) * POSITIONS_PER_FEED + 1 },
     );
-    outcome.itemsSeen = items.length;
-    this.report.itemsSeen += items.length;
-    const entries = await this.entries(items, feed.url);
+    // Without article pages, each batch's items are processed while the batch before is written;
+    // with them, the pages to fetch are chosen from the whole feed first.
+    const entries = this.ctx.config.ingest.articlePages ? await this.entries([...items], feed.url) : new FeedEntryBatches(items, feed.url, parsed.entries.length);
     const directory = (this.directory ??= await EntityDirectory.load(this.ctx.people, this.ctx.sources));
     const store = new IngestStore(this.ctx.db, directory, this.ctx.writer);
     const stored = await store.store(this.source.dbId, entries, {
       batchSize: this.ctx.config.ingest.batchSize,
       onProgress: (done, total) => this.progress(feed.url, done, total),
     });
+    const seen = Array.isArray(entries) ? entries.length : entries.made;
+    outcome.itemsSeen = seen;
+    this.report.itemsSeen += seen;
     this.report.articlesCreated += stored.articlesCreated;
     this.report.articlesUpdated += stored.articlesUpdated;
     this.report.articlesUnchanged += stored.articlesUnchanged;
     this.report.feedItemsWritten += stored.feedItemsWritten;
     this.report.peopleCreated += stored.peopleCreated;
-    return items.length;
+    return seen;
   }
 
   /** Long runs say how far they are, and keep their claim on the source alive. */
@@ -183,6 +186,43 @@ export class SourceRun {
       this.ctx.logger.debug({ url: item.url, err: error }, 'article page not fetched');
       return null;
     }
+  }
+}
+
+/** Items processed between pauses while a batch is being made: a batch being written meanwhile goes on between slices. */
+const PROCESSED_PER_SLICE = 10;
+
+/**
+ * A feed's entries for the store (article pages off), a batch at a time: a batch's items are
+ * processed when the store asks for it, which it does while it writes the batch before, a slice
+ * at a time, so that the writes' statements go out between slices and Postgres works while the
+ * items are processed. A 10,000-item feed processed whole before its first write spent a fifth of
+ * its time so, with Postgres idle.
+ */
+class FeedEntryBatches implements EntryBatches {
+  /** Entries made so far: the feed's items, once all are asked for. */
+  made = 0;
+  private finished = false;
+
+  constructor(
+    private readonly items: Iterator<ProcessedItem>,
+    private readonly feedUrl: string,
+    readonly total: number,
+  ) {}
+
+  async next(size: number): Promise<EntryToStore[] | null> {
+    const batch: EntryToStore[] = [];
+    while (!this.finished && batch.length < size) {
+      const next = this.items.next();
+      if (next.done) {
+        this.finished = true;
+        break;
+      }
+      batch.push(toEntry(next.value, null, 'feed', this.feedUrl));
+      this.made++;
+      if (batch.length % PROCESSED_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return batch.length > 0 ? batch : null;
   }
 }
 

@@ -57,18 +57,25 @@ const MAX_SUMMARY_LENGTH = 2000;
  * first occurrence winning, since feeds list newest first.
  */
 export function processFeed(feed: ParsedFeed, source: SourceProfile, options: { now: Date; firstPosition?: number }): ProcessedItem[] {
+  return [...processedItems(feed, source, options)];
+}
+
+/**
+ * The same, one item at a time as they are asked for: the ingest store processes a batch's items
+ * while the batch before it is being written (src/ingest/source-run.ts), instead of the whole
+ * feed before its first write (a fifth of a 10,000-item feed's time, with nothing else running).
+ */
+export function* processedItems(feed: ParsedFeed, source: SourceProfile, options: { now: Date; firstPosition?: number }): Generator<ProcessedItem, void, undefined> {
   const feedLanguage = normalizeLanguageTag(feed.language);
   const seen = new Set<string>();
-  const items: ProcessedItem[] = [];
   let position = options.firstPosition ?? 1;
   for (const raw of feed.entries) {
     const item = processItem(raw, source, feedLanguage, options.now);
     if (!item || seen.has(item.key)) continue;
     seen.add(item.key);
     item.position = position++;
-    items.push(item);
+    yield item;
   }
-  return items;
 }
 
 function processItem(raw: FeedEntry, source: SourceProfile, feedLanguage: string | null, now: Date): ProcessedItem | null {

@@ -50,6 +50,17 @@ export interface StoreReport {
   peopleCreated: number;
 }
 
+/**
+ * Entries handed to the store a batch at a time, made as they are asked for: the store asks for
+ * the next batch while it writes the one before (source-run.ts processes a feed's items so).
+ */
+export interface EntryBatches {
+  /** The next at most `size` entries, or null when there are no more. */
+  next(size: number): Promise<EntryToStore[] | null>;
+  /** How many entries there are at most, for progress. */
+  readonly total: number;
+}
+
 export interface StoreOptions {
   /** Entries per transaction. */
   batchSize: number;
@@ -88,27 +99,32 @@ export class IngestStore {
     private readonly stories: StoryWriteRepository | null = new StoryWriteRepository(),
   ) {}
 
-  async store(sourceId: string, entries: EntryToStore[], options: StoreOptions): Promise<StoreReport> {
+  async store(sourceId: string, entries: EntryToStore[] | EntryBatches, options: StoreOptions): Promise<StoreReport> {
     const report: StoreReport = { articlesCreated: 0, articlesUpdated: 0, articlesUnchanged: 0, feedItemsWritten: 0, peopleCreated: 0 };
-    const batches: EntryToStore[][] = [];
-    for (let start = 0; start < entries.length; start += options.batchSize) batches.push(entries.slice(start, start + options.batchSize));
+    const source = Array.isArray(entries) ? batchesOf(entries) : entries;
     let stored = 0;
+    let reportedTotal = 0;
     let ahead: Promise<PreparedBatch> | null = null;
-    for (const [i, batch] of batches.entries()) {
-      const prepared = await (ahead ?? this.prepare(sourceId, batch));
+    for (let batch = await source.next(options.batchSize); batch; ) {
+      const current = batch;
+      const prepared = await (ahead ?? this.prepare(sourceId, current));
       ahead = null;
       let attempts = 0;
       // A retry starts over, reading again what the batch depends on.
-      const writing = this.withRetry(async () => this.write(sourceId, attempts++ === 0 ? prepared : await this.prepare(sourceId, batch)));
-      // The next batch is prepared (people resolved, articles assembled) while this one is written,
-      // when nothing it reads can change meanwhile: this batch creates nobody (the directory
-      // stays as it is) and the next one needs no stored dates.
-      const next = batches[i + 1];
-      if (next && prepared.newPeople.length === 0 && !next.some(isUnsure)) {
-        ahead = this.prepare(sourceId, next);
-        // Awaited on the next turn; a failure of this batch first must not leave it unhandled.
-        ahead.catch(() => undefined);
-      }
+      const writing = this.withRetry(async () => this.write(sourceId, attempts++ === 0 ? prepared : await this.prepare(sourceId, current)));
+      // The next batch is made (its items processed, when they come from a feed) while this one
+      // is written, and prepared too (people resolved, articles assembled) when nothing it reads
+      // can change meanwhile: this batch creates nobody (the directory stays as it is) and the
+      // next one needs no stored dates.
+      const upcoming = source.next(options.batchSize).then((next) => {
+        if (next && prepared.newPeople.length === 0 && !next.some(isUnsure)) {
+          ahead = this.prepare(sourceId, next);
+          // Awaited on the next turn; a failure of this batch first must not leave it unhandled.
+          ahead.catch(() => undefined);
+        }
+        return next;
+      });
+      upcoming.catch(() => undefined);
       const result = await writing;
       for (const person of result.newPeople) this.directory.addPerson(person.id, person.slug, person.name);
       report.articlesCreated += result.outcomes.filter((o) => o === 'created').length;
@@ -116,9 +132,13 @@ export class IngestStore {
       report.articlesUnchanged += result.outcomes.filter((o) => o === 'unchanged').length;
       report.feedItemsWritten += result.feedItemsWritten;
       report.peopleCreated += result.newPeople.length;
-      stored += batch.length;
-      options.onProgress?.(stored, entries.length);
+      stored += current.length;
+      reportedTotal = Math.max(source.total, stored);
+      options.onProgress?.(stored, reportedTotal);
+      batch = await upcoming;
     }
+    // Fewer than announced (entries dropped or repeated in the feed): the last word is exact.
+    if (stored > 0 && reportedTotal !== stored) options.onProgress?.(stored, stored);
     return report;
   }
 
@@ -318,6 +338,19 @@ export class IngestStore {
  */
 function createdIds(writes: ArticleWrite[], written: { ids: ReadonlyMap<ArticleWrite, string>; outcomes: Array<ArticleWriteResult['outcome']> }): string[] {
   return writes.flatMap((write, i) => (written.outcomes[i] === 'created' ? [written.ids.get(write)!] : []));
+}
+
+/** An array of entries as batches. */
+function batchesOf(entries: readonly EntryToStore[]): EntryBatches {
+  let start = 0;
+  return {
+    total: entries.length,
+    next: async (size) => {
+      if (start >= entries.length) return null;
+      start += size;
+      return entries.slice(start - size, start);
+    },
+  };
 }
 
 /** Articles assembled between pauses, while another batch is being written. */
