@@ -17,6 +17,7 @@ import type { FeedFetchStatusRecord, NewSource, SourceChanges, SourceFetchStatus
 import { followSettings, replaceFeeds, setFollowState, unfollow, upsertFollow, type SourceRegistryRepository } from '../source/source-registry.repository';
 import { SourceKind } from '../source/source.entity';
 import { deleteSource, insertSource, sourceExists, updateSource, type SourceRepository } from '../source/source.repository';
+import { planClusterRepair, repairClusters } from '../story/story-repair.repository';
 import type { SourceRecord } from '../source/source.record';
 
 /** What a URL turned out to be: a feed itself, or a page advertising feeds. */
@@ -137,12 +138,19 @@ export class SourceRegistryService {
 
   /**
    * Stops following a source: its feeds and schedule go; the source and the articles it published
-   * stay (they are served and cited). With `purge`, the source is deleted with everything it published.
+   * stay (they are served and cited). With `purge`, the source is deleted with everything it
+   * published, and the stories and duplicate groups of its articles are mended (story-repair.repository).
    */
   async remove(sourceId: string, purge: boolean): Promise<{ sourceId: string; purged: boolean; articlesDeleted: number }> {
     return this.db.transaction(async (manager) => {
       if (!(await sourceExists(manager, sourceId))) throw new NotFoundError('No source has this ID.', { argument: 'id' });
-      if (purge) return { sourceId, purged: true, ...(await deleteSource(manager, sourceId)) };
+      if (purge) {
+        // The stories and duplicate groups its articles belonged to are mended in the same transaction.
+        const repair = await planClusterRepair(manager, sourceId);
+        const deleted = await deleteSource(manager, sourceId);
+        await repairClusters(manager, repair);
+        return { sourceId, purged: true, ...deleted };
+      }
       await unfollow(manager, sourceId);
       return { sourceId, purged: false, articlesDeleted: 0 };
     });
