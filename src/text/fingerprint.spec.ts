@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { fingerprintText, lookupKey, minhashSimilarity, personKey } from './fingerprint';
 
 const BODY = [
@@ -16,6 +17,20 @@ describe('text fingerprints', () => {
     expect(original.bands.some((band) => edited.bands.includes(band))).toBe(true);
     expect(original.script).toBe('Latin');
     expect(fingerprintText('খবর', ['প্রধানমন্ত্রী আমিনা রহমান সোমবার চট্টগ্রামে একটি চুক্তিতে সই করেছেন।']).script).toBe('Bengali');
+  });
+
+  it('reads a key as the first eight bytes of the md5 digest, big-endian and signed', () => {
+    for (const text of ['p:x', 'b:0:1,-2,3,-4', 'b:11:-2147483648,2147483647,0,7', 'ভ্লাদিমির', '']) {
+      expect(lookupKey(text)).toBe(hash('md5', text, 'buffer').readBigInt64BE(0).toString());
+    }
+  });
+
+  it('gives a text the same signatures whatever its repeated words and shingles', () => {
+    // A MinHash value is a minimum: a shingle or word met twice changes nothing.
+    const once = fingerprintText('Harbour', BODY);
+    const twice = fingerprintText('Harbour Harbour', [...BODY, ...BODY]);
+    expect(twice.words).toEqual(once.words);
+    expect(once.shingles!.every((value) => Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31)).toBe(true);
   });
 
   it('leaves bodies too short to call a copy without a shingle signature', () => {

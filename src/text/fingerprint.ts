@@ -43,16 +43,6 @@ function words(text: string): string[] {
   return (normalizeForSearch(text).match(WORD) ?? []).filter((word) => word.length >= 2);
 }
 
-/** 32-bit FNV-1a of a string with a seed. */
-function fnv32(text: string, seed: number): number {
-  let hash = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
-
 /** A 32-bit mixer (murmur3's finaliser): one word hash gives MINHASH_SIZE independent ones. */
 function mix(value: number): number {
   let h = value >>> 0;
@@ -64,24 +54,81 @@ function mix(value: number): number {
   return h >>> 0;
 }
 
-const SEEDS = Array.from({ length: MINHASH_SIZE }, (_, i) => mix(0x9e3779b9 * (i + 1)));
+const SEEDS = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => mix(0x9e3779b9 * (i + 1)));
 
 /** Paragraphs that are page furniture (share links, "read more") are not the text. */
 function bodyText(paragraphs: readonly string[]): string {
   return paragraphs.filter((paragraph) => !isPageFurniture(paragraph)).join('\n');
 }
 
-/** MinHash signature of a set of strings (signed 32-bit values, as Postgres integers). */
-function minhashOf(items: Iterable<string>): number[] {
-  const signature = SEEDS.map(() => 0xffffffff);
-  for (const item of items) {
-    const base = fnv32(item, 0);
-    for (let i = 0; i < MINHASH_SIZE; i++) {
-      const h = mix(base ^ SEEDS[i]!);
-      if (h < signature[i]!) signature[i] = h;
+/*
+ * The signatures are computed without building the sets they stand for: a MinHash value is the
+ * minimum of a hash over the set's members, and a minimum does not change when a member comes
+ * twice, so hashing every shingle (or word) as it is met gives the signature of the set. What a
+ * member costs is its MINHASH_SIZE mixes; a shingle's text is never built (its FNV hash is the
+ * hash of its three words with the spaces between, fed one after another), which spares a string
+ * per shingle and the set that held them, ingestion's largest allocation per article.
+ */
+
+/** FNV-1a over `text`, continuing from `hash` (fnv32 is fnvAppend from the offset basis). */
+function fnvAppend(hash: number, text: string): number {
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const SPACE = 0x20;
+
+/** A signature not yet fed any member: every value at its maximum (a plain array: typed ones cost more to make than 48 values). */
+function emptySignature(): number[] {
+  return new Array<number>(MINHASH_SIZE).fill(0xffffffff);
+}
+
+/** Feeds one member, by its FNV hash, to a signature. */
+function addMember(signature: number[], base: number): void {
+  for (let i = 0; i < MINHASH_SIZE; i++) {
+    const h = mix(base ^ SEEDS[i]!);
+    if (h < signature[i]!) signature[i] = h;
+  }
+}
+
+/** The signature as stored, in place: signed 32-bit values, as Postgres integers. */
+function signedValues(signature: number[]): number[] {
+  for (let i = 0; i < MINHASH_SIZE; i++) signature[i] = signature[i]! | 0;
+  return signature;
+}
+
+/** The word 3-shingles' signature: `${a} ${b} ${c}` hashed without being built. */
+function shingleSignature(words: readonly string[]): number[] {
+  const signature = emptySignature();
+  for (let i = 0; i + 3 <= words.length; i++) {
+    let hash = fnvAppend(FNV_OFFSET, words[i]!);
+    hash = Math.imul(hash ^ SPACE, 0x01000193) >>> 0;
+    hash = fnvAppend(hash, words[i + 1]!);
+    hash = Math.imul(hash ^ SPACE, 0x01000193) >>> 0;
+    addMember(signature, fnvAppend(hash, words[i + 2]!));
+  }
+  return signedValues(signature);
+}
+
+/**
+ * The content words' signature (four letters or more: the short ones, the, and, of, ও, are shared
+ * by any two texts). A word met again is skipped by its hash (equal hashes feed equal values,
+ * whichever words they come from): long texts repeat their names and key words many times.
+ */
+function wordSignature(lists: ReadonlyArray<readonly string[]>): number[] {
+  const signature = emptySignature();
+  const seen = new Set<number>();
+  for (const list of lists) {
+    for (const word of list) {
+      if (word.length < 4) continue;
+      const base = fnvAppend(FNV_OFFSET, word);
+      if (seen.has(base)) continue;
+      seen.add(base);
+      addMember(signature, base);
     }
   }
-  return signature.map((h) => h | 0);
+  return signedValues(signature);
 }
 
 export function fingerprintText(title: string, paragraphs: readonly string[]): TextFingerprint {
@@ -90,14 +137,15 @@ export function fingerprintText(title: string, paragraphs: readonly string[]): T
   let shingles: number[] | null = null;
   const bands: string[] = [];
   if (bodyWords.length >= MIN_BODY_WORDS) {
-    const set = new Set<string>();
-    for (let i = 0; i + 3 <= bodyWords.length; i++) set.add(`${bodyWords[i]} ${bodyWords[i + 1]} ${bodyWords[i + 2]}`);
-    shingles = minhashOf(set);
-    for (let band = 0; band < FINGERPRINT_BANDS; band++) bands.push(`${band}:${shingles.slice(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND).join(',')}`);
+    shingles = shingleSignature(bodyWords);
+    for (let band = 0; band < FINGERPRINT_BANDS; band++) {
+      // `<band>:<values>`, its ROWS_PER_BAND values joined by commas.
+      let text = `${band}:${shingles[band * ROWS_PER_BAND]}`;
+      for (let row = 1; row < ROWS_PER_BAND; row++) text += `,${shingles[band * ROWS_PER_BAND + row]}`;
+      bands.push(text);
+    }
   }
-  // Words of four letters or more: the short ones (the, and, of, ও) are shared by any two texts.
-  const content = new Set([...words(title), ...bodyWords].filter((word) => word.length >= 4));
-  return { shingles, bands, words: minhashOf(content), script: detectScript(`${title}\n${body}`) };
+  return { shingles, bands, words: wordSignature([words(title), bodyWords]), script: detectScript(`${title}\n${body}`) };
 }
 
 /** Estimated Jaccard similarity of two sets from their MinHash signatures (0 when either is missing). */
@@ -113,7 +161,10 @@ export function minhashSimilarity(a: readonly number[] | null, b: readonly numbe
  * text, so SQL computes the same value for backfills (`('x' || left(md5(text), 16))::bit(64)::bigint`).
  */
 export function lookupKey(text: string): string {
-  return hash('md5', text, 'buffer').readBigInt64BE(0).toString();
+  // The digest as hex, its first 16 digits read as a signed 64-bit integer: what reading a Buffer
+  // digest's first eight bytes big-endian gives, without the Buffer (twice the cost of the hash;
+  // an article has a key per band and per person named).
+  return BigInt.asIntN(64, BigInt(`0x${hash('md5', text, 'hex').slice(0, 16)}`)).toString();
 }
 
 /** The lookup key of a person an article names. */

@@ -32,6 +32,23 @@ describe('detectScript', () => {
     expect(scriptOfCharacter('ー')).toBeNull();
     expect(scriptOfCharacter('।')).toBeNull();
   });
+
+  it('counts every letter as asking the regexes character by character would (ties to the script met first)', () => {
+    // The counting reads a table of code points; this is the definition it stands for.
+    const byRegex = (text: string) => {
+      const counts = new Map<string, number>();
+      for (const character of text.normalize('NFC')) {
+        if (!/\p{L}/u.test(character)) continue;
+        const script = scriptOfCharacter(character);
+        if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
+      }
+      let best: string | null = null;
+      for (const [script, count] of counts) if (count > (best === null ? 0 : counts.get(best)!)) best = script;
+      return best;
+    };
+    const texts = ['ab কখ', 'কখ ab', 'e\u0301 ক\u09BC', '𝐀𝐁 ab', '\uD800a\uDC00 日本', 'ñ Ω ж', '123 !?', '', 'ᚠᚢ ab', 'aé日本語한국'];
+    for (const text of texts) expect([text, detectScript(text)]).toEqual([text, byRegex(text)]);
+  });
 });
 
 describe('guessLanguageFromScript', () => {

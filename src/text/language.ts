@@ -40,16 +40,68 @@ export function scriptOfCharacter(character: string): ScriptName | null {
   return script;
 }
 
-function letterScriptCounts(text: string): Map<ScriptName, number> {
-  const counts = new Map<ScriptName, number>();
-  for (const character of text.normalize('NFC')) {
-    // Letters only: vowel signs and viramas (marks) would weigh Indic text more than Latin text of
-    // the same length, and digits/punctuation belong to no script.
-    if (!LETTER.test(character)) continue;
-    const script = scriptOfCharacter(character);
-    if (script) counts.set(script, (counts.get(script) ?? 0) + 1);
+/**
+ * What each code point counts for in letterScriptCounts, found once: asking the regexes (a letter
+ * test, then one per script) again for every character of every article was most of what
+ * detecting a script cost. The Basic Multilingual Plane's code points are kept in a table
+ * (NOT_COMPUTED until met; NOT_A_LETTER; NO_KNOWN_SCRIPT for a letter of a script not listed;
+ * otherwise FIRST_SCRIPT plus the script's index in KNOWN_SCRIPTS), the rare others in a bounded map.
+ */
+const NOT_COMPUTED = 0;
+const NOT_A_LETTER = 1;
+const NO_KNOWN_SCRIPT = 2;
+const FIRST_SCRIPT = 3;
+const bmpCodes = new Uint8Array(0x10000);
+const astralCodes = new Map<number, number>();
+const LATIN = KNOWN_SCRIPTS.indexOf('Latin');
+
+function codeOf(codePoint: number): number {
+  const character = String.fromCodePoint(codePoint);
+  if (!LETTER.test(character)) return NOT_A_LETTER;
+  const script = scriptOfCharacter(character);
+  return script ? FIRST_SCRIPT + KNOWN_SCRIPTS.indexOf(script) : NO_KNOWN_SCRIPT;
+}
+
+function letterCode(codePoint: number): number {
+  if (codePoint <= 0xffff) {
+    let code = bmpCodes[codePoint]!;
+    if (code === NOT_COMPUTED) bmpCodes[codePoint] = code = codeOf(codePoint);
+    return code;
   }
-  return counts;
+  let code = astralCodes.get(codePoint);
+  if (code === undefined) {
+    code = codeOf(codePoint);
+    if (astralCodes.size < 20000) astralCodes.set(codePoint, code);
+  }
+  return code;
+}
+
+/** Letters per script, in the order the scripts are first met (detectScript's ties go to the first). */
+function letterScriptCounts(text: string): Map<ScriptName, number> {
+  const counts = new Array<number>(KNOWN_SCRIPTS.length).fill(0);
+  const met: number[] = [];
+  const normalized = text.normalize('NFC');
+  // Code point by code point, as `for (const character of text)` reads it (a lone surrogate is one).
+  for (let i = 0; i < normalized.length; i++) {
+    const unit = normalized.charCodeAt(i);
+    let script: number;
+    if (unit < 0x80) {
+      // ASCII letters are A-Z and a-z, Latin; nothing else of ASCII is a letter.
+      const lower = unit | 0x20;
+      if (lower < 0x61 || lower > 0x7a) continue;
+      script = LATIN;
+    } else {
+      const codePoint = normalized.codePointAt(i)!;
+      if (codePoint > 0xffff) i++;
+      // Letters only: vowel signs and viramas (marks) would weigh Indic text more than Latin text
+      // of the same length, and digits/punctuation belong to no script.
+      const code = letterCode(codePoint);
+      if (code < FIRST_SCRIPT) continue;
+      script = code - FIRST_SCRIPT;
+    }
+    if (counts[script]++ === 0) met.push(script);
+  }
+  return new Map(met.map((script) => [KNOWN_SCRIPTS[script]!, counts[script]!]));
 }
 
 /**
