@@ -56,4 +56,19 @@ describe('story clustering', () => {
     expect(rows.get('wire')!.storyId).toBe(rows.get('copy')!.storyId);
     expect(first.stories).toHaveLength(1);
   });
+
+  it('calls two bodies copies from 60% of equal shingle values, wherever the unequal ones are', () => {
+    // 29 of 48 values is the least that reaches NEAR_DUPLICATE_SIMILARITY (0.6); 28 is not a copy.
+    const signature = Array.from({ length: 48 }, (_, i) => i + 1);
+    const differing = (count: number, atStart: boolean) => signature.map((value, i) => ((atStart ? i < count : i >= 48 - count) ? -value : value));
+    const stored = { ...article({ text: MEETING, hours: 0 }), shingles: signature, words: [1], storyId: 'story', canonicalId: null };
+    for (const atStart of [true, false]) {
+      for (const [unequal, duplicate] of [[19, true], [20, false]] as const) {
+        const copy = { ...article({ text: MEETING, hours: 100 }), shingles: differing(unequal, atStart), words: [2] };
+        expect([atStart, unequal, scorePair(copy, stored).duplicate]).toEqual([atStart, unequal, duplicate]);
+        const decision = clusterBatch([copy], [stored], () => 'new');
+        expect(decision.rows[0]!.canonicalId).toBe(duplicate ? stored.id : null);
+      }
+    }
+  });
 });

@@ -89,19 +89,42 @@ function sharedCount(a: readonly string[], b: readonly string[]): number {
   return count;
 }
 
+/** Hours between two articles' publication. */
+function hoursBetween(a: ClusterArticle, b: ClusterArticle): number {
+  return Math.abs(a.publishedAt.getTime() - b.publishedAt.getTime()) / 3_600_000;
+}
+
 /**
- * A pair's score and whether it is a duplicate, without the lists that explain it: what choosing
- * the best candidate compares (scorePair adds the lists, for the pair chosen).
+ * Whether two shingle signatures agree in NEAR_DUPLICATE_SIMILARITY of their values or more:
+ * minhashSimilarity(a, b) >= NEAR_DUPLICATE_SIMILARITY, answered as soon as the values left cannot
+ * bring the share up to it. The final test divides the same count by the same length as
+ * minhashSimilarity, and the early one tests the most the count can still become (a share only
+ * grows with its count), so the answer is the same, in fewer comparisons for the many pairs that
+ * are no copies.
  */
-function scoreOf(a: ClusterArticle, b: ClusterArticle): { score: number; duplicate: boolean; hoursApart: number; textSimilarity: number } {
-  const hoursApart = Math.abs(a.publishedAt.getTime() - b.publishedAt.getTime()) / 3_600_000;
-  const sameScript = a.script !== null && a.script === b.script;
-  const duplicate =
-    hoursApart <= DUPLICATE_WINDOW_HOURS &&
-    (a.contentHash === b.contentHash || (sameScript && minhashSimilarity(a.shingles, b.shingles) >= NEAR_DUPLICATE_SIMILARITY));
-  const textSimilarity = sameScript ? minhashSimilarity(a.words, b.words) : 0;
-  if (duplicate) return { score: 1, duplicate, hoursApart, textSimilarity };
-  if (hoursApart > WINDOW_HOURS) return { score: 0, duplicate, hoursApart, textSimilarity };
+function nearDuplicateSignatures(a: readonly number[] | null, b: readonly number[] | null): boolean {
+  if (!a || !b || a.length !== b.length || a.length === 0) return minhashSimilarity(a, b) >= NEAR_DUPLICATE_SIMILARITY;
+  let same = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) same++;
+    else if ((same + (a.length - i - 1)) / a.length < NEAR_DUPLICATE_SIMILARITY) return false;
+  }
+  return same / a.length >= NEAR_DUPLICATE_SIMILARITY;
+}
+
+/** Whether a pair `hoursApart` apart is a duplicate: the same content hash, or bodies of one script whose shingles agree (see the module comment). */
+function isDuplicatePair(a: ClusterArticle, b: ClusterArticle, hoursApart: number): boolean {
+  return hoursApart <= DUPLICATE_WINDOW_HOURS && (a.contentHash === b.contentHash || (a.script !== null && a.script === b.script && nearDuplicateSignatures(a.shingles, b.shingles)));
+}
+
+/**
+ * The score of a pair that is no duplicate (a duplicate scores 1): 0 beyond WINDOW_HOURS, where
+ * nothing else is compared. The one place the score's terms are added, for choosing the best
+ * candidate (clusterBatch, without allocating) and for explaining the choice (scorePair).
+ */
+function linkScore(a: ClusterArticle, b: ClusterArticle, hoursApart: number): number {
+  if (hoursApart > WINDOW_HOURS) return 0;
+  const textSimilarity = a.script !== null && a.script === b.script ? minhashSimilarity(a.words, b.words) : 0;
   const people = sharedCount(a.peopleIds, b.peopleIds);
   const credit = a.citedSourceIds.includes(b.sourceId) || b.citedSourceIds.includes(a.sourceId);
   const score =
@@ -109,7 +132,18 @@ function scoreOf(a: ClusterArticle, b: ClusterArticle): { score: number; duplica
     (credit ? 0.1 : 0) +
     Math.min(0.5, Math.max(0, (textSimilarity - 0.1) * 2)) +
     0.1 * (1 - hoursApart / WINDOW_HOURS);
-  return { score: round(score), duplicate, hoursApart, textSimilarity };
+  return round(score);
+}
+
+/**
+ * A pair's score and whether it is a duplicate, without the lists that explain it (scorePair adds
+ * the lists, for the pair chosen).
+ */
+function scoreOf(a: ClusterArticle, b: ClusterArticle): { score: number; duplicate: boolean; hoursApart: number; textSimilarity: number } {
+  const hoursApart = hoursBetween(a, b);
+  const duplicate = isDuplicatePair(a, b, hoursApart);
+  const textSimilarity = a.script !== null && a.script === b.script ? minhashSimilarity(a.words, b.words) : 0;
+  return { score: duplicate ? 1 : linkScore(a, b, hoursApart), duplicate, hoursApart, textSimilarity };
 }
 
 export function scorePair(a: ClusterArticle, b: ClusterArticle): PairScore {
@@ -183,11 +217,18 @@ export function clusterBatch(articles: readonly ClusterArticle[], candidates: re
   for (const article of articles) {
     let best: { candidate: StoredCandidate; score: number } | null = null;
     let duplicateOf: StoredCandidate | null = null;
+    // Every article is scored against every one known, the hot loop of clustering: a pair costs
+    // no allocation (scorePair's lists are made for the chosen pair only), and pairs further
+    // apart than any link (DUPLICATE_WINDOW_HOURS) are passed over without comparing anything.
+    const at = article.publishedAt.getTime();
     for (const candidate of ordered) {
       if (candidate.id === article.id) continue;
-      const pair = scoreOf(article, candidate);
-      if (pair.duplicate && !duplicateOf) duplicateOf = candidate;
-      if (pair.score >= LINK_THRESHOLD && (!best || pair.score > best.score)) best = { candidate, score: pair.score };
+      const hoursApart = Math.abs(at - candidate.publishedAt.getTime()) / 3_600_000;
+      if (hoursApart > DUPLICATE_WINDOW_HOURS) continue;
+      const duplicate = isDuplicatePair(article, candidate, hoursApart);
+      const score = duplicate ? 1 : linkScore(article, candidate, hoursApart);
+      if (duplicate && !duplicateOf) duplicateOf = candidate;
+      if (score >= LINK_THRESHOLD && (!best || score > best.score)) best = { candidate, score };
     }
 
     let storyId: string;
