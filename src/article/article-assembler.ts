@@ -38,7 +38,8 @@ export function assembleArticle(facts: ArticleFacts, people: readonly KnownEntit
   // The search text is the form matching compares: normalised once, for both lists and the column.
   const searchText = normalizeForSearch(text);
   const mentions = [...matchEntitiesInSearchText(searchText, people).entries()].map(([personId, count]) => ({ personId, count }));
-  const citedSourceIds = [...matchEntitiesInSearchText(searchText, sources.filter((source) => source.id !== facts.sourceId)).keys()];
+  // Its own outlet left out: an article does not cite itself.
+  const citedSourceIds = [...matchEntitiesInSearchText(searchText, sources, facts.sourceId).keys()];
   return {
     sourceId: facts.sourceId,
     url: facts.url,

@@ -1,4 +1,4 @@
-import { BENGALI_SUFFIXES, countAliasOccurrences, matchEntities, nameFormsOfQuery } from './aliases';
+import { BENGALI_SUFFIXES, countAliasOccurrences, matchEntities, matchEntitiesInSearchText, nameFormsOfQuery } from './aliases';
 import { normalizeForSearch } from './normalize';
 
 const putin = { id: 'putin', aliases: ['Vladimir Putin', 'Putin', 'ভ্লাদিমির পুতিন', 'পুতিন', 'Владимир Путин', 'Путин', 'فلاديمير بوتين', 'بوتين', '普京', 'プーチン', '푸틴'] };
@@ -169,6 +169,29 @@ describe('matchEntities', () => {
   it('treats duplicate aliases and duplicate ids as one', () => {
     const twice = { id: 'putin', aliases: ['Putin', 'putin', ' PUTIN '] };
     expect(matchEntities('Putin', [twice, { id: 'putin', aliases: ['Putin'] }])).toEqual(new Map([['putin', 1]]));
+  });
+
+  it('sees a list as it is at each call: entities added, aliases changed, one left out', () => {
+    // Outlets: more than enough for the text to be read for its grams first (GATED_ENTITIES).
+    const outlets = Array.from({ length: 40 }, (_, i) => ({ id: `outlet${i}`, aliases: [`Outlet Number ${i}`] }));
+    const text = normalizeForSearch('Reuters and Outlet Number 7 reported; রয়টার্স জানিয়েছে');
+    expect(matchEntitiesInSearchText(text, outlets)).toEqual(new Map([['outlet7', 1]]));
+    outlets.push({ id: 'reuters', aliases: ['Reuters'] });
+    expect(matchEntitiesInSearchText(text, outlets)).toEqual(new Map([['reuters', 1], ['outlet7', 1]]));
+    outlets[outlets.length - 1]!.aliases.push('রয়টার্স');
+    expect(matchEntitiesInSearchText(text, outlets)).toEqual(new Map([['reuters', 2], ['outlet7', 1]]));
+    outlets[7]!.aliases[0] = 'Outlet Number 8';
+    expect(matchEntitiesInSearchText(text, outlets)).toEqual(new Map([['reuters', 2]]));
+    // Left out as if not listed: its aliases take no mention from another entity's.
+    expect(matchEntitiesInSearchText(text, outlets, 'reuters')).toEqual(new Map());
+    expect(matchEntitiesInSearchText(text, outlets, 'reuters')).toEqual(matchEntitiesInSearchText(text, outlets.filter((outlet) => outlet.id !== 'reuters')));
+  });
+
+  it('finds the same mentions in a long list as in a short one', () => {
+    const others = Array.from({ length: 30 }, (_, i) => ({ id: `other${i}`, aliases: [`Nobody ${i}`, `ন${i}`] }));
+    for (const text of ['Putin’s visit, then Sharif', 'পুতিনের আমন্ত্রণে শরিফ', 'Putin', 'pu', '']) {
+      expect(matchEntities(text, [...others, putin, sharif])).toEqual(matchEntities(text, [putin, sharif]));
+    }
   });
 
   it('leaves out entities that are not mentioned', () => {

@@ -75,37 +75,49 @@ function affixes(list: readonly string[] | undefined): string[] {
 
 // ZWJ/ZWNJ sit inside Bengali, Persian and Arabic words (র‍্যা), so they do not end a word.
 const WORD_CHAR = /[\p{L}\p{M}\p{N}\u200C\u200D]/u;
-const APOSTROPHE = /['’ʼ]/u;
 const LETTER = /\p{L}/u;
 
-function codePointAt(text: string, index: number): string | null {
-  if (index < 0 || index >= text.length) return null;
-  return String.fromCodePoint(text.codePointAt(index)!);
+/*
+ * Word boundaries are decided by code point, through a table of the Basic Multilingual Plane filled
+ * as characters are met (0: not yet asked; WORD; NOT_WORD), with the regex above asked once per
+ * character: a match is checked at both ends, and asking the regex each time (on a string made of
+ * the character) cost more than finding the match. Astral characters ask the regex every time.
+ */
+const WORD = 1;
+const NOT_WORD = 2;
+const wordCodes = new Uint8Array(0x10000);
+
+function isWordCodePoint(codePoint: number): boolean {
+  if (codePoint > 0xffff) return WORD_CHAR.test(String.fromCodePoint(codePoint));
+  let code = wordCodes[codePoint]!;
+  if (code === 0) wordCodes[codePoint] = code = WORD_CHAR.test(String.fromCharCode(codePoint)) ? WORD : NOT_WORD;
+  return code === WORD;
 }
 
-function codePointBefore(text: string, index: number): string | null {
-  if (index <= 0) return null;
+const isApostrophe = (codePoint: number) => codePoint === 0x27 || codePoint === 0x2019 || codePoint === 0x2bc;
+
+/** The code point that ends just before `index` (a surrogate pair is one; a lone surrogate is itself). */
+function codePointBefore(text: string, index: number): number {
   const low = text.charCodeAt(index - 1);
   if (low >= 0xdc00 && low <= 0xdfff && index >= 2) {
     const high = text.charCodeAt(index - 2);
-    if (high >= 0xd800 && high <= 0xdbff) return text.slice(index - 2, index);
+    if (high >= 0xd800 && high <= 0xdbff) return (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
   }
-  return text[index - 1]!;
+  return low;
 }
 
 function isWordStart(text: string, index: number): boolean {
-  const before = codePointBefore(text, index);
-  return before === null || !WORD_CHAR.test(before);
+  return index <= 0 || !isWordCodePoint(codePointBefore(text, index));
 }
 
 function isWordEnd(text: string, index: number): boolean {
-  const next = codePointAt(text, index);
-  if (next === null) return true;
-  if (WORD_CHAR.test(next)) return false;
+  if (index < 0 || index >= text.length) return true;
+  const next = text.codePointAt(index)!;
+  if (isWordCodePoint(next)) return false;
   // O'Brien, don't: an apostrophe between letters is inside the word.
-  if (APOSTROPHE.test(next)) {
-    const after = codePointAt(text, index + next.length);
-    return after === null || !WORD_CHAR.test(after);
+  if (isApostrophe(next)) {
+    const after = index + 1;
+    return after >= text.length || !isWordCodePoint(text.codePointAt(after)!);
   }
   return true;
 }
@@ -114,6 +126,8 @@ interface CompiledAlias {
   text: string;
   startRule: ScriptRule;
   endRule: ScriptRule;
+  /** gramKey of the text's first GRAM code units; -1 for a text shorter than that. */
+  gram: number;
 }
 
 /**
@@ -144,7 +158,39 @@ function compileAliasNow(alias: string): CompiledAlias | null {
     text,
     startRule: (first && SCRIPT_RULES[first]) || {},
     endRule: (last && SCRIPT_RULES[last]) || {},
+    gram: text.length >= GRAM ? gramKey(text, 0) : -1,
   };
+}
+
+/*
+ * A text matched against many names (every outlet known, for the citations of every article) is
+ * first read once for the GRAM-unit sequences it holds, hashed into a table of stamps: a name whose
+ * first GRAM units are not in it cannot occur in the text, and is not looked for. A hash can only
+ * say "maybe" where the answer is no (two sequences sharing a slot), never the reverse, so the
+ * names found are exactly those the search of every name finds; it spares the search of the
+ * hundreds that are not there. Short lists are searched directly: reading the text costs more
+ * than a few searches.
+ */
+const GRAM = 3;
+const GRAM_SLOTS = 1 << 16;
+/** Entities from which a text is read for its grams first. */
+const GATED_ENTITIES = 16;
+const gramStamps = new Uint32Array(GRAM_SLOTS);
+let gramGeneration = 0;
+
+function gramKey(text: string, at: number): number {
+  return (Math.imul(text.charCodeAt(at), 961) + Math.imul(text.charCodeAt(at + 1), 31) + text.charCodeAt(at + 2)) & (GRAM_SLOTS - 1);
+}
+
+/** Stamps the grams of `text` with a new generation (synchronous: one text at a time) and returns it. */
+function stampGrams(text: string): number {
+  if (gramGeneration === 0xffffffff) {
+    gramStamps.fill(0);
+    gramGeneration = 0;
+  }
+  const generation = ++gramGeneration;
+  for (let at = 0; at + GRAM <= text.length; at++) gramStamps[gramKey(text, at)] = generation;
+  return generation;
 }
 
 function startMatches(text: string, index: number, rule: ScriptRule): boolean {
@@ -197,30 +243,74 @@ export function matchEntities<T extends { id: string; aliases: string[] }>(text:
   return matchEntitiesInSearchText(normalizeForSearch(text), entities);
 }
 
-/** matchEntities for text already in normalizeForSearch's form (an article's search text): normalised once for every list matched. */
-export function matchEntitiesInSearchText<T extends { id: string; aliases: string[] }>(normalizedText: string, entities: readonly T[]): Map<string, number> {
-  const found: (Span & { id: string })[] = [];
+/**
+ * An entity list's aliases compiled, in the list's order (entity by entity, alias by alias), kept
+ * for as long as the list holds the same entities with the same aliases: a run matches every
+ * article against the same lists (every outlet known, for citations), and looking each alias up
+ * again for every article cost more than searching for it.
+ */
+interface CompiledList {
+  /** The list as compiled: each entity's id and aliases, to tell that it has not changed since. */
+  entities: Array<{ entity: object; id: string; aliases: readonly string[] }>;
+  aliases: Array<{ id: string; compiled: CompiledAlias }>;
+}
+const compiledLists = new WeakMap<readonly object[], CompiledList>();
+
+function compiledList(entities: ReadonlyArray<{ id: string; aliases: readonly string[] }>): CompiledList['aliases'] {
+  const known = compiledLists.get(entities);
+  if (known && sameEntities(known, entities)) return known.aliases;
+  const list: CompiledList = { entities: [], aliases: [] };
   for (const entity of entities) {
+    list.entities.push({ entity, id: entity.id, aliases: [...entity.aliases] });
     for (const alias of entity.aliases) {
       const compiled = compileAlias(alias);
-      if (!compiled) continue;
-      for (const span of findSpans(normalizedText, compiled)) found.push({ ...span, id: entity.id });
+      if (compiled) list.aliases.push({ id: entity.id, compiled });
     }
   }
-  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  compiledLists.set(entities, list);
+  return list.aliases;
+}
+
+/** Whether a list still holds what it held when compiled (entities may be added, as ingestion adds people). */
+function sameEntities(list: CompiledList, entities: ReadonlyArray<{ id: string; aliases: readonly string[] }>): boolean {
+  if (list.entities.length !== entities.length) return false;
+  for (let i = 0; i < entities.length; i++) {
+    const entity = entities[i]!;
+    const was = list.entities[i]!;
+    if (entity !== was.entity || entity.id !== was.id || entity.aliases.length !== was.aliases.length) return false;
+    for (let j = 0; j < was.aliases.length; j++) if (entity.aliases[j] !== was.aliases[j]) return false;
+  }
+  return true;
+}
+
+/**
+ * matchEntities for text already in normalizeForSearch's form (an article's search text): normalised
+ * once for every list matched. `excludeId`: that entity is left out, as if not in the list (an
+ * article does not cite its own outlet), without making another list for every article.
+ */
+export function matchEntitiesInSearchText<T extends { id: string; aliases: string[] }>(normalizedText: string, entities: readonly T[], excludeId?: string): Map<string, number> {
+  const found: (Span & { id: string })[] = [];
+  const generation = entities.length >= GATED_ENTITIES ? stampGrams(normalizedText) : 0;
+  for (const { id, compiled } of compiledList(entities)) {
+    if (id === excludeId) continue;
+    if (generation !== 0 && compiled.gram !== -1 && gramStamps[compiled.gram] !== generation) continue;
+    for (const span of findSpans(normalizedText, compiled)) found.push({ ...span, id });
+  }
+  if (found.length > 1) found.sort((a, b) => a.start - b.start || b.end - a.end);
 
   const counts = new Map<string, number>();
   let winner: Span | null = null;
-  let credited = new Set<string>();
+  // The entities credited with the winning span (a few at most: those sharing one alias).
+  const credited: string[] = [];
   for (const span of found) {
     const tiesWinner = winner !== null && span.start === winner.start && span.end === winner.end;
     if (winner !== null && span.start < winner.end && !tiesWinner) continue;
     if (!tiesWinner) {
       winner = span;
-      credited = new Set();
+      credited.length = 0;
     }
-    if (credited.has(span.id)) continue;
-    credited.add(span.id);
+    if (credited.includes(span.id)) continue;
+    credited.push(span.id);
     counts.set(span.id, (counts.get(span.id) ?? 0) + 1);
   }
   return counts;
