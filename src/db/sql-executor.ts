@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { CustomTypesConfig, Pool, PoolClient, QueryResultRow } from 'pg';
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, type DataSource, type EntityManager, type Logger } from 'typeorm';
 import { DatabaseUnavailableError, wrapDatabaseError } from '../common/errors/domain-errors';
 import { currentRequest } from '../common/request-context';
@@ -115,14 +115,20 @@ interface ManagerInternals {
  * QueryFailedError, as manager.query throws it (the ingest store retries by its SQLSTATE).
  * Rows are returned as the driver gives them, for every command (RETURNING gives the rows).
  */
-export async function writeRows<T extends QueryResultRow>(manager: EntityManager, statement: SqlStatement, values: unknown[]): Promise<T[]> {
+export async function writeRows<T extends QueryResultRow>(
+  manager: EntityManager,
+  statement: SqlStatement,
+  values: unknown[],
+  /** `types`: how the answer's values are parsed, when not as the driver does by default (src/db/int-array-parser.ts). */
+  options: { types?: CustomTypesConfig } = {},
+): Promise<T[]> {
   counted();
   const { queryRunner, connection } = manager as unknown as ManagerInternals;
   const answered = listener === null ? undefined : listener({ name: statement.name, text: statement.text, via: queryRunner ? 'transaction' : 'pool' });
   try {
     if (queryRunner?.isReleased) throw new QueryRunnerAlreadyReleasedError();
     const client: Pool | PoolClient = queryRunner ? await queryRunner.connect() : (connection.driver as { master: Pool }).master;
-    const result = await client.query<T>({ name: statement.name, text: statement.text, values });
+    const result = await client.query<T>({ name: statement.name, text: statement.text, values, types: options.types });
     return result.rows;
   } catch (error) {
     if (error instanceof QueryRunnerAlreadyReleasedError) throw error;

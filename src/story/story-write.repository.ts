@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ArticleWrite } from '../article/article-write.repository';
+import { FAST_INT_ARRAYS } from '../db/int-array-parser';
 import { sql, writeRows } from '../db/sql-executor';
 import { bandKey, fingerprintText, personKey } from '../text/fingerprint';
 import { CANDIDATES_PER_KEY, clusterBatch, DUPLICATE_WINDOW_HOURS, WINDOW_HOURS, type ClusterArticle, type ClusterDecision, type StoredCandidate } from './story-clustering';
@@ -113,7 +114,7 @@ export class StoryWriteRepository {
     }
     const lookups = candidateLookups(wanted);
     const batchIds = new Set(articles.map((article) => article.id));
-    const candidates = lookups[0].length === 0 ? [] : (await writeRows<StoredCandidate>(manager, CANDIDATES, lookups)).filter((c) => !batchIds.has(c.id));
+    const candidates = lookups[0].length === 0 ? [] : (await writeRows<StoredCandidate>(manager, CANDIDATES, lookups, { types: FAST_INT_ARRAYS })).filter((c) => !batchIds.has(c.id));
     const decision = clusterBatch(articles, candidates);
 
     const rows = decision.rows;
