@@ -294,7 +294,9 @@ export function matchEntitiesInSearchText<T extends { id: string; aliases: strin
   for (const { id, compiled } of compiledList(entities)) {
     if (id === excludeId) continue;
     if (generation !== 0 && compiled.gram !== -1 && gramStamps[compiled.gram] !== generation) continue;
-    for (const span of findSpans(normalizedText, compiled)) found.push({ ...span, id });
+    // Written out, not `{ ...span, id }`: a spread followed by a property is a slow path of V8
+    // (Node 20), a microsecond per mention, more than finding it.
+    for (const span of findSpans(normalizedText, compiled)) found.push({ start: span.start, end: span.end, id });
   }
   if (found.length > 1) found.sort((a, b) => a.start - b.start || b.end - a.end);
 

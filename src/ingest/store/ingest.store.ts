@@ -195,7 +195,9 @@ export class IngestStore {
         const id = 'id' in ref ? ref.id : personIds.get(ref.slug);
         if (id && !authorIds.includes(id)) authorIds.push(id);
       }
-      item.write = { ...assembleArticle(
+      // The assembled article (a new object) is given its provenance in place: copying it by
+      // spreading it into an object with one more property took V8 (Node 20) microseconds per article.
+      const write = assembleArticle(
         {
           sourceId,
           url: entry.url,
@@ -212,7 +214,9 @@ export class IngestStore {
         },
         this.directory.people,
         this.directory.sources,
-      ), fetchedFrom: entry.article.fetchedFrom };
+      );
+      write.fetchedFrom = entry.article.fetchedFrom;
+      item.write = write;
     }
     return items.flatMap(({ write }) => (write ? [write] : []));
   }
