@@ -24,3 +24,21 @@ describe('normalize', () => {
     expect(normalizeOptionalText(' x ')).toBe('x');
   });
 });
+
+describe('normalizeText whitespace folding', () => {
+  it('folds as replacing every whitespace run with one space does, when it skips texts with single spaces only', () => {
+    const reference = (value: string) =>
+      value
+        .normalize('NFC')
+        .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '')
+        .replace(/[\s\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/g, ' ')
+        .trim();
+    const pieces = ['a', 'ক', ' ', ' ', '  ', '\n', '\t', '\r\n', '\u00A0', '\u2003', '\u3000', '\uFEFF', '\u200D', '\u0007', '\u0085', '.'];
+    let seed = 3;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % pieces.length;
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: i % 12 }, () => pieces[next()]).join('');
+      expect([text, normalizeText(text)]).toEqual([text, reference(text)]);
+    }
+  });
+});
