@@ -167,7 +167,22 @@ export function lookupKey(text: string): string {
   return BigInt.asIntN(64, BigInt(`0x${hash('md5', text, 'hex').slice(0, 16)}`)).toString();
 }
 
+/**
+ * Person keys already computed: the same people are named by article after article. Bounded
+ * (started again when full), as the people known grow with ingestion.
+ */
+const personKeys = new Map<string, string>();
+const MAX_PERSON_KEYS = 50_000;
+
 /** The lookup key of a person an article names. */
-export const personKey = (personId: string) => lookupKey(`p:${personId}`);
+export function personKey(personId: string): string {
+  let key = personKeys.get(personId);
+  if (key === undefined) {
+    key = lookupKey(`p:${personId}`);
+    if (personKeys.size >= MAX_PERSON_KEYS) personKeys.clear();
+    personKeys.set(personId, key);
+  }
+  return key;
+}
 /** The lookup key of one band of a shingle signature. */
 export const bandKey = (band: string) => lookupKey(`b:${band}`);
