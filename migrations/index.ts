@@ -14,6 +14,7 @@ import { FeedItemListed1796680000000 } from './1796680000000-FeedItemListed';
 import { FeedItemListedChangesOnly1796690000000 } from './1796690000000-FeedItemListedChangesOnly';
 import { StoryKeyLatest1796695000000 } from './1796695000000-StoryKeyLatest';
 import { StoryKeyCleanup1796696000000 } from './1796696000000-StoryKeyCleanup';
+import { FeedItemListedPlanned1796697000000 } from './1796697000000-FeedItemListedPlanned';
 
 /** Every migration in order. Listed explicitly so compiled, ts-node and jest runs agree. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   FeedItemListedChangesOnly1796690000000,
   StoryKeyLatest1796695000000,
   StoryKeyCleanup1796696000000,
+  FeedItemListedPlanned1796697000000,
 ];
