@@ -90,9 +90,11 @@ function steadyLoad(clients: number, request: (n: number) => Promise<Outcome>, k
   const outcomes: Outcome[] = [];
   let stopped = false;
   let sent = 0;
+  let pending = 0;
   const loops = Array.from({ length: clients }, async () => {
     while (!stopped && keepGoing()) {
-      const outcome = await request(sent++);
+      pending++;
+      const outcome = await request(sent++).finally(() => pending--);
       outcomes.push(outcome);
       // A client that failed to connect tries again a little later, as a real one would.
       if (outcome.failure) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -100,6 +102,8 @@ function steadyLoad(clients: number, request: (n: number) => Promise<Outcome>, k
   });
   return {
     outcomes,
+    /** Requests sent and not answered yet (or failed): one per client at most. */
+    inFlight: () => pending,
     /** Outcomes of requests started at or after `since`. */
     since: (since: number) => outcomes.filter((outcome) => outcome.startedAt >= since),
     async stop() {
@@ -585,6 +589,12 @@ describe('SIGTERM under load', () => {
           const { rows } = await locker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'feed_item'::regclass AND NOT granted`);
           return rows[0].n >= 2;
         }, 'sidebar statements to wait on the lock');
+        // Every client has a request out (the others wait for a pool connection inside the
+        // gateway), and the gateway has had time to read them: on a loaded machine a client
+        // could still be between two requests when the lock was seen, and its next request then
+        // came after the signal (answered by a refused connection, not in flight).
+        await until(() => load!.inFlight() === 6, 'every client to have a request in flight');
+        await new Promise((resolve) => setTimeout(resolve, 300));
       }
 
       gateway.child.kill('SIGTERM');
