@@ -28,17 +28,16 @@ export interface ClusterRepair {
 const REPAIR_PLAN = sql(
   'story_repair_plan',
   `WITH gone AS (SELECT c.article_id, c.story_id, c.canonical_id FROM article a JOIN article_cluster c ON c.article_id = a.id WHERE a.source_id = $1),
-   successor AS (
-     SELECT DISTINCT ON (g.article_id) g.article_id AS old_canonical, m.article_id AS new_canonical
+   remaining AS (
+     SELECT g.article_id AS old_canonical, m.article_id, ma.published_at, ma.url
      FROM gone g JOIN article_cluster m ON m.canonical_id = g.article_id JOIN article ma ON ma.id = m.article_id
-     WHERE g.canonical_id IS NULL AND ma.source_id <> $1
-     ORDER BY g.article_id, ma.published_at, ma.url)
+     WHERE g.canonical_id IS NULL AND ma.source_id <> $1),
+   successor AS (SELECT DISTINCT ON (old_canonical) old_canonical, article_id AS new_canonical FROM remaining ORDER BY old_canonical, published_at, url),
+   moves AS (SELECT r.article_id AS member, s.new_canonical FROM remaining r JOIN successor s USING (old_canonical))
    SELECT
      ARRAY(SELECT DISTINCT story_id FROM gone)::text[] AS "storyIds",
-     ARRAY(SELECT m.article_id FROM successor s JOIN article_cluster m ON m.canonical_id = s.old_canonical JOIN article ma ON ma.id = m.article_id
-           WHERE ma.source_id <> $1 ORDER BY m.article_id)::text[] AS members,
-     ARRAY(SELECT s.new_canonical FROM successor s JOIN article_cluster m ON m.canonical_id = s.old_canonical JOIN article ma ON ma.id = m.article_id
-           WHERE ma.source_id <> $1 ORDER BY m.article_id)::text[] AS canonicals`,
+     ARRAY(SELECT member FROM moves ORDER BY member)::text[] AS members,
+     ARRAY(SELECT new_canonical FROM moves ORDER BY member)::text[] AS canonicals`,
 );
 
 /**
